@@ -1,0 +1,91 @@
+// The Prisma client of this process, on PostgreSQL (DATABASE_URL) or the embedded PGlite,
+// migrated before first use. Only server/** imports this module.
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { env } from "../env";
+import { openEmbedded } from "./embedded";
+import { PrismaClient, type Prisma } from "./generated/client";
+import { migrate, readMigrations } from "./migrator";
+import { openPgSession, sessionFromPglite, type SqlSession } from "./sql";
+
+export type Db = PrismaClient;
+/** A client usable inside `db.$transaction(async (tx) => ...)`. */
+export type Tx = Prisma.TransactionClient;
+export type DbOrTx = Db | Tx;
+
+export type Database = { prisma: PrismaClient; kind: "postgres" | "pglite"; close(): Promise<void> };
+
+export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
+
+/** Opens and migrates a database. Tests call this directly with their own URL or directory. */
+export async function openDatabase(
+  target: { url: string } | { dataDir: string },
+  migrationsDir = MIGRATIONS_DIR,
+): Promise<Database> {
+  if ("url" in target) {
+    const session = await openPgSession(target.url);
+    try {
+      await migrate(session, readMigrations(migrationsDir));
+    } finally {
+      await session.close();
+    }
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+    return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
+  }
+  const pglite = await openEmbedded(target.dataDir);
+  await migrate(sessionFromPglite(pglite), readMigrations(migrationsDir));
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: "pglite",
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+/** A raw session on the configured database (for `npm run db:migrate` and schema checks). */
+export async function withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T> {
+  const config = env();
+  if (config.DATABASE_URL) {
+    const session = await openPgSession(config.DATABASE_URL);
+    try {
+      return await fn(session);
+    } finally {
+      await session.close();
+    }
+  }
+  const pglite = await openEmbedded(config.DATA_DIR);
+  try {
+    return await fn(sessionFromPglite(pglite));
+  } finally {
+    await pglite.close();
+  }
+}
+
+const globalState = globalThis as unknown as { syncdeskDb?: Promise<Database> };
+
+/** The process-wide database, opened and migrated once (shared across Next's module copies). */
+export function getDatabase(): Promise<Database> {
+  if (!globalState.syncdeskDb) {
+    const config = env();
+    globalState.syncdeskDb = openDatabase(
+      config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.DATA_DIR },
+    );
+    globalState.syncdeskDb.catch(() => {
+      globalState.syncdeskDb = undefined;
+    });
+  }
+  return globalState.syncdeskDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).prisma;
+}
+
+/** Installs an already opened database as the process-wide one (used by test harnesses). */
+export function setDatabase(database: Database): void {
+  globalState.syncdeskDb = Promise.resolve(database);
+}

@@ -1,0 +1,86 @@
+// The only reader of process.env. Validated once, on first use (not at import, so `next build`
+// can load route modules without secrets). Production on PostgreSQL refuses to start without real
+// secrets; development and the embedded demo generate theirs under DATA_DIR (kept across restarts).
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const secret = z.string().min(32, "must be at least 32 characters");
+const optionalText = z.string().trim().min(1).optional();
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SYNC_JWT_SECRET: secret.optional(),
+  SYNC_JWKS_URL: z.url().optional(),
+  SYNC_JWT_ISSUER: optionalText,
+  SYNC_JWT_AUDIENCE: optionalText,
+  SYNC_TOKEN_SECRET: secret.optional(),
+  SYNC_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
+  SYNC_BOOTSTRAP_CURSOR_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  SEED_DEMO_DATA: z.enum(["auto", "true", "false"]).default("auto"),
+});
+
+export type Env = z.infer<typeof ZEnv> & {
+  syncTokenSecret: string;
+  databaseKind: "postgres" | "pglite";
+};
+
+type DevSecrets = { SYNC_JWT_SECRET: string; SYNC_TOKEN_SECRET: string };
+
+function loadDevSecrets(dataDir: string): DevSecrets {
+  const file = path.join(dataDir, "dev-secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as DevSecrets;
+  const secrets = {
+    SYNC_JWT_SECRET: randomBytes(32).toString("hex"),
+    SYNC_TOKEN_SECRET: randomBytes(32).toString("hex"),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Parses an environment. Pure apart from development secrets written under DATA_DIR. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  // A production deployment runs on PostgreSQL. The embedded database is the one-command demo,
+  // so `npm start` on a fresh clone may use generated secrets there.
+  const production = env.NODE_ENV === "production" && env.DATABASE_URL !== undefined;
+  let jwtSecret = env.SYNC_JWT_SECRET;
+  let tokenSecret = env.SYNC_TOKEN_SECRET;
+  if (production) {
+    const missing = [];
+    if (!jwtSecret && !env.SYNC_JWKS_URL) missing.push("SYNC_JWT_SECRET or SYNC_JWKS_URL");
+    if (!tokenSecret) missing.push("SYNC_TOKEN_SECRET");
+    if (missing.length > 0) {
+      throw new Error(`Refusing to start in production without secrets: set ${missing.join(", ")}`);
+    }
+  } else if (!tokenSecret || (!jwtSecret && !env.SYNC_JWKS_URL)) {
+    const dev = loadDevSecrets(env.DATA_DIR);
+    tokenSecret ??= dev.SYNC_TOKEN_SECRET;
+    if (!env.SYNC_JWKS_URL) jwtSecret ??= dev.SYNC_JWT_SECRET;
+  }
+  return {
+    ...env,
+    SYNC_JWT_SECRET: jwtSecret,
+    syncTokenSecret: tokenSecret as string,
+    databaseKind: env.DATABASE_URL ? "postgres" : "pglite",
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
