@@ -1,0 +1,37 @@
+// Three test tiers share this file (Playwright has its own config). Unit tests sit beside the
+// code; integration tests (`*.integration.test.ts`) run twice, once per database engine, each test
+// on a database of its own (test/support/database.ts). `npm test` runs them all (scripts/test.mjs).
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const ignored = ["**/node_modules/**", "**/.next/**", "**/.data/**", "e2e/**"];
+const integration = "**/*.integration.test.ts";
+
+export default defineConfig({
+  // A regex, not "@": a plain "@" alias would also capture scoped packages such as @prisma/client.
+  resolve: { alias: [{ find: /^@\//, replacement: root }] },
+  test: {
+    // Two cores: one worker per core; each file still gets its own isolated module graph.
+    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["**/*.test.ts"], exclude: [...ignored, integration] },
+      },
+      ...(["pglite", "postgres"] as const).map((engine) => ({
+        extends: true as const,
+        test: {
+          name: `integration-${engine}`,
+          include: [integration],
+          exclude: ignored,
+          env: { TEST_DB_ENGINE: engine },
+          // Starting PGlite takes a second or two and migrating a database more; a slow CI
+          // machine must not turn that into a flaky timeout.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      })),
+    ],
+  },
+});
