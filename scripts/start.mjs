@@ -1,0 +1,73 @@
+// `npm start`: builds when the build is missing or stale, then runs `next start`.
+// `next start` reads PORT itself (default 3000), so the port needs no handling here. Signals are
+// forwarded so Ctrl-C and container stops reach the server.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { constants } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const buildId = path.join(root, ".next", "BUILD_ID");
+
+// Inputs of the build. Generated code is excluded: `npm install` regenerates it without any
+// source change, and the build regenerates it anyway.
+const SOURCE_DIRS = ["app", "server", "components", "prisma"];
+const SOURCE_FILES = [
+  "instrumentation.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+];
+const SKIP = new Set([path.join(root, "server", "db", "generated"), path.join(root, "node_modules")]);
+
+/** True as soon as one input is newer than `since` (stops at the first one found). */
+function changedSince(since) {
+  const newer = (file) => statSync(file).mtimeMs > since;
+  if (SOURCE_FILES.some((file) => existsSync(path.join(root, file)) && newer(path.join(root, file)))) {
+    return true;
+  }
+  const pending = SOURCE_DIRS.map((dir) => path.join(root, dir)).filter((dir) => existsSync(dir));
+  while (pending.length > 0) {
+    const dir = pending.pop();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIP.has(full)) pending.push(full);
+      } else if (entry.isFile() && newer(full)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+function run(args, label) {
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) {
+    process.stderr.write(`npm start: ${label} failed\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const stale = !existsSync(buildId) || changedSince(statSync(buildId).mtimeMs);
+if (stale) {
+  process.stdout.write(existsSync(buildId) ? "Sources changed; rebuilding\n" : "No build yet; building\n");
+  run([path.join(root, "scripts", "prisma-generate.mjs")], "prisma generate");
+  run([nextBin, "build"], "next build");
+}
+
+const server = spawn(process.execPath, [nextBin, "start", ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+});
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => server.kill(signal));
+}
+server.on("exit", (code, signal) => {
+  process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0));
+});
