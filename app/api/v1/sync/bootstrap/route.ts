@@ -1,0 +1,12 @@
+import { ensureDevice } from "@/server/devices/register";
+import { deviceHints, deviceRoute } from "@/server/http/route";
+import { bootstrapPage } from "@/server/sync/bootstrap";
+import { ZBootstrapRequest } from "@/server/sync/schemas";
+
+export const dynamic = "force-dynamic";
+
+export const POST = deviceRoute({
+  body: ZBootstrapRequest,
+  handler: async ({ db, caller, body, request }) =>
+    bootstrapPage(db, await ensureDevice(db, caller, body.device_id, deviceHints(request)), body),
+});

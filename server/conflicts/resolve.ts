@@ -1,0 +1,91 @@
+// Resolving a stored conflict: the one function behind the device route and the console.
+//   1. Find the open conflict within the actor's scope (anything else is 404, never 403).
+//   2. accept_server keeps the record; accept_client re-applies the client's action; manual_merge
+//      writes the given data, validated against the type's schema.
+//   3. A changed record is written as a change with a `conflict` hint, so devices learn on pull.
+//   4. The conflict is closed and an audit entry appended, all in one transaction.
+import { z } from "zod";
+import { appendAudit, type AuditActor } from "../audit/append";
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import { AppError, invalidRequest } from "../errors";
+import { openBundle } from "../sync/bundle";
+import { commitRecordChange, findRecord, toWireRecord, type RecordData } from "../sync/records";
+import { getResourceType } from "../sync/resource-types";
+import type { TRecord, TResolveRequest } from "../sync/schemas";
+import { checkUniqueFields } from "../sync/unique";
+import { ItemError } from "../sync/item-error";
+import { toWireConflict, type TConflict } from "./wire";
+
+/** Which conflicts an actor may see: a device its streams, staff everything. */
+export type ConflictScope = { streams: string[] } | "all";
+
+export type Resolution = { conflict: TConflict; record: TRecord | null };
+
+const ZUuid = z.uuid();
+
+export async function resolveConflict(
+  db: Db,
+  actor: AuditActor,
+  scope: ConflictScope,
+  conflictId: string,
+  request: TResolveRequest,
+): Promise<Resolution> {
+  const notFound = new AppError("not_found", "No such conflict");
+  if (!ZUuid.safeParse(conflictId).success) throw notFound;
+  return db.$transaction(async (tx) => {
+    const found = await tx.conflict.findFirst({
+      where: { id: conflictId, ...(scope === "all" ? {} : { stream: { in: scope.streams } }) },
+      select: { stream: true },
+    });
+    if (!found) throw notFound;
+    // Lock the stream first (as every writer does), then re-read the conflict under the lock.
+    const bundle = await openBundle(tx, [found.stream], null);
+    const conflict = await tx.conflict.findUniqueOrThrow({ where: { id: conflictId } });
+    if (conflict.status !== "open") {
+      throw new AppError("conflict", "This conflict is already resolved", { resolution: conflict.resolution });
+    }
+    const key = { stream: conflict.stream, type: conflict.type, id: conflict.recordId };
+    const type = getResourceType(key.type);
+    if (!type) throw new AppError("invalid_request", `Type ${key.type} is no longer configured`);
+    let record = await findRecord(tx, key);
+    let resolvedData: RecordData | null = record && !record.deleted ? record.data : null;
+    if (request.resolution !== "accept_server") {
+      const deleting = request.resolution === "accept_client" && conflict.clientAction === "delete";
+      const raw = request.resolution === "manual_merge" ? request.data : (conflict.clientData as RecordData | null);
+      const parsed = deleting ? null : type.schema.safeParse(raw ?? {});
+      if (parsed && !parsed.success) throw invalidRequest(parsed.error.issues.map((i) => ({ ...i, path: ["data", ...i.path] })));
+      resolvedData = parsed ? parsed.data : null;
+      try {
+        if (resolvedData) await checkUniqueFields(tx, type, key, resolvedData);
+      } catch (error) {
+        if (error instanceof ItemError) throw new AppError("invalid_request", error.message);
+        throw error;
+      }
+      record = await commitRecordChange(tx, bundle, key, record, {
+        op: deleting ? "delete" : "upsert",
+        data: resolvedData,
+        updatedAt: new Date(),
+        hint: { conflict_id: conflict.id, fields: conflict.fields, reason: request.resolution },
+      });
+    }
+    await bundle.close();
+    const closed = await tx.conflict.update({
+      where: { id: conflict.id },
+      data: {
+        status: "resolved",
+        resolution: request.resolution,
+        resolvedData: resolvedData ? (resolvedData as Prisma.InputJsonValue) : Prisma.DbNull,
+        resolvedBy: `${actor.type}:${actor.id}`,
+        resolvedAt: new Date(),
+      },
+    });
+    await appendAudit(tx, {
+      actor,
+      action: "conflict.resolve",
+      target: { type: "conflict", id: conflict.id },
+      details: { resolution: request.resolution, record: key, record_version: record?.version ?? null },
+    });
+    return { conflict: toWireConflict(closed), record: record ? toWireRecord(record) : null };
+  });
+}

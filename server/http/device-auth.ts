@@ -1,0 +1,51 @@
+// Verifies a device's bearer JWT (HS256 with SYNC_JWT_SECRET, or RS256/ES256 from SYNC_JWKS_URL)
+// and derives the caller's streams: always `user:<sub>`, plus the `streams` claim.
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { z } from "zod";
+import { env } from "../env";
+import { AppError } from "../errors";
+import { ZStreamName } from "../sync/schemas";
+
+export type Caller = { userId: string; streams: string[] };
+
+const ZClaims = z.object({
+  sub: z.string().min(1).max(200),
+  streams: z.array(ZStreamName).max(100).optional(),
+});
+
+let jwks: JWTVerifyGetKey | undefined;
+
+function bearerToken(header: string | null): string {
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header?.trim() ?? "");
+  if (!match?.[1]) throw new AppError("unauthorized", "Send Authorization: Bearer <JWT>");
+  return match[1];
+}
+
+async function verify(token: string): Promise<JWTPayload> {
+  const config = env();
+  const options = {
+    issuer: config.SYNC_JWT_ISSUER,
+    audience: config.SYNC_JWT_AUDIENCE,
+    requiredClaims: ["sub", "exp"],
+  };
+  try {
+    if (config.SYNC_JWKS_URL) {
+      jwks ??= createRemoteJWKSet(new URL(config.SYNC_JWKS_URL));
+      return (await jwtVerify(token, jwks, { ...options, algorithms: ["RS256", "ES256"] })).payload;
+    }
+    const key = new TextEncoder().encode(config.SYNC_JWT_SECRET);
+    return (await jwtVerify(token, key, { ...options, algorithms: ["HS256"] })).payload;
+  } catch {
+    // One answer for every failure (signature, algorithm, expiry, audience): nothing to probe.
+    throw new AppError("invalid_token", "The access token is invalid or expired");
+  }
+}
+
+export async function authenticateDevice(request: Request): Promise<Caller> {
+  const payload = await verify(bearerToken(request.headers.get("authorization")));
+  const claims = ZClaims.safeParse(payload);
+  if (!claims.success) throw new AppError("invalid_token", "The access token lacks a valid sub or streams claim");
+  const own = `user:${claims.data.sub}`;
+  const streams = [own, ...(claims.data.streams ?? []).filter((s) => s !== own)];
+  return { userId: claims.data.sub, streams: [...new Set(streams)].sort() };
+}

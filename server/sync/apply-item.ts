@@ -1,0 +1,167 @@
+// One push item, applied inside the push transaction. Mirrors PROTOCOL.md "Push":
+//   1. resolve the type, the stream and the record id (temp ids of earlier items map here);
+//   2. validate the data against the type's schema and size limit;
+//   3. apply directly when the base version is current;
+//   4. otherwise decide by the type's conflict policy, and store a conflict when a person must.
+import { randomUUID } from "node:crypto";
+import type { Tx } from "../db/client";
+import { storeConflict } from "../conflicts/store";
+import type { DeviceContext } from "../devices/register";
+import type { Bundle } from "./bundle";
+import { jsonEqual } from "./canonical";
+import { decideConflict, differingFields } from "./policies";
+import {
+  commitRecordChange, findDataAtVersion, findRecord,
+  type RecordData, type RecordKey, type RecordRow,
+} from "./records";
+import { ItemError } from "./item-error";
+import { getResourceType, type ResourceType } from "./resource-types";
+import { LIMITS, type TItemConflict, type TPushItem } from "./schemas";
+import { checkUniqueFields } from "./unique";
+
+export type ItemContext = {
+  tx: Tx;
+  device: DeviceContext;
+  bundle: Bundle;
+  batchId: string;
+  now: Date;
+  /** client_temp_id -> server id, for items later in the same bundle. */
+  tempIds: Map<string, string>;
+  storeConflicts: boolean;
+};
+
+export type ItemOutcome =
+  | { status: "ok"; id: string; version: number; conflict?: TItemConflict }
+  | { status: "conflict"; id: string; version: number; conflict: TItemConflict }
+  | { status: "error"; id: string | null; code: string; message: string };
+
+/** The stream an item writes to: its own `stream` (when granted) or the caller's user stream. */
+export function itemStream(device: DeviceContext, item: TPushItem): string {
+  const stream = item.stream ?? `user:${device.userId}`;
+  if (!device.streams.includes(stream)) throw new ItemError("forbidden", `Stream ${stream} is not granted to this token`);
+  return stream;
+}
+
+function validData(type: ResourceType, item: TPushItem): RecordData | null {
+  if (item.action === "delete") return null;
+  if (!item.data) throw new ItemError("invalid_data", `data is required for ${item.action}`);
+  if (Buffer.byteLength(JSON.stringify(item.data)) > LIMITS.maxRecordDataBytes) {
+    throw new ItemError("payload_too_large", `data exceeds ${LIMITS.maxRecordDataBytes} bytes`);
+  }
+  const parsed = type.schema.safeParse(item.data);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "data"}: ${i.message}`);
+    throw new ItemError("invalid_data", `data does not match type ${type.name}: ${first.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+/** A client timestamp, never later than the server's clock (a fast clock must not win forever). */
+function editTime(ctx: ItemContext, item: TPushItem): Date {
+  if (!item.updated_at) return ctx.now;
+  const at = new Date(item.updated_at);
+  return at.getTime() > ctx.now.getTime() ? ctx.now : at;
+}
+
+export async function applyItem(ctx: ItemContext, item: TPushItem, index: number): Promise<ItemOutcome> {
+  const type = getResourceType(item.type);
+  if (!type) throw new ItemError("unknown_type", `Unknown type ${item.type}`);
+  const stream = itemStream(ctx.device, item);
+  if (item.action !== "create" && !item.id) throw new ItemError("invalid_request", `id is required for ${item.action}`);
+  const id = (item.id && ctx.tempIds.get(item.id)) ?? item.id ?? randomUUID();
+  if (item.action === "create" && item.client_temp_id) ctx.tempIds.set(item.client_temp_id, id);
+  const data = validData(type, item);
+  const key = { stream, type: type.name, id };
+  const existing = await findRecord(ctx.tx, key);
+
+  if (!existing) {
+    if (item.action !== "create") throw new ItemError("not_found", `No ${type.name} ${id}`);
+    return write(ctx, type, key, null, item, data);
+  }
+  if (item.action === "create" && !existing.deleted && jsonEqual(existing.data, data)) {
+    return { status: "ok", id, version: existing.version }; // a repeated create: already there
+  }
+  if (item.action === "delete" && existing.deleted) return { status: "ok", id, version: existing.version };
+  const base = item.action === "create" ? (item.base_version ?? 0) : (item.base_version ?? existing.version);
+  if (base > existing.version) {
+    throw new ItemError("invalid_request", `base_version ${base} is ahead of the server's version ${existing.version}`);
+  }
+  if (base === existing.version && !existing.deleted) return write(ctx, type, key, existing, item, data);
+  return resolveConflict(ctx, type, key, existing, item, data, base, index);
+}
+
+async function write(
+  ctx: ItemContext, type: ResourceType, key: RecordKey, existing: RecordRow | null,
+  item: TPushItem, data: RecordData | null, conflict?: TItemConflict,
+): Promise<ItemOutcome> {
+  if (data) await checkUniqueFields(ctx.tx, type, key, data);
+  const hint = conflict && { fields: conflict.fields, reason: conflict.resolution ?? "client_wins" };
+  const row = await commitRecordChange(ctx.tx, ctx.bundle, key, existing, {
+    op: item.action === "delete" ? "delete" : "upsert",
+    data,
+    updatedAt: editTime(ctx, item),
+    hint,
+  });
+  return { status: "ok", id: key.id, version: row.version, conflict };
+}
+
+async function resolveConflict(
+  ctx: ItemContext, type: ResourceType, key: RecordKey, existing: RecordRow,
+  item: TPushItem, client: RecordData | null, base: number, index: number,
+): Promise<ItemOutcome> {
+  const server = existing.deleted ? null : existing.data;
+  const baseData = base > 0 ? await findDataAtVersion(ctx.tx, key, base) : null;
+  const decision = decideConflict({
+    policy: type.policy,
+    client,
+    server,
+    base: baseData,
+    clientUpdatedAt: item.updated_at ? editTime(ctx, item) : null,
+    serverUpdatedAt: existing.updatedAt,
+    clientVersion: item.client_version ?? null,
+    serverVersion: existing.version,
+  });
+  const conflict: TItemConflict = {
+    policy: type.policy,
+    fields: decision.outcome === "store" ? decision.fields : differingFields(server, client),
+    base_version: base,
+    server_version: existing.version,
+    server_data: server,
+    client_data: client,
+    deleted: existing.deleted,
+  };
+  switch (decision.outcome) {
+    case "client_wins":
+      return write(ctx, type, key, existing, item, client, { ...conflict, resolution: "client_wins" });
+    case "merged": {
+      const merged = type.schema.safeParse(decision.data);
+      if (merged.success) {
+        return write(ctx, type, key, existing, item, merged.data, { ...conflict, resolution: "merged" });
+      }
+      break; // a merge that breaks the schema is for a person to decide
+    }
+    case "server_wins":
+      return { status: "conflict", id: key.id, version: existing.version, conflict: { ...conflict, resolution: "server_wins" } };
+    case "store":
+      break;
+  }
+  if (ctx.storeConflicts) {
+    conflict.conflict_id = await storeConflict(ctx.tx, {
+      ...key,
+      userId: ctx.device.userId,
+      deviceRef: ctx.device.deviceRef,
+      batchId: ctx.batchId,
+      itemIndex: index,
+      policy: type.policy,
+      fields: conflict.fields,
+      baseVersion: base,
+      serverVersion: existing.version,
+      baseData,
+      serverData: server,
+      clientData: client,
+      clientAction: item.action,
+      serverDeleted: existing.deleted,
+    });
+  }
+  return { status: "conflict", id: key.id, version: existing.version, conflict };
+}

@@ -1,0 +1,82 @@
+// Bootstrap (PROTOCOL.md "Bootstrap"): a consistent snapshot in keyset pages, bounded memory.
+//   1. The first call freezes the snapshot point H: each stream's head seq, carried in a signed
+//      cursor with the type filter and the last key sent.
+//   2. A page holds the live records not changed since H (last_seq <= H), in (stream, type, id)
+//      order: each is exactly its state at H.
+//   3. Records changed after H are left out: pulling from the last page's token (position H)
+//      delivers every one of their later changes, so pages + pull equal the server's state.
+import type { DbOrTx } from "../db/client";
+import type { DeviceContext } from "../devices/register";
+import { env } from "../env";
+import { AppError } from "../errors";
+import { checkPosition } from "./pull";
+import type { RecordData } from "./records";
+import { toWireRecord } from "./records";
+import { getResourceType, typeVersions } from "./resource-types";
+import type { TBootstrapRequest, TBootstrapResponse } from "./schemas";
+import { openBootstrapCursor, signBootstrapCursor, signPullToken, type BootstrapCursor } from "./tokens";
+
+type RecordRowRaw = {
+  stream: string; type: string; id: string; version: number; data: RecordData;
+  deleted: boolean; checksum: string; updated_at: Date;
+};
+
+async function startCursor(db: DbOrTx, device: DeviceContext, types: string[] | undefined): Promise<BootstrapCursor> {
+  const unknown = (types ?? []).filter((t) => !getResourceType(t));
+  if (unknown.length > 0) {
+    throw new AppError("invalid_request", "Unknown types", { fields: unknown.map((t) => ({ field: "types", message: `unknown type ${t}` })) });
+  }
+  const rows = await db.stream.findMany({ where: { name: { in: device.streams } }, select: { name: true, headSeq: true } });
+  const heads = new Map(rows.map((r) => [r.name, Number(r.headSeq)]));
+  const filter = types ? [...new Set(types)].sort() : null;
+  return {
+    k: "boot",
+    u: device.userId,
+    d: device.deviceId,
+    h: Object.fromEntries(device.streams.map((s) => [s, heads.get(s) ?? 0])),
+    f: filter,
+    t: typeVersions(filter),
+    after: null,
+    exp: Math.floor(Date.now() / 1000) + env().SYNC_BOOTSTRAP_CURSOR_TTL_SECONDS,
+  };
+}
+
+export async function bootstrapPage(db: DbOrTx, device: DeviceContext, request: TBootstrapRequest): Promise<TBootstrapResponse> {
+  const secret = env().syncTokenSecret;
+  const owner = { userId: device.userId, deviceId: device.deviceId };
+  const cursor = request.cursor
+    ? openBootstrapCursor(secret, request.cursor, owner)
+    : await startCursor(db, device, request.types);
+  // Streams granted after the snapshot began are not in it: the pull from the token picks them up.
+  const streams = Object.keys(cursor.h).filter((s) => device.streams.includes(s));
+  await checkPosition(db, cursor, new Map(streams.map((s) => [s, cursor.h[s] ?? 0])));
+  const [afterStream, afterType, afterId] = cursor.after ?? ["", "", ""];
+  const rows = await db.$queryRaw<RecordRowRaw[]>`
+    SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum, r.updated_at
+    FROM records r
+    JOIN unnest(${streams}::text[], ${streams.map((s) => BigInt(cursor.h[s] ?? 0))}::bigint[]) AS h(stream, head)
+      ON r.stream = h.stream
+    WHERE NOT r.deleted AND r.last_seq <= h.head
+      AND (${cursor.f}::text[] IS NULL OR r.type = ANY(${cursor.f}::text[]))
+      AND (r.stream, r.type, r.id) > (${afterStream}, ${afterType}, ${afterId})
+    ORDER BY r.stream, r.type, r.id
+    LIMIT ${request.limit + 1}`;
+  const more = rows.length > request.limit;
+  const page = rows.slice(0, request.limit);
+  const last = page.at(-1);
+  const items = page.map((r) => toWireRecord({ ...r, updatedAt: new Date(r.updated_at) }));
+  const serverTime = new Date().toISOString();
+  if (more && last) {
+    const next = signBootstrapCursor(secret, { ...cursor, after: [last.stream, last.type, last.id] });
+    return { items, cursor: next, more: true, token: null, server_time: serverTime };
+  }
+  const token = signPullToken(secret, {
+    u: cursor.u,
+    d: cursor.d,
+    s: Object.fromEntries(streams.map((s) => [s, cursor.h[s] ?? 0])),
+    f: cursor.f,
+    t: cursor.t,
+    exp: Math.floor(Date.now() / 1000) + env().SYNC_TOKEN_TTL_SECONDS,
+  });
+  return { items, cursor: null, more: false, token, server_time: serverTime };
+}

@@ -1,0 +1,9 @@
+/** A per-item failure of a push: reported in that item's result, never as a batch-wide error. */
+export class ItemError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

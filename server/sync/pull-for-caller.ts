@@ -1,0 +1,18 @@
+// A pull request names no device: the token does. Open it, check it belongs to the caller,
+// refuse a revoked device, then pull.
+import type { Db } from "../db/client";
+import { ensureDevice, type DeviceHints } from "../devices/register";
+import { env } from "../env";
+import { AppError } from "../errors";
+import type { Caller } from "../http/device-auth";
+import { pullChanges } from "./pull";
+import type { TPullRequest, TPullResponse } from "./schemas";
+import { checkPullTokenOwner, openPullToken } from "./tokens";
+
+export async function pullForCaller(db: Db, caller: Caller, input: TPullRequest, hints: DeviceHints): Promise<TPullResponse> {
+  const position = openPullToken(env().syncTokenSecret, input.token);
+  if (position.u !== caller.userId) throw new AppError("invalid_token", "The sync token is not valid");
+  const device = await ensureDevice(db, caller, position.d, hints);
+  checkPullTokenOwner(position, device);
+  return pullChanges(db, device, position, input.limit);
+}

@@ -1,0 +1,132 @@
+// Pull (PROTOCOL.md "Pull"): the changes after the token's position, per stream in seq order.
+//   1. Open the token: bad signature or foreign -> 401; expired -> 412 token_expired.
+//   2. Refuse positions the types registry or compaction invalidated (412).
+//   3. Read up to `limit` changes, streams in name order, never splitting a bundle: a bundle that
+//      does not fit is left for the next page, where it comes whole even when larger than `limit`.
+//   4. Sign a new token at the last delivered seq of each stream.
+import type { DbOrTx } from "../db/client";
+import type { DeviceContext } from "../devices/register";
+import { env } from "../env";
+import { getResourceType } from "./resource-types";
+import type { TChange, TPullResponse } from "./schemas";
+import { bootstrapRequired, signPullToken, type PullPosition } from "./tokens";
+
+type ChangeRow = {
+  stream: string;
+  seq: bigint;
+  type: string;
+  recordId: string;
+  op: string;
+  version: number;
+  data: unknown;
+  updatedAt: Date;
+  batchId: string | null;
+  conflict: unknown;
+};
+
+const changeSelect = {
+  stream: true, seq: true, type: true, recordId: true, op: true, version: true,
+  data: true, updatedAt: true, batchId: true, conflict: true,
+} as const;
+
+/** Checks a position against the type registry and the streams' compaction points. */
+export async function checkPosition(db: DbOrTx, position: Pick<PullPosition, "t">, cursors: Map<string, number>): Promise<void> {
+  for (const [name, version] of Object.entries(position.t)) {
+    if (getResourceType(name)?.version !== version) {
+      throw bootstrapRequired("types_changed", `Type ${name} changed since this token was issued; bootstrap again`);
+    }
+  }
+  const streams = await db.stream.findMany({
+    where: { name: { in: [...cursors.keys()] } },
+    select: { name: true, compactedUntilSeq: true },
+  });
+  for (const stream of streams) {
+    if (BigInt(cursors.get(stream.name) ?? 0) < stream.compactedUntilSeq) {
+      throw bootstrapRequired("compacted", `Stream ${stream.name} was compacted past this token; bootstrap again`);
+    }
+  }
+}
+
+/** The device's cursor in each of its current streams (new grants start at 0). */
+export function cursorsFor(device: DeviceContext, position: Pick<PullPosition, "s">): Map<string, number> {
+  return new Map(device.streams.map((s) => [s, position.s[s] ?? 0]));
+}
+
+export async function pullChanges(db: DbOrTx, device: DeviceContext, position: PullPosition, limit: number): Promise<TPullResponse> {
+  const cursors = cursorsFor(device, position);
+  await checkPosition(db, position, cursors);
+  const page: ChangeRow[] = [];
+  let more = false;
+  for (const stream of [...cursors.keys()].sort()) {
+    const remaining = limit - page.length;
+    const after = BigInt(cursors.get(stream) ?? 0);
+    if (remaining <= 0) {
+      more ||= (await readChanges(db, stream, after, position.f, 1)).length > 0;
+      continue;
+    }
+    const rows = await readChanges(db, stream, after, position.f, remaining + 1);
+    const { taken, hasMore } = await takeWholeBundles(db, rows, remaining, page.length === 0, position.f);
+    page.push(...taken);
+    more ||= hasMore;
+    const last = taken.at(-1);
+    if (last) cursors.set(stream, Number(last.seq));
+    if (hasMore && taken.length < remaining) break; // a deferred bundle: the page ends here
+  }
+  const config = env();
+  const token = signPullToken(config.syncTokenSecret, {
+    ...position,
+    s: Object.fromEntries(cursors),
+    exp: Math.floor(Date.now() / 1000) + config.SYNC_TOKEN_TTL_SECONDS,
+  });
+  return { token, changes: page.map(toWireChange), more, server_time: new Date().toISOString() };
+}
+
+function readChanges(db: DbOrTx, stream: string, after: bigint, types: string[] | null, take: number): Promise<ChangeRow[]> {
+  return db.change.findMany({
+    where: { stream, seq: { gt: after }, ...(types ? { type: { in: types } } : {}) },
+    orderBy: { seq: "asc" },
+    take,
+    select: changeSelect,
+  });
+}
+
+/** Cuts `rows` to at most `room` changes without splitting a bundle (see step 3). */
+async function takeWholeBundles(db: DbOrTx, rows: ChangeRow[], room: number, pageEmpty: boolean, types: string[] | null) {
+  const ofTypes = types ? { type: { in: types } } : {};
+  if (rows.length <= room) return { taken: rows, hasMore: false };
+  const taken = rows.slice(0, room);
+  const last = taken.at(-1);
+  const next = rows[room];
+  if (!last?.batchId || next?.batchId !== last.batchId) return { taken, hasMore: true };
+  let start = taken.length - 1;
+  while (start > 0 && taken[start - 1]?.batchId === last.batchId) start -= 1;
+  if (start > 0 || !pageEmpty) return { taken: taken.slice(0, start), hasMore: true };
+  // The bundle alone is larger than the page: deliver it whole.
+  const rest = await db.change.findMany({
+    where: { stream: last.stream, batchId: last.batchId, seq: { gt: last.seq }, ...ofTypes },
+    orderBy: { seq: "asc" },
+    select: changeSelect,
+  });
+  const whole = [...taken, ...rest];
+  const after = await db.change.findFirst({
+    where: { stream: last.stream, seq: { gt: whole.at(-1)?.seq ?? last.seq }, ...ofTypes },
+    select: { seq: true },
+  });
+  return { taken: whole, hasMore: after !== null };
+}
+
+function toWireChange(row: ChangeRow): TChange {
+  const change: TChange = {
+    seq: Number(row.seq),
+    stream: row.stream,
+    type: row.type,
+    id: row.recordId,
+    op: row.op === "delete" ? "delete" : "upsert",
+    version: row.version,
+    updated_at: row.updatedAt.toISOString(),
+  };
+  if (row.op !== "delete" && row.data !== null) change.data = row.data as Record<string, unknown>;
+  if (row.batchId) change.batch_id = row.batchId;
+  if (row.conflict !== null && typeof row.conflict === "object") change.conflict = row.conflict as TChange["conflict"];
+  return change;
+}

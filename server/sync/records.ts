@@ -1,0 +1,93 @@
+// Reading current records and committing a record change: the record row and its change-log
+// entry are always written together, inside the caller's transaction and bundle.
+import type { DbOrTx, Tx } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import type { Bundle } from "./bundle";
+import { checksumOf } from "./canonical";
+import type { TRecord } from "./schemas";
+
+export type RecordKey = { stream: string; type: string; id: string };
+export type RecordData = Record<string, unknown>;
+export type RecordRow = RecordKey & {
+  version: number;
+  data: RecordData;
+  deleted: boolean;
+  checksum: string;
+  updatedAt: Date;
+};
+export type ChangeHint = { conflict_id?: string; fields: string[]; reason: string };
+
+const recordSelect = {
+  stream: true, type: true, id: true, version: true, data: true, deleted: true, checksum: true, updatedAt: true,
+} as const;
+
+export async function findRecord(db: DbOrTx, key: RecordKey): Promise<RecordRow | null> {
+  const row = await db.record.findUnique({ where: { stream_type_id: key }, select: recordSelect });
+  return row ? { ...row, data: row.data as RecordData } : null;
+}
+
+/** The record's data as of `version`, from the change log (null once compacted away). */
+export async function findDataAtVersion(db: DbOrTx, key: RecordKey, version: number): Promise<RecordData | null> {
+  const change = await db.change.findFirst({
+    where: { stream: key.stream, type: key.type, recordId: key.id, version, op: "upsert" },
+    select: { data: true },
+  });
+  return (change?.data as RecordData | null | undefined) ?? null;
+}
+
+export type RecordWrite = {
+  op: "upsert" | "delete";
+  data: RecordData | null;
+  updatedAt: Date;
+  hint?: ChangeHint;
+};
+
+/** Writes the next version of a record and appends its change to the bundle. */
+export async function commitRecordChange(
+  tx: Tx,
+  bundle: Bundle,
+  key: RecordKey,
+  existing: RecordRow | null,
+  write: RecordWrite,
+): Promise<RecordRow> {
+  const version = (existing?.version ?? 0) + 1;
+  const data = write.op === "delete" ? (existing?.data ?? {}) : (write.data ?? {});
+  const seq = bundle.nextSeq(key.stream);
+  const row = {
+    version,
+    data: data as Prisma.InputJsonValue,
+    deleted: write.op === "delete",
+    checksum: checksumOf(data),
+    updatedAt: write.updatedAt,
+    lastSeq: seq,
+  };
+  await tx.record.upsert({ where: { stream_type_id: key }, create: { ...key, ...row }, update: row });
+  await tx.change.create({
+    data: {
+      stream: key.stream,
+      seq,
+      type: key.type,
+      recordId: key.id,
+      op: write.op,
+      version,
+      data: write.op === "delete" ? Prisma.DbNull : (data as Prisma.InputJsonValue),
+      updatedAt: write.updatedAt,
+      batchId: bundle.batchId,
+      conflict: write.hint ? (write.hint as Prisma.InputJsonValue) : Prisma.DbNull,
+    },
+  });
+  return { ...key, version, data, deleted: row.deleted, checksum: row.checksum, updatedAt: write.updatedAt };
+}
+
+export function toWireRecord(row: RecordRow): TRecord {
+  return {
+    type: row.type,
+    id: row.id,
+    stream: row.stream,
+    version: row.version,
+    data: row.data,
+    deleted: row.deleted,
+    updated_at: row.updatedAt.toISOString(),
+    checksum: row.checksum,
+  };
+}

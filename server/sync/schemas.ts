@@ -1,0 +1,159 @@
+// Wire shapes of the mobile sync API (PROTOCOL.md), the single source of truth for the routes,
+// the SDK, the OpenAPI document and the tests. snake_case on the wire.
+import { z } from "zod";
+
+export const LIMITS = {
+  maxBodyBytes: 1024 * 1024,
+  maxPushItems: 500,
+  maxRecordDataBytes: 256 * 1024,
+  bootstrapDefault: 500,
+  bootstrapMax: 5000,
+  pullDefault: 200,
+  pullMax: 1000,
+} as const;
+
+export const ZDeviceId = z.string().trim().min(1).max(200);
+export const ZStreamName = z.string().regex(/^[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9._@:-]{1,200}$/, "not a stream name");
+const ZTypeName = z.string().min(1).max(64);
+const ZRecordId = z.string().min(1).max(200);
+const ZTimestamp = z.iso.datetime({ offset: true });
+
+export const ZRecord = z.object({
+  type: z.string(),
+  id: z.string(),
+  stream: z.string(),
+  version: z.number().int(),
+  data: z.record(z.string(), z.unknown()),
+  deleted: z.boolean(),
+  updated_at: z.string(),
+  checksum: z.string(),
+});
+export type TRecord = z.infer<typeof ZRecord>;
+
+export const ZBootstrapRequest = z.strictObject({
+  device_id: ZDeviceId,
+  types: z.array(ZTypeName).min(1).max(100).optional(),
+  cursor: z.string().min(1).max(4096).optional(),
+  limit: z.number().int().min(1).max(LIMITS.bootstrapMax).default(LIMITS.bootstrapDefault),
+});
+export type TBootstrapRequest = z.infer<typeof ZBootstrapRequest>;
+
+export const ZBootstrapResponse = z.object({
+  items: z.array(ZRecord),
+  cursor: z.string().nullable(),
+  more: z.boolean(),
+  token: z.string().nullable(),
+  server_time: z.string(),
+});
+export type TBootstrapResponse = z.infer<typeof ZBootstrapResponse>;
+
+export const ZPullRequest = z.strictObject({
+  token: z.string().min(1).max(8192),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pullMax).default(LIMITS.pullDefault),
+});
+export type TPullRequest = z.infer<typeof ZPullRequest>;
+
+export const ZChangeConflict = z.object({
+  conflict_id: z.string().optional(),
+  fields: z.array(z.string()),
+  reason: z.string(),
+});
+
+export const ZChange = z.object({
+  seq: z.number().int(),
+  stream: z.string(),
+  type: z.string(),
+  id: z.string(),
+  op: z.enum(["upsert", "delete"]),
+  version: z.number().int(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  updated_at: z.string(),
+  batch_id: z.string().optional(),
+  conflict: ZChangeConflict.optional(),
+});
+export type TChange = z.infer<typeof ZChange>;
+
+export const ZPullResponse = z.object({
+  token: z.string(),
+  changes: z.array(ZChange),
+  more: z.boolean(),
+  server_time: z.string(),
+});
+export type TPullResponse = z.infer<typeof ZPullResponse>;
+
+export const ZPushItem = z.strictObject({
+  client_temp_id: z.string().min(1).max(200).optional(),
+  type: ZTypeName,
+  id: ZRecordId.optional(),
+  stream: ZStreamName.optional(),
+  action: z.enum(["create", "update", "delete"]),
+  data: z.record(z.string(), z.unknown()).optional(),
+  base_version: z.number().int().min(0).optional(),
+  client_version: z.number().int().min(0).optional(),
+  updated_at: ZTimestamp.optional(),
+});
+export type TPushItem = z.infer<typeof ZPushItem>;
+
+export const ZPushRequest = z.strictObject({
+  device_id: ZDeviceId,
+  bundle_id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  mode: z.enum(["partial", "atomic"]).default("partial"),
+  items: z.array(ZPushItem).min(1).max(LIMITS.maxPushItems),
+});
+export type TPushRequest = z.infer<typeof ZPushRequest>;
+
+export const ZItemError = z.object({ code: z.string(), message: z.string() });
+export type TItemError = z.infer<typeof ZItemError>;
+
+export const ZItemConflict = z.object({
+  conflict_id: z.string().optional(),
+  policy: z.enum(["manual", "lww", "version", "merge"]),
+  resolution: z.enum(["server_wins", "client_wins", "merged"]).optional(),
+  fields: z.array(z.string()),
+  base_version: z.number().int().nullable(),
+  server_version: z.number().int(),
+  server_data: z.record(z.string(), z.unknown()).nullable(),
+  client_data: z.record(z.string(), z.unknown()).nullable(),
+  deleted: z.boolean(),
+});
+export type TItemConflict = z.infer<typeof ZItemConflict>;
+
+export const ZPushResult = z.object({
+  index: z.number().int(),
+  client_temp_id: z.string().nullable(),
+  id: z.string().nullable(),
+  status: z.enum(["ok", "conflict", "error", "skipped"]),
+  version: z.number().int().optional(),
+  error: ZItemError.optional(),
+  conflict: ZItemConflict.optional(),
+});
+export type TPushResult = z.infer<typeof ZPushResult>;
+
+export const ZPushResponse = z.object({
+  batch_id: z.string(),
+  bundle_id: z.number().int(),
+  status: z.enum(["applied", "partial", "rejected"]),
+  processed_at: z.string(),
+  results: z.array(ZPushResult),
+});
+export type TPushResponse = z.infer<typeof ZPushResponse>;
+
+export const ZAckRequest = z.strictObject({ device_id: ZDeviceId, token: z.string().min(1).max(8192) });
+export const ZAckResponse = z.object({ acked: z.boolean(), checkpoint: z.record(z.string(), z.number()) });
+
+export const ZConflictListQuery = z.strictObject({
+  status: z.enum(["open", "resolved", "all"]).default("open"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const ZResolveRequest = z
+  .strictObject({
+    resolution: z.enum(["accept_server", "accept_client", "manual_merge"]),
+    data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((r) => r.resolution !== "manual_merge" || r.data !== undefined, {
+    message: "data is required for manual_merge",
+    path: ["data"],
+  });
+export type TResolveRequest = z.infer<typeof ZResolveRequest>;

@@ -1,0 +1,99 @@
+// Opaque, signed, expiring positions: pull tokens and bootstrap cursors. A token is
+// base64url(JSON payload) "." base64url(HMAC-SHA256). Tampered or foreign -> 401 invalid_token;
+// expired -> 412 bootstrap_required (reason token_expired); the caller checks compaction.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import { AppError } from "../errors";
+
+export const BOOTSTRAP_URL = "/api/v1/sync/bootstrap";
+
+const ZPosition = z.record(z.string(), z.number().int().min(0));
+
+const ZPullPayload = z.object({
+  k: z.literal("pull"),
+  u: z.string(),
+  d: z.string(),
+  s: ZPosition,
+  f: z.array(z.string()).nullable(),
+  t: z.record(z.string(), z.number().int()),
+  exp: z.number().int(),
+});
+export type PullPosition = z.infer<typeof ZPullPayload>;
+
+const ZCursorPayload = z.object({
+  k: z.literal("boot"),
+  u: z.string(),
+  d: z.string(),
+  h: ZPosition,
+  f: z.array(z.string()).nullable(),
+  t: z.record(z.string(), z.number().int()),
+  after: z.tuple([z.string(), z.string(), z.string()]).nullable(),
+  exp: z.number().int(),
+});
+export type BootstrapCursor = z.infer<typeof ZCursorPayload>;
+
+function mac(secret: string, body: string): Buffer {
+  return createHmac("sha256", secret).update(`syncdesk.v1.${body}`).digest();
+}
+
+function sign(secret: string, payload: object): string {
+  const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
+  return `${body}.${mac(secret, body).toString("base64url")}`;
+}
+
+function open<T>(secret: string, token: string, schema: z.ZodType<T>, what: string): T {
+  const invalid = new AppError("invalid_token", `The ${what} is not valid`);
+  const [body, signature, extra] = token.split(".");
+  if (!body || !signature || extra !== undefined) throw invalid;
+  const expected = mac(secret, body);
+  const given = Buffer.from(signature, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+  } catch {
+    throw invalid;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw invalid;
+  return parsed.data;
+}
+
+export function bootstrapRequired(reason: "compacted" | "token_expired" | "types_changed", message: string): AppError {
+  return new AppError("bootstrap_required", message, { reason, bootstrap_url: BOOTSTRAP_URL });
+}
+
+type Owner = { userId: string; deviceId: string };
+
+function checkOwnerAndExpiry(payload: { u: string; d: string; exp: number }, owner: Owner, what: string): void {
+  // A token of another user or device is "foreign": refused exactly like a tampered one.
+  if (payload.u !== owner.userId || payload.d !== owner.deviceId) {
+    throw new AppError("invalid_token", `The ${what} is not valid`);
+  }
+  if (payload.exp * 1000 < Date.now()) {
+    throw bootstrapRequired("token_expired", `The ${what} has expired; bootstrap again`);
+  }
+}
+
+export function signPullToken(secret: string, position: Omit<PullPosition, "k">): string {
+  return sign(secret, { k: "pull", ...position });
+}
+
+/** Verifies signature and expiry only; the owner is checked by `checkPullTokenOwner`. */
+export function openPullToken(secret: string, token: string): PullPosition {
+  return open(secret, token, ZPullPayload, "sync token");
+}
+
+export function checkPullTokenOwner(position: PullPosition, owner: Owner): void {
+  checkOwnerAndExpiry(position, owner, "sync token");
+}
+
+export function signBootstrapCursor(secret: string, cursor: Omit<BootstrapCursor, "k">): string {
+  return sign(secret, { k: "boot", ...cursor });
+}
+
+export function openBootstrapCursor(secret: string, token: string, owner: Owner): BootstrapCursor {
+  const cursor = open(secret, token, ZCursorPayload, "bootstrap cursor");
+  checkOwnerAndExpiry(cursor, owner, "bootstrap cursor");
+  return cursor;
+}

@@ -1,0 +1,40 @@
+// A minimal device for protocol tests: a bearer token, a device id and JSON over real HTTP.
+import { randomUUID } from "node:crypto";
+import { mintDeviceJwt } from "@/server/http/dev-token";
+import { TEST_JWT_SECRET } from "./server";
+
+export type Answer<T = Record<string, unknown>> = { status: number; body: T; headers: Headers };
+
+export type TestDevice = {
+  userId: string;
+  deviceId: string;
+  jwt: string;
+  call<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
+};
+
+export async function makeDevice(
+  baseUrl: string,
+  userId: string,
+  options: { streams?: string[]; deviceId?: string; expiresIn?: string | number } = {},
+): Promise<TestDevice> {
+  const jwt = await mintDeviceJwt({ userId, streams: options.streams, expiresIn: options.expiresIn, secret: TEST_JWT_SECRET });
+  const deviceId = options.deviceId ?? randomUUID();
+  return {
+    userId,
+    deviceId,
+    jwt,
+    async call(method, path, body, headers = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${jwt}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+    },
+  };
+}

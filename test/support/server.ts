@@ -1,0 +1,98 @@
+// A real HTTP server over the app's route handlers (every app/api/**/route.ts), on a fresh test
+// database: tests speak HTTP exactly as a device does, without a `next build` per test file.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { setDatabase } from "@/server/db/client";
+import { createTestDatabase, type TestDatabase } from "./database";
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Route = { pattern: RegExp; names: string[]; file: string };
+
+export const TEST_JWT_SECRET = "test-jwt-secret-0123456789-abcdefghijklmnop";
+
+function discoverRoutes(dir: string, prefix = ""): Route[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return discoverRoutes(path.join(dir, entry.name), `${prefix}/${entry.name}`);
+    if (entry.name !== "route.ts") return [];
+    const names: string[] = [];
+    const source = prefix.replace(/\[([^\]]+)\]/g, (_, name: string) => {
+      names.push(name);
+      return "([^/]+)";
+    });
+    return [{ pattern: new RegExp(`^/api${source}/?$`), names, file: path.join(dir, entry.name) }];
+  });
+}
+
+export type TestServer = { url: string; db: TestDatabase; close(): Promise<void> };
+
+/** Configures the process for tests (before anything reads env()) and serves the API. */
+export async function startTestServer(): Promise<TestServer> {
+  process.env.SYNC_JWT_SECRET = TEST_JWT_SECRET;
+  process.env.SYNC_TOKEN_SECRET = "test-token-secret-0123456789-abcdefghijklmnop";
+  process.env.DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "syncdesk-test-"));
+  process.env.LOG_LEVEL ??= "silent";
+  const db = await createTestDatabase();
+  setDatabase(db);
+  const routes = discoverRoutes(path.join(process.cwd(), "app", "api"));
+  const modules = new Map<string, Record<string, Handler>>();
+  const server = createServer((req, res) => {
+    void handle(routes, modules, req, res).catch((error: unknown) => {
+      res.statusCode = 599; // the harness itself failed: never mistaken for an app answer
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db,
+    close: async () => {
+      await closeServer(server);
+      await db.close();
+    },
+  };
+}
+
+async function handle(routes: Route[], modules: Map<string, Record<string, Handler>>, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const route = routes.find((r) => r.pattern.test(url.pathname));
+  if (!route) {
+    res.statusCode = 404;
+    res.end(JSON.stringify({ error: { code: "not_found", message: "No such route" } }));
+    return;
+  }
+  if (!modules.has(route.file)) modules.set(route.file, (await import(route.file)) as Record<string, Handler>);
+  const handler = modules.get(route.file)?.[req.method ?? "GET"];
+  if (!handler) {
+    res.statusCode = 405;
+    res.end(JSON.stringify({ error: { code: "method_not_allowed", message: "Method not allowed" } }));
+    return;
+  }
+  const match = route.pattern.exec(url.pathname) ?? [];
+  const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]));
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.set(key, value);
+    else if (Array.isArray(value)) headers.set(key, value.join(", "));
+  }
+  const request = new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    duplex: "half",
+  } as RequestInit);
+  const response = await handler(request, { params: Promise.resolve(params) });
+  res.statusCode = response.status;
+  response.headers.forEach((value, key) => res.setHeader(key, value));
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+}
