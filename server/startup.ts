@@ -1,0 +1,48 @@
+// What `next start` does before it serves the first request (called from instrumentation.ts):
+// validate config, open and migrate the database, load demo data on a fresh embedded database,
+// and say where the server is and how to get a device token.
+import { env } from "./env";
+import { getDatabase } from "./db/client";
+import { seedDemoData } from "./demo/seed";
+import { logger } from "./log";
+
+/** Boots the server's state; throws when it cannot (bad config, unreachable database). */
+export async function bootServer(): Promise<void> {
+  // 1. Config first: production without secrets must refuse to start, not fail per request.
+  const config = env();
+
+  // 2. Open the database; getDatabase() applies pending migrations before it resolves.
+  const database = await getDatabase();
+
+  // 3. Demo data only on the embedded database, and only while it has no devices, so a restart
+  //    never duplicates it and a PostgreSQL deployment never gets it.
+  if (config.databaseKind === "pglite" && config.SEED_DEMO_DATA !== "false") {
+    const devices = await database.prisma.device.count();
+    if (devices === 0) {
+      const started = Date.now();
+      const summary = await seedDemoData(database.prisma);
+      logger.info({ ...summary, ms: Date.now() - started }, "demo data loaded");
+    }
+  }
+
+  // 4. Where to go next.
+  const url = `http://localhost:${config.PORT}`;
+  logger.info({ url, db: database.kind }, `Syncdesk is ready on ${url}`);
+  logger.info("Get a device token with: npm run token -- --user alice");
+}
+
+/** The process-level start: a server that cannot boot must not accept traffic, so it exits. */
+export async function startServer(): Promise<void> {
+  try {
+    await bootServer();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      logger.fatal({ err: error }, `Syncdesk failed to start: ${message}`);
+    } catch {
+      // The logger needs a valid config; when that is what failed, stderr is all there is.
+      process.stderr.write(`Syncdesk failed to start: ${message}\n`);
+    }
+    process.exit(1);
+  }
+}
