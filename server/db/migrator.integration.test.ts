@@ -175,6 +175,28 @@ describe(`migrate() on ${engine}`, () => {
     expect(await migrate(db.session, readMigrations(dir))).toEqual(["20260201000000_broken", "20260301000000_after"]);
   });
 
+  it("commits a migration together with its record, or neither", async () => {
+    // The script itself succeeds; recording it then fails (a trigger the script installed
+    // rejects the insert). Its effects must go with the failed record, or a re-run would
+    // apply the script a second time.
+    const dir = writeMigrations({
+      "20260101000000_unrecordable": `
+        CREATE TABLE "effect" ("id" INTEGER);
+        CREATE FUNCTION "refuse_record"() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'record refused'; END $$;
+        CREATE TRIGGER "refuse_record" BEFORE INSERT ON "_prisma_migrations"
+          FOR EACH ROW EXECUTE FUNCTION "refuse_record"();`,
+    });
+
+    await expect(migrate(db.session, readMigrations(dir))).rejects.toThrow(
+      /Migration 20260101000000_unrecordable failed and was rolled back: record refused/,
+    );
+    expect(await tableNames(db.session)).not.toContain("effect");
+    expect(await appliedRows(db.session)).toEqual([]);
+    const triggers = await db.session.query(`SELECT 1 FROM pg_trigger WHERE tgname = 'refuse_record'`);
+    expect(triggers).toEqual([]);
+  });
+
   it("refuses to continue past a migration recorded as unfinished", async () => {
     // What a crashed `prisma migrate deploy` leaves behind: a row without finished_at.
     const dir = writeMigrations({ "20260101000000_x": `CREATE TABLE "x" ("id" INTEGER);` });
