@@ -1,5 +1,5 @@
-// A pull request names no device: the token does. Open it, check it belongs to the caller,
-// refuse a revoked device, then pull.
+// A pull request names no device: the token does. Open it, check it belongs to the caller (and to
+// the device the caller says it is, when it sends X-Device-Id), refuse a revoked device, then pull.
 import type { Db } from "../db/client";
 import { ensureDevice, type DeviceHints } from "../devices/register";
 import { env } from "../env";
@@ -9,9 +9,12 @@ import { pullChanges } from "./pull";
 import type { TPullRequest, TPullResponse } from "./schemas";
 import { checkPullTokenOwner, openPullToken } from "./tokens";
 
-export async function pullForCaller(db: Db, caller: Caller, input: TPullRequest, hints: DeviceHints): Promise<TPullResponse> {
+export async function pullForCaller(
+  db: Db, caller: Caller, input: TPullRequest, hints: DeviceHints, claimedDeviceId: string | null,
+): Promise<TPullResponse> {
   const position = openPullToken(env().syncTokenSecret, input.token);
-  if (position.u !== caller.userId) throw new AppError("invalid_token", "The sync token is not valid");
+  const foreignDevice = claimedDeviceId !== null && claimedDeviceId !== position.d;
+  if (position.u !== caller.userId || foreignDevice) throw new AppError("invalid_token", "The sync token is not valid");
   const device = await ensureDevice(db, caller, position.d, hints);
   checkPullTokenOwner(position, device);
   return pullChanges(db, device, position, input.limit);
