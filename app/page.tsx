@@ -57,8 +57,8 @@ export default function HomePage() {
       <section className="flex flex-col gap-3">
         <h2 className="text-lg font-semibold">Try it as a device</h2>
         <pre className="overflow-x-auto rounded-xl bg-slate-900 p-5 font-mono text-sm leading-6 text-slate-100">
-          <code>{"npm run token -- --user alice\n"}</code>
-          <code className="text-slate-400">{"# then, with the printed token:\n"}</code>
+          <code className="text-slate-400">{"# a development device token for user alice\n"}</code>
+          <code>{"TOKEN=$(npm run -s token -- --user alice)\n"}</code>
           <code>
             {
               'curl -X POST localhost:3000/api/v1/sync/bootstrap \\\n  -H "Authorization: Bearer $TOKEN" \\\n  -H "Content-Type: application/json" \\\n  -d \'{"device_id":"my-laptop"}\''
