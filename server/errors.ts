@@ -46,14 +46,17 @@ export function toErrorBody(error: AppError): ErrorBody {
   return body;
 }
 
+type Issue = { path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] };
+
 /** Turns zod issues into the `details` of a 400: one entry per bad field. */
-export function invalidRequest(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-  message = "The request is invalid",
-): AppError {
-  const fields = issues.slice(0, 50).map((issue) => ({
-    field: issue.path.map(String).join(".") || "(body)",
-    message: issue.message,
-  }));
-  return new AppError("invalid_request", message, { fields });
+export function invalidRequest(issues: ReadonlyArray<Issue>, message = "The request is invalid"): AppError {
+  const fields = issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    // zod reports unexpected keys on their parent object; each key is a bad field of its own.
+    if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+      return issue.keys.map((key) => ({ field: [...at, key].join("."), message: "Unexpected field" }));
+    }
+    return [{ field: at.join(".") || "(body)", message: issue.message }];
+  });
+  return new AppError("invalid_request", message, { fields: fields.slice(0, 50) });
 }
