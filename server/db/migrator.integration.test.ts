@@ -66,11 +66,13 @@ async function columnNames(session: SqlSession, table: string): Promise<string[]
   return rows.map((row) => row.name);
 }
 
-/** Session-level advisory locks still held on the migrate key (by anyone). */
+/** Advisory locks on the migrate key still held in this database, by any connection. */
 async function heldMigrateLocks(session: SqlSession): Promise<number> {
+  // pg_locks lists the whole server; other tests migrate their own databases meanwhile.
   const rows = await session.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM pg_locks
-      WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = 72707369 AND objsubid = 1`,
+      WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = 72707369 AND objsubid = 1
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
   return rows[0]?.n ?? -1;
 }
