@@ -68,9 +68,7 @@ async function readCapped(request: Request): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > LIMITS.maxBodyBytes) {
-      // Stop reading but do not cancel: cancelling destroys the socket and a client still
-      // sending sees a reset instead of the 413. Node discards the rest after the response.
-      reader.releaseLock();
+      await reader.cancel();
       throw tooLarge();
     }
     chunks.push(value);
