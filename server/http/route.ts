@@ -33,7 +33,12 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 }
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof AppError) return json(toErrorBody(error), error.status);
+  if (error instanceof AppError) {
+    // An oversize body may still be arriving unread: close rather than let the client reuse a
+    // connection whose next request would be taken for the rest of this body.
+    const headers: Record<string, string> = error.code === "payload_too_large" ? { connection: "close" } : {};
+    return json(toErrorBody(error), error.status, headers);
+  }
   logger.error({ err: error }, "unhandled error");
   return json(toErrorBody(new AppError("internal", "Internal error")), 500);
 }
