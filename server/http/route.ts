@@ -7,6 +7,7 @@ import { logger } from "../log";
 import { LIMITS, ZDeviceId } from "../sync/schemas";
 import { ensureDevice, type DeviceContext } from "../devices/register";
 import { authenticateDevice, type Caller } from "./device-auth";
+import { findUnstorableJson } from "./storable-json";
 
 export type RouteContext<B, Q> = {
   request: Request;
@@ -51,11 +52,15 @@ async function readJson(request: Request): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > LIMITS.maxBodyBytes) throw tooLarge();
   const text = await readCapped(request);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new AppError("invalid_request", "The body is not valid JSON");
   }
+  const problem = findUnstorableJson(value);
+  if (problem) throw new AppError("invalid_request", `The body cannot be stored: ${problem.field} ${problem.message}`, { fields: [problem] });
+  return value;
 }
 
 function tooLarge(): AppError {
