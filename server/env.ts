@@ -30,11 +30,22 @@ export type Env = z.infer<typeof ZEnv> & {
   databaseKind: "postgres" | "pglite";
 };
 
-type DevSecrets = { SYNC_JWT_SECRET: string; SYNC_TOKEN_SECRET: string };
+const ZDevSecrets = z.object({ SYNC_JWT_SECRET: secret, SYNC_TOKEN_SECRET: secret });
+type DevSecrets = z.infer<typeof ZDevSecrets>;
 
 function loadDevSecrets(dataDir: string): DevSecrets {
   const file = path.join(dataDir, "dev-secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as DevSecrets;
+  if (existsSync(file)) {
+    let stored: unknown;
+    try {
+      stored = JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      stored = undefined;
+    }
+    const parsed = ZDevSecrets.safeParse(stored);
+    if (parsed.success) return parsed.data;
+    throw new Error(`${file} is damaged: delete it to generate new development secrets (device tokens will change)`);
+  }
   const secrets = {
     SYNC_JWT_SECRET: randomBytes(32).toString("hex"),
     SYNC_TOKEN_SECRET: randomBytes(32).toString("hex"),

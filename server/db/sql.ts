@@ -23,6 +23,8 @@ export function sessionFromPglite(db: PGlite): SqlSession {
 
 export async function openPgSession(connectionString: string): Promise<SqlSession> {
   const client = new pg.Client({ connectionString });
+  // A server-side close of an idle session must surface on the next query, not crash the process.
+  client.on("error", () => {});
   await client.connect();
   return {
     query: async <T>(sql: string, params?: unknown[]) =>
