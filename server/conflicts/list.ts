@@ -1,15 +1,22 @@
 // Listing conflicts visible to a caller (records in their streams), newest first, keyset paged.
+import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../errors";
 import { toWireConflict, type TConflict } from "./wire";
 
 export type ConflictPage = { conflicts: TConflict[]; next_cursor: string | null };
 
+const ZUuid = z.uuid();
+
+/** A cursor is client input: anything the database would refuse (a non-uuid id, year 0) is a 400. */
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError("invalid_request", "The cursor is invalid");
-  return { createdAt, id };
+  const year = createdAt.getUTCFullYear();
+  if (!ZUuid.safeParse(id).success || Number.isNaN(year) || year < 1 || year > 9999) {
+    throw new AppError("invalid_request", "The cursor is invalid");
+  }
+  return { createdAt, id: id ?? "" };
 }
 
 export async function listConflicts(
