@@ -3,7 +3,9 @@
 //   2. Refuse positions the types registry or compaction invalidated (412).
 //   3. Read up to `limit` changes, streams in name order, never splitting a bundle: a bundle that
 //      does not fit is left for the next page, where it comes whole even when larger than `limit`.
-//   4. Sign a new token at the last delivered seq of each stream.
+//      The stream left waiting is served first on the next page, so a busy stream earlier in name
+//      order cannot starve it.
+//   4. Sign a new token at the last delivered seq of each stream, naming the waiting stream.
 import type { DbOrTx } from "../db/client";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
@@ -57,11 +59,13 @@ export async function pullChanges(db: DbOrTx, device: DeviceContext, position: P
   await checkPosition(db, position, cursors);
   const page: ChangeRow[] = [];
   let more = false;
-  for (const stream of [...cursors.keys()].sort()) {
+  let waiting: string | undefined;
+  for (const stream of servingOrder([...cursors.keys()], position.n)) {
     const remaining = limit - page.length;
     const after = BigInt(cursors.get(stream) ?? 0);
     if (remaining <= 0) {
-      more ||= (await readChanges(db, stream, after, position.f, 1)).length > 0;
+      if (!waiting && (await readChanges(db, stream, after, position.f, 1)).length > 0) waiting = stream;
+      more ||= waiting !== undefined;
       continue;
     }
     const rows = await readChanges(db, stream, after, position.f, remaining + 1);
@@ -70,15 +74,25 @@ export async function pullChanges(db: DbOrTx, device: DeviceContext, position: P
     more ||= hasMore;
     const last = taken.at(-1);
     if (last) cursors.set(stream, Number(last.seq));
-    if (hasMore && taken.length < remaining) break; // a deferred bundle: the page ends here
+    if (hasMore && taken.length < remaining) {
+      waiting = stream; // a deferred bundle: the page ends here
+      break;
+    }
   }
   const config = env();
   const token = signPullToken(config.syncTokenSecret, {
     ...position,
     s: Object.fromEntries(cursors),
+    n: waiting,
     exp: Math.floor(Date.now() / 1000) + config.SYNC_TOKEN_TTL_SECONDS,
   });
   return { token, changes: page.map(toWireChange), more, server_time: new Date().toISOString() };
+}
+
+/** Streams in name order, with `first` (a stream left waiting by the previous page) moved ahead. */
+function servingOrder(streams: string[], first: string | undefined): string[] {
+  const sorted = [...streams].sort();
+  return first && sorted.includes(first) ? [first, ...sorted.filter((s) => s !== first)] : sorted;
 }
 
 function readChanges(db: DbOrTx, stream: string, after: bigint, types: string[] | null, take: number): Promise<ChangeRow[]> {

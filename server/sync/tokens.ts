@@ -14,6 +14,8 @@ const ZPullPayload = z.object({
   u: z.string(),
   d: z.string(),
   s: ZPosition,
+  /** The stream the previous page left waiting: served first on the next one. */
+  n: z.string().optional(),
   f: z.array(z.string()).nullable(),
   t: z.record(z.string(), z.number().int()),
   exp: z.number().int(),
