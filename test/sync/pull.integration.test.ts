@@ -130,6 +130,25 @@ describe("pull", () => {
     expect(sizes).toEqual([7, 2, 12, 1]); // 3+4 fill a page; 2+12 would not fit
   });
 
+  for (const busy of [1, 5]) {
+    it(`delivers a waiting stream's bundle while an earlier stream gets ${busy} change(s) per pull`, async () => {
+      const bob = await makeDevice(server.url, "bob", { streams: ["org:x"] });
+      let token = await freshToken(alice);
+      await push(alice, 1, memoCreates(12, "big")); // user:alice, served after org:x by name
+      const delivered: TChange[] = [];
+      for (let round = 1; round <= 4; round++) {
+        await push(bob, round, memoCreates(busy, `busy${round}`, "org:x"));
+        const page = await pullPage(alice, token, 5);
+        delivered.push(...page.changes);
+        token = page.token;
+      }
+      expect(seqsOf(delivered, "user:alice")).toEqual(range(12));
+      const shared = seqsOf(delivered, "org:x");
+      expect(shared).toEqual(range(shared.length));
+      expect(shared.length).toBeGreaterThanOrEqual(busy * 2);
+    });
+  }
+
   it("carries the conflict hint of automatic and manual resolutions", async () => {
     const bob = await makeDevice(server.url, "alice");
     const token = await freshToken(alice);
