@@ -52,7 +52,7 @@ describe(`schema.prisma against the migrated database on ${testDbEngine()}`, () 
       ["  platform    String?\n", "  platform    String\n"],
       ["  @@index([lastSeenAt])\n", ""],
       ["  @@index([stream, lastSeq])\n", "  @@unique([stream, lastSeq])\n"],
-      ["onDelete: Cascade)\n\n  @@unique", "onDelete: Restrict)\n\n  @@unique"],
+      ["onDelete: Cascade)\n  attempts BatchAttempt[]\n", "onDelete: Restrict)\n  attempts BatchAttempt[]\n"],
     );
 
     expect(compareSchemas(expectedShapeFromPrisma(altered), migrated)).toEqual([
