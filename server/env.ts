@@ -23,14 +23,21 @@ const ZEnv = z.object({
   SYNC_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   SYNC_BOOTSTRAP_CURSOR_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
   SEED_DEMO_DATA: z.enum(["auto", "true", "false"]).default("auto"),
+  AUTH_SECRET: secret.optional(),
+  STAFF_SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(300).max(30 * 24 * 3600).default(8 * 3600),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_NAME: z.string().min(1).default("Single sign-on"),
 });
 
 export type Env = z.infer<typeof ZEnv> & {
   syncTokenSecret: string;
+  authSecret: string;
   databaseKind: "postgres" | "pglite";
 };
 
-const ZDevSecrets = z.object({ SYNC_JWT_SECRET: secret, SYNC_TOKEN_SECRET: secret });
+const ZDevSecrets = z.object({ SYNC_JWT_SECRET: secret, SYNC_TOKEN_SECRET: secret, AUTH_SECRET: secret.optional() });
 type DevSecrets = z.infer<typeof ZDevSecrets>;
 
 function loadDevSecrets(dataDir: string): DevSecrets {
@@ -49,6 +56,7 @@ function loadDevSecrets(dataDir: string): DevSecrets {
   const secrets = {
     SYNC_JWT_SECRET: randomBytes(32).toString("hex"),
     SYNC_TOKEN_SECRET: randomBytes(32).toString("hex"),
+    AUTH_SECRET: randomBytes(32).toString("hex"),
   };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -68,22 +76,27 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const production = env.NODE_ENV === "production" && env.DATABASE_URL !== undefined;
   let jwtSecret = env.SYNC_JWT_SECRET;
   let tokenSecret = env.SYNC_TOKEN_SECRET;
+  let authSecret = env.AUTH_SECRET;
   if (production) {
     const missing = [];
     if (!jwtSecret && !env.SYNC_JWKS_URL) missing.push("SYNC_JWT_SECRET or SYNC_JWKS_URL");
     if (!tokenSecret) missing.push("SYNC_TOKEN_SECRET");
+    if (!authSecret) missing.push("AUTH_SECRET");
     if (missing.length > 0) {
       throw new Error(`Refusing to start in production without secrets: set ${missing.join(", ")}`);
     }
-  } else if (!tokenSecret || (!jwtSecret && !env.SYNC_JWKS_URL)) {
+  } else if (!tokenSecret || !authSecret || (!jwtSecret && !env.SYNC_JWKS_URL)) {
     const dev = loadDevSecrets(env.DATA_DIR);
     tokenSecret ??= dev.SYNC_TOKEN_SECRET;
+    // Secrets files written before the console existed lack AUTH_SECRET: derive a stable one.
+    authSecret ??= dev.AUTH_SECRET ?? `${dev.SYNC_TOKEN_SECRET}:console`;
     if (!env.SYNC_JWKS_URL) jwtSecret ??= dev.SYNC_JWT_SECRET;
   }
   return {
     ...env,
     SYNC_JWT_SECRET: jwtSecret,
     syncTokenSecret: tokenSecret as string,
+    authSecret: authSecret as string,
     databaseKind: env.DATABASE_URL ? "postgres" : "pglite",
   };
 }

@@ -1,0 +1,52 @@
+// tRPC for the console: one init, procedures by role. "Not logged in" is UNAUTHORIZED (401),
+// "not allowed" FORBIDDEN (403). Domain errors (AppError) map through the one code table.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import type { Db } from "../db/client";
+import { AppError, ERROR_CODES } from "../errors";
+import { logger } from "../log";
+import type { StaffIdentity } from "../staff/accounts";
+import { hasRole, type Role } from "../staff/roles";
+
+export type TrpcContext = { db: Db; staff: StaffIdentity | null };
+
+const t = initTRPC.context<TrpcContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause instanceof AppError ? error.cause : null;
+    return { ...shape, data: { ...shape.data, stack: undefined, appCode: cause?.code ?? null, details: cause?.details ?? null } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Domain errors become tRPC errors with the same meaning; anything else is a logged 500. */
+const mapErrors = t.middleware(async ({ next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) {
+      throw new TRPCError({ code: ERROR_CODES[cause.code].trpc, message: cause.message, cause });
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: cause ?? result.error, path }, "console procedure failed");
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+function withRole(required: Role) {
+  return publicProcedure.use(({ ctx, next }) => {
+    if (!ctx.staff) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first" });
+    if (!hasRole(ctx.staff.role, required)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${required} role` });
+    }
+    return next({ ctx: { ...ctx, staff: ctx.staff } });
+  });
+}
+
+export const viewerProcedure = withRole("viewer");
+export const supportProcedure = withRole("support");
+export const operatorProcedure = withRole("operator");
+export const adminProcedure = withRole("admin");
