@@ -3,7 +3,7 @@
 import { SignJWT } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { env } from "@/server/env";
-import { openPullToken, signPullToken } from "@/server/sync/tokens";
+import { openPullToken, signPullToken, type PullPosition } from "@/server/sync/tokens";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server";
 import { freshToken, memoCreates, pullAll, pullPage, push } from "../support/sync-client";
@@ -25,10 +25,10 @@ const pull = (device: TestDevice, token: string, headers?: Record<string, string
 const ack = (device: TestDevice, token: string) => device.call("POST", "/api/v1/sync/ack", { device_id: device.deviceId, token });
 const checkpointCount = () => server.db.prisma.deviceCheckpoint.count();
 
-/** The token with its expiry changed, signed with the server's secret. */
-function withExpiry(token: string, exp: number): string {
+/** The token with some of its payload changed, signed with the server's secret. */
+function resign(token: string, patch: Partial<Omit<PullPosition, "k">>): string {
   const { k: _kind, ...position } = openPullToken(env().syncTokenSecret, token);
-  return signPullToken(env().syncTokenSecret, { ...position, exp });
+  return signPullToken(env().syncTokenSecret, { ...position, ...patch });
 }
 
 const INVALID = { error: { code: "invalid_token", message: expect.any(String) } };
@@ -78,7 +78,7 @@ describe("sync tokens", () => {
     expect(exp).toBeGreaterThan(now + TTL - 10); // SYNC_TOKEN_TTL_SECONDS is honoured
     expect(exp).toBeLessThanOrEqual(now + TTL + 1);
 
-    const expired = withExpiry(token, Math.floor(now) - 1);
+    const expired = resign(token, { exp: Math.floor(now) - 1 });
     for (const answer of [await pull(alice, expired), await ack(alice, expired)]) {
       expect(answer.status).toBe(412);
       expect(answer.body.error).toMatchObject({
@@ -87,8 +87,18 @@ describe("sync tokens", () => {
       });
     }
     expect(await checkpointCount()).toBe(0);
-    const renewed = withExpiry(token, Math.floor(now) + 60);
+    const renewed = resign(token, { exp: Math.floor(now) + 60 });
     expect((await pull(alice, renewed)).status).toBe(200);
+  });
+
+  it("answers a token issued for another version of a type with 412 types_changed", async () => {
+    const token = await freshToken(alice);
+    const stale = resign(token, { t: { ...openPullToken(env().syncTokenSecret, token).t, memo: 0 } });
+    for (const answer of [await pull(alice, stale), await ack(alice, stale)]) {
+      expect(answer.status).toBe(412);
+      expect(answer.body.error.details).toEqual({ reason: "types_changed", bootstrap_url: "/api/v1/sync/bootstrap" });
+    }
+    expect((await pull(alice, resign(token, {}))).status).toBe(200);
   });
 
   it("answers a token older than the stream's compaction point with 412 compacted, on pull and ack", async () => {
