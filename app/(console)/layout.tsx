@@ -1,0 +1,23 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { ConsoleNav } from "@/components/console-nav";
+import { StaffProvider } from "@/components/staff-context";
+import { ConsoleProviders } from "@/components/trpc";
+import { getCurrentStaff } from "@/server/auth/session";
+
+export const dynamic = "force-dynamic";
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const staff = await getCurrentStaff();
+  if (!staff) redirect("/login");
+  return (
+    <ConsoleProviders>
+      <StaffProvider staff={staff}>
+        <div className="flex min-h-screen flex-col md:flex-row">
+          <ConsoleNav staff={staff} />
+          <main id="main" className="min-w-0 flex-1 p-4 md:p-8">{children}</main>
+        </div>
+      </StaffProvider>
+    </ConsoleProviders>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Button } from "./ui/primitives";
+
+export function LoginForm({ sso }: { sso: string | null }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
+    setBusy(false);
+    if (result?.ok && !result.error) {
+      router.replace("/overview");
+      router.refresh();
+    } else {
+      setError("That email and password do not match an active account.");
+    }
+  }
+
+  return (
+    <form onSubmit={(e) => void submit(e)} className="mt-6 space-y-4">
+      <label className="block text-sm font-medium">
+        Email
+        <input name="email" type="email" autoComplete="username" required className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-950" />
+      </label>
+      <label className="block text-sm font-medium">
+        Password
+        <input name="password" type="password" autoComplete="current-password" required className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-950" />
+      </label>
+      {error ? <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p> : null}
+      <Button type="submit" variant="primary" disabled={busy} className="w-full justify-center">
+        {busy ? "Logging in…" : "Log in"}
+      </Button>
+      {sso ? (
+        <Button onClick={() => void signIn("oidc", { callbackUrl: "/overview" })} className="w-full justify-center">
+          Continue with {sso}
+        </Button>
+      ) : null}
+    </form>
+  );
+}
