@@ -5,6 +5,9 @@ import { env } from "./env";
 import { getDatabase } from "./db/client";
 import { seedDemoData } from "./demo/seed";
 import { logger } from "./log";
+import { createStaff, generatePassword } from "./staff/accounts";
+
+export const FIRST_ADMIN_EMAIL = "admin@syncdesk.local";
 
 /** Boots the server's state; throws when it cannot (bad config, unreachable database). */
 export async function bootServer(): Promise<void> {
@@ -25,7 +28,15 @@ export async function bootServer(): Promise<void> {
     }
   }
 
-  // 4. Where to go next.
+  // 4. The first console account on a fresh embedded database, with a one-time password. A
+  //    PostgreSQL deployment gets none: its operator runs `npm run staff:create`.
+  if (config.databaseKind === "pglite" && (await database.prisma.staffUser.count()) === 0) {
+    const password = generatePassword();
+    const admin = await createStaff(database.prisma, { email: FIRST_ADMIN_EMAIL, role: "admin", name: "Admin", password });
+    logger.info({ email: admin.email }, `Console admin created: log in as ${admin.email} with the one-time password ${password}`);
+  }
+
+  // 5. Where to go next.
   const url = `http://localhost:${config.PORT}`;
   logger.info({ url, db: database.kind }, `Syncdesk is ready on ${url}`);
   logger.info("Get a device token with: npm run token -- --user alice");

@@ -1,0 +1,27 @@
+import { expect, test } from "@playwright/test";
+import { E2E_STAFF } from "../support/accounts";
+import { logIn } from "../support/console";
+
+test("logged-out visitors are sent to the login page", async ({ page }) => {
+  await page.goto("/conflicts");
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("heading", { name: "Log in to Syncdesk" })).toBeVisible();
+});
+
+test("a wrong password is refused with a clear message", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(E2E_STAFF.admin.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toContainText("do not match");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("staff log in, see their role, and log out", async ({ page }) => {
+  await logIn(page, "operator");
+  await expect(page.getByTestId("staff-role")).toHaveText("operator");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/overview");
+  await expect(page).toHaveURL(/\/login$/);
+});

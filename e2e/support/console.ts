@@ -1,0 +1,11 @@
+import { expect, type Page } from "@playwright/test";
+import { E2E_STAFF } from "./accounts";
+
+export async function logIn(page: Page, role: keyof typeof E2E_STAFF): Promise<void> {
+  const account = E2E_STAFF[role];
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/overview/);
+}
