@@ -119,6 +119,23 @@ describe("atomic mode", () => {
     expect(stable(await snapshotTables(server.db.prisma), response.batch_id)).toEqual(stable(before));
   });
 
+  it("gives five concurrent retries of a rejected atomic push one stored answer", async () => {
+    const d = await device("atomic-concurrent");
+    const body = pushBody(d, [
+      { type: "memo", action: "create", data: memo("would be new") },
+      { type: "memo", action: "update", id: "missing", data: memo("x") },
+    ], { mode: "atomic" });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => postPush(d, body)));
+    for (const answer of answers) {
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body).toEqual(answers[0]?.body);
+    }
+    expect(answers[0]?.body.status).toBe("rejected");
+    const batches = await server.db.prisma.syncBatch.findMany({ where: { userId: d.userId } });
+    expect(batches.map((b) => [b.id, b.status])).toEqual([[answers[0]?.body.batch_id, "rejected"]]);
+    expect(await server.db.prisma.record.count({ where: { stream: `user:${d.userId}` } })).toBe(0);
+  });
+
   it("commits every item when all are ok", async () => {
     const d = await device("atomic-ok");
     const response = await push(d, [
