@@ -61,9 +61,14 @@ if (stale) {
   run([nextBin, "build"], "next build");
 }
 
+// The console's next-auth needs its public URL: NEXTAUTH_URL when set (production behind a
+// proxy), otherwise the request's Host header, so `npm start` works on any port as it is.
+const serverEnv = { ...process.env };
+if (!serverEnv.NEXTAUTH_URL) serverEnv.AUTH_TRUST_HOST ??= "true";
 const server = spawn(process.execPath, [nextBin, "start", ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
+  env: serverEnv,
 });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => server.kill(signal));
