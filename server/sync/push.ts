@@ -15,7 +15,7 @@ import { applyItem, itemStream, type ItemContext, type ItemOutcome } from "./app
 import { openBundle } from "./bundle";
 import { canonicalJson, sha256Hex } from "./canonical";
 import { ItemError } from "./item-error";
-import type { TPushRequest, TPushResponse, TPushResult } from "./schemas";
+import type { TPushItem, TPushRequest, TPushResponse, TPushResult } from "./schemas";
 
 class AtomicRejection extends Error {
   constructor(readonly outcomes: ItemOutcome[]) {
@@ -57,14 +57,7 @@ async function findStoredResponse(db: Db, claim: Claim): Promise<TPushResponse |
 
 async function applyInTransaction(tx: Tx, claim: Claim): Promise<TPushResponse> {
   await insertBatch(tx, claim, null);
-  const streams = claim.request.items.flatMap((item) => {
-    try {
-      return [itemStream(claim.device, item)];
-    } catch {
-      return []; // reported by the item itself
-    }
-  });
-  const bundle = await openBundle(tx, streams, claim.batchId);
+  const bundle = await openBundle(tx, bundleStreams(claim.device, claim.request.items), claim.batchId);
   const ctx: ItemContext = {
     tx,
     device: claim.device,
@@ -85,7 +78,19 @@ async function applyInTransaction(tx: Tx, claim: Claim): Promise<TPushResponse> 
   return response;
 }
 
-async function applyItemSafely(ctx: ItemContext, item: TPushRequest["items"][number], index: number): Promise<ItemOutcome> {
+/** The streams a bundle of items writes to (an item naming a stream it may not use reports it). */
+export function bundleStreams(device: DeviceContext, items: readonly TPushItem[]): string[] {
+  return items.flatMap((item) => {
+    try {
+      return [itemStream(device, item)];
+    } catch {
+      return []; // reported by the item itself
+    }
+  });
+}
+
+/** One item through the engine; an ItemError becomes that item's error outcome (also for replays). */
+export async function applyItemSafely(ctx: ItemContext, item: TPushItem, index: number): Promise<ItemOutcome> {
   try {
     return await applyItem(ctx, item, index);
   } catch (error) {
@@ -137,15 +142,7 @@ function batchSummary(response: TPushResponse) {
 }
 
 function buildResponse(claim: Claim, outcomes: ItemOutcome[], rejected: boolean): TPushResponse {
-  const results = outcomes.map((outcome, index): TPushResult => {
-    const item = claim.request.items[index];
-    const base = { index, client_temp_id: item?.client_temp_id ?? null, id: outcome.id };
-    if (rejected && outcome.status === "ok") return { ...base, status: "skipped" };
-    if (outcome.status === "error") return { ...base, status: "error", error: { code: outcome.code, message: outcome.message } };
-    const result: TPushResult = { ...base, status: outcome.status, version: outcome.version };
-    if (outcome.conflict) result.conflict = outcome.conflict;
-    return result;
-  });
+  const results = outcomes.map((outcome, index) => toPushResult(outcome, claim.request.items[index], index, rejected));
   const ok = results.filter((r) => r.status === "ok").length;
   const status = ok === results.length ? "applied" : ok === 0 ? "rejected" : "partial";
   return {
@@ -155,6 +152,16 @@ function buildResponse(claim: Claim, outcomes: ItemOutcome[], rejected: boolean)
     processed_at: claim.now.toISOString(),
     results,
   };
+}
+
+/** An item's wire result; in a rejected atomic push an item that would have applied is `skipped`. */
+export function toPushResult(outcome: ItemOutcome, item: TPushItem | undefined, index: number, rejected: boolean): TPushResult {
+  const base = { index, client_temp_id: item?.client_temp_id ?? null, id: outcome.id };
+  if (rejected && outcome.status === "ok") return { ...base, status: "skipped" };
+  if (outcome.status === "error") return { ...base, status: "error", error: { code: outcome.code, message: outcome.message } };
+  const result: TPushResult = { ...base, status: outcome.status, version: outcome.version };
+  if (outcome.conflict) result.conflict = outcome.conflict;
+  return result;
 }
 
 function isUniqueViolation(error: unknown): boolean {

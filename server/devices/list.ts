@@ -1,0 +1,75 @@
+// The console's device list: filtered, newest-seen first, keyset paged by (last_seen_at, id).
+// A device seen again while someone pages moves to the top: paging is stable for what stays put.
+import type { DbOrTx } from "../db/client";
+import type { Prisma } from "../db/generated/client";
+import { decodeKeysetCursor, keysetPage } from "../db/keyset-cursor";
+import { loadDeviceStats, type DeviceStats } from "./stats";
+
+export type DeviceFilters = {
+  /** Part of the user id or the device id, any case. */
+  q?: string;
+  userId?: string;
+  platform?: string;
+  appVersion?: string;
+  seenSince?: Date;
+  seenBefore?: Date;
+  revoked?: boolean;
+};
+
+export const deviceSelect = {
+  id: true, userId: true, deviceId: true, platform: true, appVersion: true, streams: true,
+  firstSeenAt: true, lastSeenAt: true, lastError: true, revokedAt: true,
+} as const;
+
+type DeviceRow = Prisma.DeviceGetPayload<{ select: typeof deviceSelect }>;
+
+export type DeviceSummary = Omit<DeviceRow, "streams" | "lastError"> &
+  DeviceStats & { status: "active" | "revoked" };
+
+export function toDeviceSummary(row: DeviceRow, stats: DeviceStats | undefined): DeviceSummary {
+  const { streams: _streams, lastError: _lastError, ...device } = row;
+  return {
+    ...device,
+    status: row.revokedAt ? "revoked" : "active",
+    lag: stats?.lag ?? 0,
+    streams: stats?.streams ?? [],
+    openConflicts: stats?.openConflicts ?? 0,
+    lastError: stats?.lastError ?? null,
+  };
+}
+
+function whereOf(filters: DeviceFilters): Prisma.DeviceWhereInput[] {
+  const { q, userId, platform, appVersion, seenSince, seenBefore, revoked } = filters;
+  const where: Prisma.DeviceWhereInput[] = [];
+  if (q) {
+    where.push({ OR: [{ userId: { contains: q, mode: "insensitive" } }, { deviceId: { contains: q, mode: "insensitive" } }] });
+  }
+  if (userId) where.push({ userId });
+  if (platform) where.push({ platform: { equals: platform, mode: "insensitive" } });
+  if (appVersion) where.push({ appVersion });
+  if (seenSince) where.push({ lastSeenAt: { gte: seenSince } });
+  if (seenBefore) where.push({ lastSeenAt: { lt: seenBefore } });
+  if (revoked !== undefined) where.push({ revokedAt: revoked ? { not: null } : null });
+  return where;
+}
+
+export async function listDevices(
+  db: DbOrTx,
+  filters: DeviceFilters,
+  page: { cursor?: string; limit: number },
+): Promise<{ devices: DeviceSummary[]; nextCursor: string | null }> {
+  const where = whereOf(filters);
+  if (page.cursor) {
+    const after = decodeKeysetCursor(page.cursor);
+    where.push({ OR: [{ lastSeenAt: { lt: after.at } }, { lastSeenAt: after.at, id: { lt: after.id } }] });
+  }
+  const rows = await db.device.findMany({
+    where: { AND: where },
+    orderBy: [{ lastSeenAt: "desc" }, { id: "desc" }],
+    take: page.limit + 1,
+    select: deviceSelect,
+  });
+  const { page: devices, nextCursor } = keysetPage(rows, page.limit, (d) => ({ at: d.lastSeenAt, id: d.id }));
+  const stats = await loadDeviceStats(db, devices);
+  return { devices: devices.map((d) => toDeviceSummary(d, stats.get(d.id))), nextCursor };
+}
