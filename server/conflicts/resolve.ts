@@ -1,9 +1,11 @@
 // Resolving a stored conflict: the one function behind the device route and the console.
-//   1. Find the open conflict within the actor's scope (anything else is 404, never 403).
+//   1. Find the open conflict within the actor's scope (anything else is 404, never 403). When the
+//      caller names the record version it decided on (`expectedVersion`, the console always does)
+//      and the record has moved on since, refuse with 409 and write nothing: no lost update.
 //   2. accept_server keeps the record; accept_client re-applies the client's action; manual_merge
 //      writes the given data, validated against the type's schema.
 //   3. A changed record is written as a change with a `conflict` hint, so devices learn on pull.
-//   4. The conflict is closed and an audit entry appended, all in one transaction.
+//   4. The conflict is closed and an audit entry (record before/after) appended, in one transaction.
 import { z } from "zod";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Db } from "../db/client";
@@ -22,6 +24,8 @@ export type ConflictScope = { streams: string[] } | "all";
 
 export type Resolution = { conflict: TConflict; record: TRecord | null };
 
+export type ResolveOptions = { expectedVersion?: number };
+
 const ZUuid = z.uuid();
 
 export async function resolveConflict(
@@ -30,6 +34,7 @@ export async function resolveConflict(
   scope: ConflictScope,
   conflictId: string,
   request: TResolveRequest,
+  options: ResolveOptions = {},
 ): Promise<Resolution> {
   const notFound = new AppError("not_found", "No such conflict");
   if (!ZUuid.safeParse(conflictId).success) throw notFound;
@@ -49,6 +54,14 @@ export async function resolveConflict(
     const type = getResourceType(key.type);
     if (!type) throw new AppError("invalid_request", `Type ${key.type} is no longer configured`);
     let record = await findRecord(tx, key);
+    const before = record ? { version: record.version, data: record.data, deleted: record.deleted } : null;
+    if (options.expectedVersion !== undefined && (record?.version ?? 0) !== options.expectedVersion) {
+      throw new AppError("conflict", "The record changed since you loaded it; review the new value and resolve again", {
+        current_version: record?.version ?? 0,
+        current_data: record && !record.deleted ? record.data : null,
+        current_deleted: record?.deleted ?? false,
+      });
+    }
     let resolvedData: RecordData | null = record && !record.deleted ? record.data : null;
     if (request.resolution !== "accept_server") {
       const deleting = request.resolution === "accept_client" && conflict.clientAction === "delete";
@@ -57,12 +70,12 @@ export async function resolveConflict(
       if (parsed && !parsed.success) throw invalidRequest(parsed.error.issues.map((i) => ({ ...i, path: ["data", ...i.path] })));
       resolvedData = parsed ? parsed.data : null;
       try {
-        if (resolvedData) await checkUniqueFields(tx, type, key, resolvedData);
+        if (resolvedData) await checkUniqueFields(tx, type, key, resolvedData, bundle);
       } catch (error) {
         if (error instanceof ItemError) throw new AppError("invalid_request", error.message);
         throw error;
       }
-      record = await commitRecordChange(tx, bundle, key, record, {
+      record = commitRecordChange(bundle, key, record, {
         op: deleting ? "delete" : "upsert",
         data: resolvedData,
         updatedAt: new Date(),
@@ -84,7 +97,13 @@ export async function resolveConflict(
       actor,
       action: "conflict.resolve",
       target: { type: "conflict", id: conflict.id },
-      details: { resolution: request.resolution, record: key, record_version: record?.version ?? null },
+      details: {
+        resolution: request.resolution,
+        record: key,
+        record_version: record?.version ?? null,
+        before,
+        after: record ? { version: record.version, data: record.data, deleted: record.deleted } : null,
+      },
     });
     return { conflict: toWireConflict(closed), record: record ? toWireRecord(record) : null };
   });

@@ -1,9 +1,15 @@
 // The console's API: one router per domain. Each domain router lives in server/trpc/routers/<domain>/.
 import { router } from "./init";
+import { auditRouter } from "./routers/audit/router";
+import { conflictsRouter } from "./routers/conflicts/router";
+import { overviewRouter } from "./routers/overview/router";
 import { sessionRouter } from "./routers/session/router";
 
 export const appRouter = router({
   session: sessionRouter,
+  conflicts: conflictsRouter,
+  audit: auditRouter,
+  overview: overviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

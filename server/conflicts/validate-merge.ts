@@ -1,0 +1,39 @@
+// Checking a manual merge before it is saved: the same schema and unique-field rules the
+// resolution applies, reported per field so the console can show them next to the editor.
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { AppError, invalidRequest } from "../errors";
+import { ItemError } from "../sync/item-error";
+import { getResourceType } from "../sync/resource-types";
+import { checkUniqueFields } from "../sync/unique";
+
+export type FieldError = { field: string; message: string };
+export type MergeCheck = { ok: boolean; fields: FieldError[] };
+
+const ZFieldErrors = z.array(z.object({ field: z.string(), message: z.string() }));
+
+export async function validateMergeData(db: Db, conflictId: string, data: Record<string, unknown>): Promise<MergeCheck> {
+  const conflict = z.uuid().safeParse(conflictId).success
+    ? await db.conflict.findUnique({ where: { id: conflictId }, select: { stream: true, type: true, recordId: true } })
+    : null;
+  if (!conflict) throw new AppError("not_found", "No such conflict");
+  const type = getResourceType(conflict.type);
+  if (!type) return { ok: false, fields: [{ field: "(data)", message: `Type ${conflict.type} is no longer configured` }] };
+  const parsed = type.schema.safeParse(data);
+  if (!parsed.success) {
+    const fields = ZFieldErrors.parse(invalidRequest(parsed.error.issues).details?.fields ?? []);
+    return { ok: false, fields: fields.map((f) => (f.field === "(body)" ? { ...f, field: "(data)" } : f)) };
+  }
+  // One field at a time, so every clashing field is named.
+  const key = { stream: conflict.stream, type: conflict.type, id: conflict.recordId };
+  const clashes: FieldError[] = [];
+  for (const field of type.uniqueFields ?? []) {
+    try {
+      await checkUniqueFields(db, { ...type, uniqueFields: [field] }, key, parsed.data);
+    } catch (error) {
+      if (!(error instanceof ItemError)) throw error;
+      clashes.push({ field, message: error.message });
+    }
+  }
+  return { ok: clashes.length === 0, fields: clashes };
+}

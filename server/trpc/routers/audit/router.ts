@@ -1,0 +1,8 @@
+// The audit log, read-only for every console role (the database refuses edits anyway).
+import { listAudit } from "../../../audit/list";
+import { router, viewerProcedure } from "../../init";
+import { ZAuditList } from "./schema";
+
+export const auditRouter = router({
+  list: viewerProcedure.input(ZAuditList).query(({ ctx, input }) => listAudit(ctx.db, input)),
+});
