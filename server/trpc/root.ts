@@ -1,7 +1,9 @@
 // The console's API: one router per domain. Each domain router lives in server/trpc/routers/<domain>/.
 import { router } from "./init";
 import { auditRouter } from "./routers/audit/router";
+import { batchesRouter } from "./routers/batches/router";
 import { conflictsRouter } from "./routers/conflicts/router";
+import { devicesRouter } from "./routers/devices/router";
 import { overviewRouter } from "./routers/overview/router";
 import { sessionRouter } from "./routers/session/router";
 
@@ -10,6 +12,8 @@ export const appRouter = router({
   conflicts: conflictsRouter,
   audit: auditRouter,
   overview: overviewRouter,
+  devices: devicesRouter,
+  batches: batchesRouter,
 });
 
 export type AppRouter = typeof appRouter;
