@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
-import { decodeCursor, encodeCursor } from "./list";
+import { decodeKeysetCursor, keysetPage } from "../db/keyset-cursor";
 
 export type ConsoleConflictQuery = {
   status: "open" | "resolved" | "all";
@@ -71,7 +71,7 @@ export async function listConflictsForConsole(
   query: ConsoleConflictQuery,
   now: Date = new Date(),
 ): Promise<ConsoleConflictPage> {
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeKeysetCursor(query.cursor) : null;
   const deviceRefs = query.device ? await deviceRefsFor(db, query.device) : null;
   const created = createdWindow(query, now);
   const rows = await db.conflict.findMany({
@@ -83,7 +83,7 @@ export async function listConflictsForConsole(
         deviceRefs ? { deviceRef: { in: deviceRefs } } : {},
         created ? { createdAt: created } : {},
         after
-          ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+          ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }
           : {},
       ],
     },
@@ -94,19 +94,18 @@ export async function listConflictsForConsole(
       status: true, fields: true, clientAction: true, resolution: true, createdAt: true, resolvedAt: true,
     },
   });
-  const page = rows.slice(0, query.limit);
+  const { page, nextCursor } = keysetPage(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }));
   const refs = [...new Set(page.flatMap((r) => (r.deviceRef ? [r.deviceRef] : [])))];
   const devices = refs.length
     ? await db.device.findMany({ where: { id: { in: refs } }, select: { id: true, deviceId: true } })
     : [];
   const deviceIds = new Map(devices.map((d) => [d.id, d.deviceId]));
-  const last = page.at(-1);
   return {
     rows: page.map(({ deviceRef, status, ...row }) => ({
       ...row,
       status: status === "resolved" ? "resolved" : "open",
       device: deviceRef ? { ref: deviceRef, deviceId: deviceIds.get(deviceRef) ?? "(removed)" } : null,
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    nextCursor,
   };
 }

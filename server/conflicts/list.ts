@@ -9,7 +9,7 @@ export type ConflictPage = { conflicts: TConflict[]; next_cursor: string | null 
 const ZUuid = z.uuid();
 
 /** A cursor is client input: anything the database would refuse (a non-uuid id, year 0) is a 400. */
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(at ?? "");
   const year = createdAt.getUTCFullYear();
@@ -17,10 +17,6 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
     throw new AppError("invalid_request", "The cursor is invalid");
   }
   return { createdAt, id: id ?? "" };
-}
-
-export function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
 }
 
 export async function listConflicts(
@@ -42,6 +38,9 @@ export async function listConflicts(
   });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  const nextCursor = rows.length > query.limit && last ? encodeCursor(last) : null;
+  const nextCursor =
+    rows.length > query.limit && last
+      ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString("base64url")
+      : null;
   return { conflicts: page.map(toWireConflict), next_cursor: nextCursor };
 }
