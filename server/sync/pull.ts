@@ -115,12 +115,17 @@ async function takeWholeBundles(db: DbOrTx, rows: ChangeRow[], room: number, pag
   let start = taken.length - 1;
   while (start > 0 && taken[start - 1]?.batchId === last.batchId) start -= 1;
   if (start > 0 || !pageEmpty) return { taken: taken.slice(0, start), hasMore: true };
-  // The bundle alone is larger than the page: deliver it whole.
-  const rest = await db.change.findMany({
-    where: { stream: last.stream, batchId: last.batchId, seq: { gt: last.seq }, ...ofTypes },
+  // The bundle alone is larger than the page: deliver it whole. Its seqs are consecutive in the
+  // stream, so it ends at the first gap: a later run with the same batch id (a replay of that batch)
+  // is another bundle, and taking it now would skip every change in between.
+  const following = await db.change.findMany({
+    where: { stream: last.stream, batchId: last.batchId, seq: { gt: last.seq } },
     orderBy: { seq: "asc" },
     select: changeSelect,
   });
+  // Seqs only grow, so once one is past its place in a consecutive run, every later one is too.
+  const run = following.filter((row, i) => row.seq === last.seq + BigInt(i + 1));
+  const rest = types ? run.filter((row) => types.includes(row.type)) : run;
   const whole = [...taken, ...rest];
   const after = await db.change.findFirst({
     where: { stream: last.stream, seq: { gt: whole.at(-1)?.seq ?? last.seq }, ...ofTypes },
