@@ -11,7 +11,7 @@ import type { Bundle } from "./bundle";
 import { jsonEqual } from "./canonical";
 import { decideConflict, differingFields } from "./policies";
 import {
-  commitRecordChange, findDataAtVersion, findRecord,
+  commitRecordChange, findDataAtVersion,
   type RecordData, type RecordKey, type RecordRow,
 } from "./records";
 import { ItemError } from "./item-error";
@@ -72,7 +72,8 @@ export async function applyItem(ctx: ItemContext, item: TPushItem, index: number
   if (item.action === "create" && item.client_temp_id) ctx.tempIds.set(item.client_temp_id, id);
   const data = validData(type, item);
   const key = { stream, type: type.name, id };
-  const existing = await findRecord(ctx.tx, key);
+  // A server-assigned id is a fresh UUID: nothing to read.
+  const existing = item.id ? await ctx.bundle.readRecord(key) : null;
 
   if (!existing) {
     if (item.action !== "create") throw new ItemError("not_found", `No ${type.name} ${id}`);
@@ -94,9 +95,9 @@ async function write(
   ctx: ItemContext, type: ResourceType, key: RecordKey, existing: RecordRow | null,
   item: TPushItem, data: RecordData | null, conflict?: TItemConflict,
 ): Promise<ItemOutcome> {
-  if (data) await checkUniqueFields(ctx.tx, type, key, data);
+  if (data) await checkUniqueFields(ctx.tx, type, key, data, ctx.bundle);
   const hint = conflict && { fields: conflict.fields, reason: conflict.resolution ?? "client_wins" };
-  const row = await commitRecordChange(ctx.tx, ctx.bundle, key, existing, {
+  const row = commitRecordChange(ctx.bundle, key, existing, {
     op: item.action === "delete" ? "delete" : "upsert",
     data,
     updatedAt: editTime(ctx, item),

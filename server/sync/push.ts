@@ -58,6 +58,7 @@ async function findStoredResponse(db: Db, claim: Claim): Promise<TPushResponse |
 async function applyInTransaction(tx: Tx, claim: Claim): Promise<TPushResponse> {
   await insertBatch(tx, claim, null);
   const bundle = await openBundle(tx, bundleStreams(claim.device, claim.request.items), claim.batchId);
+  await bundle.prefetch(knownKeys(claim.device, claim.request.items));
   const ctx: ItemContext = {
     tx,
     device: claim.device,
@@ -85,6 +86,19 @@ export function bundleStreams(device: DeviceContext, items: readonly TPushItem[]
       return [itemStream(device, item)];
     } catch {
       return []; // reported by the item itself
+    }
+  });
+}
+
+/** The records the items name by id (a temp id of an earlier create resolves later, on its own). */
+export function knownKeys(device: DeviceContext, items: readonly TPushItem[]) {
+  const tempIds = new Set(items.flatMap((item) => (item.client_temp_id ? [item.client_temp_id] : [])));
+  return items.flatMap((item) => {
+    if (!item.id || tempIds.has(item.id)) return [];
+    try {
+      return [{ stream: itemStream(device, item), type: item.type, id: item.id }];
+    } catch {
+      return [];
     }
   });
 }

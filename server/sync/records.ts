@@ -1,7 +1,6 @@
 // Reading current records and committing a record change: the record row and its change-log
-// entry are always written together, inside the caller's transaction and bundle.
-import type { DbOrTx, Tx } from "../db/client";
-import { Prisma } from "../db/generated/client";
+// entry are always staged together in the caller's bundle, and flushed together when it closes.
+import type { DbOrTx } from "../db/client";
 import type { Bundle } from "./bundle";
 import { checksumOf } from "./canonical";
 import type { TRecord } from "./schemas";
@@ -42,41 +41,34 @@ export type RecordWrite = {
   hint?: ChangeHint;
 };
 
-/** Writes the next version of a record and appends its change to the bundle. */
-export async function commitRecordChange(
-  tx: Tx,
+/** Stages the next version of a record and its change in the bundle (flushed on close). */
+export function commitRecordChange(
   bundle: Bundle,
   key: RecordKey,
   existing: RecordRow | null,
   write: RecordWrite,
-): Promise<RecordRow> {
+): RecordRow {
   const version = (existing?.version ?? 0) + 1;
+  // A tombstone keeps its last data for the console; devices never receive it.
   const data = write.op === "delete" ? (existing?.data ?? {}) : (write.data ?? {});
-  const seq = bundle.nextSeq(key.stream);
-  const row = {
+  const row: RecordRow = {
+    ...key,
     version,
-    data: data as Prisma.InputJsonValue,
+    data,
     deleted: write.op === "delete",
     checksum: checksumOf(data),
     updatedAt: write.updatedAt,
-    lastSeq: seq,
   };
-  await tx.record.upsert({ where: { stream_type_id: key }, create: { ...key, ...row }, update: row });
-  await tx.change.create({
-    data: {
-      stream: key.stream,
-      seq,
-      type: key.type,
-      recordId: key.id,
-      op: write.op,
-      version,
-      data: write.op === "delete" ? Prisma.DbNull : (data as Prisma.InputJsonValue),
-      updatedAt: write.updatedAt,
-      batchId: bundle.batchId,
-      conflict: write.hint ? (write.hint as Prisma.InputJsonValue) : Prisma.DbNull,
-    },
+  bundle.stage(row, {
+    key,
+    seq: bundle.nextSeq(key.stream),
+    op: write.op,
+    version,
+    data: write.op === "delete" ? null : data,
+    updatedAt: write.updatedAt,
+    hint: write.hint ?? null,
   });
-  return { ...key, version, data, deleted: row.deleted, checksum: row.checksum, updatedAt: write.updatedAt };
+  return row;
 }
 
 export function toWireRecord(row: RecordRow): TRecord {

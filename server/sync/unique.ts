@@ -1,20 +1,29 @@
 // Unique fields of a resource type: among a stream's live records of that type, no two may share
-// a value. Checked inside the push transaction, where the stream's head row lock serialises writers.
-import type { Tx } from "../db/client";
+// a value. Checked inside the writing transaction, where the stream's head row lock serialises
+// writers; records staged earlier in the same bundle count with their staged state.
+import type { DbOrTx } from "../db/client";
+import type { Bundle } from "./bundle";
+import { jsonEqual } from "./canonical";
 import { ItemError } from "./item-error";
 import type { RecordData, RecordKey } from "./records";
 import type { ResourceType } from "./resource-types";
 
-export async function checkUniqueFields(tx: Tx, type: ResourceType, key: RecordKey, data: RecordData): Promise<void> {
-  for (const field of type.uniqueFields ?? []) {
-    const value = JSON.stringify(data[field] ?? null);
-    const clash = await tx.$queryRaw<{ id: string }[]>`
+export async function checkUniqueFields(
+  db: DbOrTx, type: ResourceType, key: RecordKey, data: RecordData, bundle?: Bundle,
+): Promise<void> {
+  const fields = type.uniqueFields ?? [];
+  if (fields.length === 0) return;
+  const staged = [...(bundle?.stagedRecords() ?? [])].filter((r) => r.stream === key.stream && r.type === key.type && r.id !== key.id);
+  const stagedIds = staged.map((r) => r.id);
+  for (const field of fields) {
+    const value = data[field] ?? null;
+    const clashStaged = staged.some((r) => !r.deleted && jsonEqual(r.data[field] ?? null, value));
+    const clash = clashStaged || (await db.$queryRaw<{ id: string }[]>`
       SELECT id FROM records
       WHERE stream = ${key.stream} AND type = ${key.type} AND id <> ${key.id} AND NOT deleted
-        AND data -> ${field} = ${value}::jsonb
-      LIMIT 1`;
-    if (clash.length > 0) {
-      throw new ItemError("unique_violation", `Another ${type.name} in this stream already has this ${field}`);
-    }
+        AND NOT (id = ANY(${stagedIds}::text[]))
+        AND data -> ${field} = ${JSON.stringify(value)}::jsonb
+      LIMIT 1`).length > 0;
+    if (clash) throw new ItemError("unique_violation", `Another ${type.name} in this stream already has this ${field}`);
   }
 }
