@@ -6,6 +6,7 @@ import { parseEnv } from "./env";
 
 const SECRET_A = "a".repeat(32);
 const SECRET_B = "b".repeat(32);
+const SECRET_C = "c".repeat(32);
 const PG_URL = "postgresql://postgres@127.0.0.1:5432/syncdesk";
 
 let dataDir: string;
@@ -19,13 +20,20 @@ afterEach(() => {
 });
 
 describe("production on PostgreSQL", () => {
-  const production = () => ({ NODE_ENV: "production", DATABASE_URL: PG_URL, DATA_DIR: dataDir });
+  const bare = () => ({ NODE_ENV: "production", DATABASE_URL: PG_URL, DATA_DIR: dataDir });
+  const production = () => ({ ...bare(), AUTH_SECRET: SECRET_C });
 
   it("refuses to start without any secret, naming each one, and writes nothing", () => {
-    expect(() => parseEnv(production())).toThrow(
-      "Refusing to start in production without secrets: set SYNC_JWT_SECRET or SYNC_JWKS_URL, SYNC_TOKEN_SECRET",
+    expect(() => parseEnv(bare())).toThrow(
+      "Refusing to start in production without secrets: set SYNC_JWT_SECRET or SYNC_JWKS_URL, SYNC_TOKEN_SECRET, AUTH_SECRET",
     );
     expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it("refuses to start without AUTH_SECRET for console sessions", () => {
+    expect(() => parseEnv({ ...bare(), SYNC_JWT_SECRET: SECRET_A, SYNC_TOKEN_SECRET: SECRET_B })).toThrow(
+      /without secrets: set AUTH_SECRET$/,
+    );
   });
 
   it("refuses to start without SYNC_TOKEN_SECRET", () => {
@@ -77,6 +85,7 @@ describe("development secrets", () => {
     expect(JSON.parse(readFileSync(secretsFile(), "utf8"))).toEqual({
       SYNC_JWT_SECRET: env.SYNC_JWT_SECRET,
       SYNC_TOKEN_SECRET: env.syncTokenSecret,
+      AUTH_SECRET: env.authSecret,
     });
     expect(statSync(secretsFile()).mode & 0o077).toBe(0);
   });
@@ -100,9 +109,10 @@ describe("development secrets", () => {
   });
 
   it("are not generated when real secrets are configured", () => {
-    const env = parseEnv({ DATA_DIR: dataDir, SYNC_JWT_SECRET: SECRET_A, SYNC_TOKEN_SECRET: SECRET_B });
+    const env = parseEnv({ DATA_DIR: dataDir, SYNC_JWT_SECRET: SECRET_A, SYNC_TOKEN_SECRET: SECRET_B, AUTH_SECRET: SECRET_C });
     expect(env.SYNC_JWT_SECRET).toBe(SECRET_A);
     expect(env.syncTokenSecret).toBe(SECRET_B);
+    expect(env.authSecret).toBe(SECRET_C);
     expect(existsSync(secretsFile())).toBe(false);
   });
 
