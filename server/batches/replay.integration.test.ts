@@ -8,6 +8,7 @@ import {
   bootstrapToken, configureTestEnv, connectDevice, createStaffAs, memo, pullAll, pushAs,
 } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { getDeviceOrThrow } from "../devices/get";
 import { getBatchOrThrow } from "./get";
 import { replayBatch } from "./replay";
 
@@ -38,6 +39,7 @@ describe("replayBatch", () => {
     const reader = await connectDevice(db.prisma, "alice", { deviceId: "reader" });
     const readerToken = await bootstrapToken(db.prisma, reader);
     await pushAs(db.prisma, alice, 2, [{ type: "memo", id: "x", action: "create", data: memo("x") }]);
+    expect((await getDeviceOrThrow(db.prisma, alice.deviceRef)).lastError).toMatchObject({ code: "not_found", batchId: original.batch_id });
 
     const outcome = await replayBatch(db.prisma, operator, original.batch_id);
     expect(outcome).toMatchObject({ replayed: true, attempt: 2, status: "applied" });
@@ -85,6 +87,8 @@ describe("replayBatch", () => {
     expect(detail.latest.map((r) => r?.status)).toEqual(["ok", "ok", "ok"]);
     expect(detail.retriable).toEqual([]);
     expect(detail.attempts.map((a) => [a.attempt, a.actor.email, a.status])).toEqual([[2, operator.email, "applied"]]);
+    // A batch whose failed items a replay applied is no longer the device's last error.
+    expect((await getDeviceOrThrow(db.prisma, alice.deviceRef)).lastError).toBeNull();
   });
 
   it("keeps pulls gap-free when a replayed change carries an older batch id", async () => {
