@@ -70,12 +70,12 @@ export async function resolveConflict(
       if (parsed && !parsed.success) throw invalidRequest(parsed.error.issues.map((i) => ({ ...i, path: ["data", ...i.path] })));
       resolvedData = parsed ? parsed.data : null;
       try {
-        if (resolvedData) await checkUniqueFields(tx, type, key, resolvedData);
+        if (resolvedData) await checkUniqueFields(tx, type, key, resolvedData, bundle);
       } catch (error) {
         if (error instanceof ItemError) throw new AppError("invalid_request", error.message);
         throw error;
       }
-      record = await commitRecordChange(tx, bundle, key, record, {
+      record = commitRecordChange(bundle, key, record, {
         op: deleting ? "delete" : "upsert",
         data: resolvedData,
         updatedAt: new Date(),
