@@ -169,6 +169,31 @@ describe("replayBatch", () => {
     expect(changes.map((c) => [c.recordId, c.version])).toEqual([["p", 1], ["y", 2]]);
   });
 
+  it("treats a crashed push (status failed, no stored results) like errors: every item is retried", async () => {
+    const alice = await connectDevice(db.prisma, "alice");
+    const original = await pushAs(db.prisma, alice, 1, [
+      { type: "memo", id: "x", action: "update", base_version: 1, data: memo("x2") },
+      { type: "memo", id: "y", action: "delete", base_version: 1 },
+    ]);
+    await db.prisma.syncBatch.update({ where: { id: original.batch_id }, data: { status: "failed", response: {} } });
+    await pushAs(db.prisma, alice, 2, ["x", "y"].map((id) => ({ type: "memo", id, action: "create" as const, data: memo(id) })));
+    const outcome = await replayBatch(db.prisma, operator, original.batch_id);
+    expect(outcome).toMatchObject({ replayed: true, attempt: 2, status: "applied" });
+    expect(outcome.results.map((r) => [r.index, r.status, r.version])).toEqual([[0, "ok", 2], [1, "ok", 2]]);
+    expect(await db.prisma.syncBatch.findUniqueOrThrow({ where: { id: original.batch_id } })).toMatchObject({ status: "failed", response: {} });
+  });
+
+  it("lets concurrent replays of one batch take turns: exactly one attempt is recorded", async () => {
+    const alice = await connectDevice(db.prisma, "alice");
+    const original = await pushAs(db.prisma, alice, 1, [{ type: "memo", id: "x", action: "update", base_version: 1, data: memo("x2") }]);
+    await pushAs(db.prisma, alice, 2, [{ type: "memo", id: "x", action: "create", data: memo("x") }]);
+    const outcomes = await Promise.all([1, 2, 3].map(() => replayBatch(db.prisma, operator, original.batch_id)));
+    expect(outcomes.map((o) => o.replayed).sort()).toEqual([false, false, true]);
+    expect(await db.prisma.batchAttempt.count()).toBe(1);
+    const record = await db.prisma.record.findFirstOrThrow({ where: { id: "x" } });
+    expect(record.version).toBe(2);
+  });
+
   it("refuses an unknown batch and a revoked device's batch, recording nothing", async () => {
     await expect(replayBatch(db.prisma, operator, "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({ code: "not_found" });
     await expect(replayBatch(db.prisma, operator, "not-a-uuid")).rejects.toMatchObject({ code: "not_found" });
