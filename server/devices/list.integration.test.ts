@@ -52,6 +52,12 @@ describe("listDevices", () => {
     expect(await ids({ revoked: true })).toEqual(["web-c"]);
     expect(await ids({ revoked: false })).toEqual(["phone-a", "tablet-a", "phone-b"]);
     expect(await ids({ platform: "ios", appVersion: "2.0", q: "b" })).toEqual(["phone-b"]);
+    // Search text is literal: "_" and "%" are not wildcards.
+    await connectDevice(db.prisma, "dave", { deviceId: "kiosk_1" });
+    await connectDevice(db.prisma, "dave", { deviceId: "kiosk%2" });
+    expect(await ids({ q: "_" })).toEqual(["kiosk_1"]);
+    expect(await ids({ q: "k%" })).toEqual(["kiosk%2"]);
+    expect(await ids({ q: "\\" })).toEqual([]);
 
     const { devices } = await listDevices(db.prisma, { revoked: true }, { limit: 50 });
     expect(devices[0]).toMatchObject({ userId: "carol", platform: "web", appVersion: "1.0", status: "revoked" });

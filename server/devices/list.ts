@@ -38,10 +38,14 @@ export function toDeviceSummary(row: DeviceRow, stats: DeviceStats | undefined):
   };
 }
 
+/** Prisma passes `contains` to ILIKE as is: `_` and `%` in a search are letters, not wildcards. */
+const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 function whereOf(filters: DeviceFilters): Prisma.DeviceWhereInput[] {
-  const { q, userId, platform, appVersion, seenSince, seenBefore, revoked } = filters;
+  const { userId, platform, appVersion, seenSince, seenBefore, revoked } = filters;
   const where: Prisma.DeviceWhereInput[] = [];
-  if (q) {
+  if (filters.q) {
+    const q = literal(filters.q);
     where.push({ OR: [{ userId: { contains: q, mode: "insensitive" } }, { deviceId: { contains: q, mode: "insensitive" } }] });
   }
   if (userId) where.push({ userId });
