@@ -10,6 +10,11 @@ export const LIMITS = {
   bootstrapMax: 5000,
   pullDefault: 200,
   pullMax: 1000,
+  verifyDefault: 1000,
+  verifyMax: 2000,
+  checksumsDefault: 1000,
+  checksumsMax: 5000,
+  fetchMax: 500,
 } as const;
 
 export const ZDeviceId = z.string().trim().min(1).max(200);
@@ -157,3 +162,81 @@ export const ZResolveRequest = z
     path: ["data"],
   });
 export type TResolveRequest = z.infer<typeof ZResolveRequest>;
+
+// Verify, checksums, fetch and digest (docs/protocol.md "Verify"). A key's `stream` defaults to
+// the caller's own `user:<sub>`, as in push.
+const ZChecksum = z.string().regex(/^sha256:[0-9a-f]{64}$/, "not a sha256:<hex> checksum");
+/** `types=memo,diary` in a query string. */
+const ZTypesParam = z
+  .string()
+  .max(2000)
+  .transform((s) => s.split(",").filter((t) => t !== ""))
+  .pipe(z.array(ZTypeName).min(1).max(100));
+
+export const ZRecordKeyInput = z.strictObject({ stream: ZStreamName.optional(), type: ZTypeName, id: ZRecordId });
+export type TRecordKeyInput = z.infer<typeof ZRecordKeyInput>;
+export const ZRecordKey = z.object({ stream: z.string(), type: z.string(), id: z.string() });
+export type TRecordKey = z.infer<typeof ZRecordKey>;
+
+export const ZVerifyItem = z.strictObject({ ...ZRecordKeyInput.shape, checksum: ZChecksum });
+export type TVerifyItem = z.infer<typeof ZVerifyItem>;
+
+export const ZVerifyRequest = z
+  .strictObject({
+    device_id: ZDeviceId,
+    types: z.array(ZTypeName).min(1).max(100).optional(),
+    items: z.array(ZVerifyItem).max(LIMITS.verifyMax),
+    cursor: z.string().min(1).max(4096).optional(),
+    limit: z.number().int().min(1).max(LIMITS.verifyMax).default(LIMITS.verifyDefault),
+  })
+  .refine((r) => r.items.length <= r.limit, { message: "at most `limit` items per page", path: ["items"] });
+export type TVerifyRequest = z.infer<typeof ZVerifyRequest>;
+
+export const ZDigest = z.string().regex(/^sha256-xor:[0-9a-f]{64}$/);
+
+export const ZVerifyResponse = z.object({
+  changed: z.array(ZRecord),
+  missing: z.array(ZRecord),
+  deleted: z.array(ZRecordKey),
+  digest: ZDigest,
+  more: z.boolean(),
+  cursor: z.string().nullable(),
+  until: ZRecordKey.nullable(),
+});
+export type TVerifyResponse = z.infer<typeof ZVerifyResponse>;
+
+export const ZChecksumsQuery = z.strictObject({
+  types: ZTypesParam.optional(),
+  cursor: z.string().min(1).max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.checksumsMax).default(LIMITS.checksumsDefault),
+});
+export type TChecksumsQuery = z.infer<typeof ZChecksumsQuery>;
+
+export const ZChecksumEntry = z.object({
+  stream: z.string(),
+  type: z.string(),
+  id: z.string(),
+  version: z.number().int(),
+  checksum: z.string(),
+});
+export const ZChecksumsResponse = z.object({
+  items: z.array(ZChecksumEntry),
+  more: z.boolean(),
+  cursor: z.string().nullable(),
+});
+export type TChecksumsResponse = z.infer<typeof ZChecksumsResponse>;
+
+export const ZFetchRequest = z.strictObject({ items: z.array(ZRecordKeyInput).min(1).max(LIMITS.fetchMax) });
+export type TFetchRequest = z.infer<typeof ZFetchRequest>;
+export const ZFetchResponse = z.object({ records: z.array(ZRecord), missing: z.array(ZRecordKey) });
+export type TFetchResponse = z.infer<typeof ZFetchResponse>;
+
+export const ZDigestQuery = z.strictObject({ types: ZTypesParam.optional() });
+export type TDigestQuery = z.infer<typeof ZDigestQuery>;
+const ZStreamDigest = z.object({ digest: ZDigest, count: z.number().int() });
+export const ZDigestResponse = z.object({
+  digest: ZDigest,
+  count: z.number().int(),
+  streams: z.record(z.string(), ZStreamDigest),
+});
+export type TDigestResponse = z.infer<typeof ZDigestResponse>;

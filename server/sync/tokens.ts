@@ -99,3 +99,23 @@ export function openBootstrapCursor(secret: string, token: string, owner: Owner)
   checkOwnerAndExpiry(cursor, owner, "bootstrap cursor");
   return cursor;
 }
+
+// Key cursors page verify and checksums in record key order: the last key answered and the type
+// filter, bound to the user. They never expire: a key position goes stale harmlessly.
+const ZKeyCursorPayload = z.object({
+  k: z.enum(["verify", "sums"]),
+  u: z.string(),
+  f: z.array(z.string()).nullable(),
+  a: z.tuple([z.string(), z.string(), z.string()]),
+});
+export type KeyCursor = z.infer<typeof ZKeyCursorPayload>;
+
+export function signKeyCursor(secret: string, cursor: KeyCursor): string {
+  return sign(secret, cursor);
+}
+
+export function openKeyCursor(secret: string, token: string, kind: KeyCursor["k"], userId: string): KeyCursor {
+  const cursor = open(secret, token, ZKeyCursorPayload, "cursor");
+  if (cursor.k !== kind || cursor.u !== userId) throw new AppError("invalid_token", "The cursor is not valid");
+  return cursor;
+}
