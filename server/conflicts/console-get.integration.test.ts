@@ -19,6 +19,7 @@ describe("getConflictForConsole", () => {
     expect(view.conflict).toMatchObject({ id: opened.conflictId, status: "open", base_version: 1, server_version: 2, fields: ["reading"] });
     expect(view.current).toMatchObject({ version: 2, data: meter(opened.code, 2), deleted: false });
     expect(view.changedSinceOpened).toBe(false);
+    expect(view.userId).toBe("ann");
     expect(view.device).toEqual({ ref: opened.device.deviceRef, deviceId: opened.device.deviceId });
     expect(view.typeConfigured).toBe(true);
     expect(view.resolver).toBeNull();

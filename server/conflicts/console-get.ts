@@ -14,6 +14,7 @@ export type Resolver = { type: "staff" | "device" | "system"; id: string; label:
 
 export type ConsoleConflict = {
   conflict: TConflict;
+  userId: string;
   device: { ref: string; deviceId: string } | null;
   /** The record now (null if it no longer exists, e.g. purged by compaction). */
   current: CurrentRecord | null;
@@ -56,6 +57,7 @@ export async function getConflictForConsole(db: DbOrTx, conflictId: string): Pro
     : null;
   return {
     conflict,
+    userId: row.userId,
     device: device ? { ref: device.id, deviceId: device.deviceId } : null,
     current,
     changedSinceOpened,
