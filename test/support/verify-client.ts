@@ -2,7 +2,7 @@
 // records by key, send them page by page in key order, apply what each page reports.
 import { compareKeys } from "@/server/sync/key-range";
 import { digestOf } from "@/server/sync/digest";
-import type { TRecord, TRecordKey, TVerifyResponse } from "@/server/sync/schemas";
+import type { TRecord, TRecordKey, TVerifyItem, TVerifyResponse } from "@/server/sync/schemas";
 import type { TestDevice } from "./device";
 import { okBody } from "./sync-client";
 
@@ -39,14 +39,14 @@ export async function repairWithVerify(device: TestDevice, store: LocalStore, li
   let cursor: string | undefined;
   let after: TRecordKey | null = null;
   for (let i = 0; i < 10_000; i++) {
-    const from = after;
-    const items = store.sorted()
+    const from: TRecordKey | null = after;
+    const items: TVerifyItem[] = store.sorted()
       .filter((r) => !types || types.includes(r.type))
       .filter((r) => from === null || compareKeys(r, from) > 0)
       .slice(0, limit)
       .map(({ stream, type, id, checksum }) => ({ stream, type, id, checksum }));
     const body = { device_id: device.deviceId, items, limit, ...(types ? { types } : {}), ...(cursor ? { cursor } : {}) };
-    const page = okBody(await device.call<TVerifyResponse>("POST", "/api/v1/sync/verify", body), "verify");
+    const page: TVerifyResponse = okBody(await device.call<TVerifyResponse>("POST", "/api/v1/sync/verify", body), "verify");
     pages.push({ ...page, sent: items.length });
     for (const record of [...page.changed, ...page.missing]) store.put(record);
     for (const key of page.deleted) store.remove(key);
