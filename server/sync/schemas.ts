@@ -163,6 +163,39 @@ export const ZResolveRequest = z
   });
 export type TResolveRequest = z.infer<typeof ZResolveRequest>;
 
+/** A stored conflict as devices and the console see it. */
+export const ZConflict = z.object({
+  id: z.string(),
+  stream: z.string(),
+  type: z.string(),
+  record_id: z.string(),
+  status: z.enum(["open", "resolved"]),
+  policy: z.string(),
+  fields: z.array(z.string()),
+  base_version: z.number().int().nullable(),
+  server_version: z.number().int(),
+  base_data: z.record(z.string(), z.unknown()).nullable(),
+  server_data: z.record(z.string(), z.unknown()).nullable(),
+  client_data: z.record(z.string(), z.unknown()).nullable(),
+  client_action: z.enum(["create", "update", "delete"]),
+  server_deleted: z.boolean(),
+  batch_id: z.string().nullable(),
+  item_index: z.number().int().nullable(),
+  resolution: z.string().nullable(),
+  resolved_data: z.record(z.string(), z.unknown()).nullable(),
+  resolved_by: z.string().nullable(),
+  resolved_at: z.string().nullable(),
+  created_at: z.string(),
+});
+export type TConflict = z.infer<typeof ZConflict>;
+
+export const ZConflictPage = z.object({ conflicts: z.array(ZConflict), next_cursor: z.string().nullable() });
+export const ZResolveResponse = z.object({ conflict: ZConflict, record: ZRecord.nullable() });
+
+export const ZErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
+
 // Verify, checksums, fetch and digest (docs/protocol.md "Verify"). A key's `stream` defaults to
 // the caller's own `user:<sub>`, as in push.
 const ZChecksum = z.string().regex(/^sha256:[0-9a-f]{64}$/, "not a sha256:<hex> checksum");
@@ -240,3 +273,6 @@ export const ZDigestResponse = z.object({
   streams: z.record(z.string(), ZStreamDigest),
 });
 export type TDigestResponse = z.infer<typeof ZDigestResponse>;
+
+// The health check's answer (app/api/health), for the OpenAPI document.
+export const ZHealthResponse = z.object({ ok: z.literal(true), db: z.enum(["postgres", "pglite"]) });

@@ -1,0 +1,101 @@
+// Every mobile route with its wire shapes and error codes: the table the OpenAPI document is built
+// from (openapi.ts). The handlers in app/api/** parse with the same schemas.
+import type { z } from "zod";
+import type { ErrorCode } from "../errors";
+import * as S from "../sync/schemas";
+
+export type MobileRoute = {
+  id: string;
+  method: "get" | "post";
+  path: string;
+  tag: "sync" | "verify" | "conflicts" | "service";
+  summary: string;
+  description: string;
+  auth: boolean;
+  deviceHeader?: boolean;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response: z.ZodType;
+  /** A streamed answer (Server-Sent Events) instead of JSON: its description. */
+  stream?: string;
+  errors: readonly ErrorCode[];
+};
+
+const AUTH: ErrorCode[] = ["unauthorized", "invalid_token", "device_revoked"];
+const BODY: ErrorCode[] = ["invalid_request", ...AUTH, "payload_too_large"];
+const QUERY: ErrorCode[] = ["invalid_request", ...AUTH];
+
+export const MOBILE_ROUTES: readonly MobileRoute[] = [
+  {
+    id: "bootstrap", method: "post", path: "/api/v1/sync/bootstrap", tag: "sync", auth: true,
+    summary: "Download a consistent snapshot in pages",
+    description: "The first call freezes the snapshot; pass `cursor` for the next page. The last page (`more: false`) carries the pull `token`.",
+    body: S.ZBootstrapRequest, response: S.ZBootstrapResponse, errors: [...BODY, "bootstrap_required"],
+  },
+  {
+    id: "pull", method: "post", path: "/api/v1/sync/pull", tag: "sync", auth: true, deviceHeader: true,
+    summary: "Changes after a token",
+    description: "Changes in seq order per stream; a page never splits a bundle. Keep pulling while `more`.",
+    body: S.ZPullRequest, response: S.ZPullResponse, errors: [...BODY, "bootstrap_required"],
+  },
+  {
+    id: "pullGet", method: "get", path: "/api/v1/sync/pull", tag: "sync", auth: true, deviceHeader: true,
+    summary: "Changes after a token (query string form)",
+    description: "The same as POST /api/v1/sync/pull with `token` and `limit` in the query string.",
+    query: S.ZPullRequest, response: S.ZPullResponse, errors: [...QUERY, "bootstrap_required"],
+  },
+  {
+    id: "push", method: "post", path: "/api/v1/sync/push", tag: "sync", auth: true,
+    summary: "Push a bundle of changes",
+    description: "`(device_id, bundle_id)` is the idempotency key. Item errors and conflicts are reported per item.",
+    body: S.ZPushRequest, response: S.ZPushResponse, errors: [...BODY, "idempotency_conflict"],
+  },
+  {
+    id: "ack", method: "post", path: "/api/v1/sync/ack", tag: "sync", auth: true,
+    summary: "Record the device's durable checkpoint",
+    description: "Ack a token after durably applying the changes up to it.",
+    body: S.ZAckRequest, response: S.ZAckResponse, errors: [...BODY, "bootstrap_required"],
+  },
+  {
+    id: "verify", method: "post", path: "/api/v1/sync/verify", tag: "verify", auth: true,
+    summary: "What the device must fix to match the server, one key range per page",
+    description: "Send your records' checksums in key order (at most `limit`); the answer covers keys up to `until`. See docs/protocol.md \"Verify\".",
+    body: S.ZVerifyRequest, response: S.ZVerifyResponse, errors: BODY,
+  },
+  {
+    id: "checksums", method: "get", path: "/api/v1/sync/checksums", tag: "verify", auth: true, deviceHeader: true,
+    summary: "Checksums of every live record, keyset-paged in key order",
+    description: "`types` is a comma-separated list.",
+    query: S.ZChecksumsQuery, response: S.ZChecksumsResponse, errors: QUERY,
+  },
+  {
+    id: "fetch", method: "post", path: "/api/v1/sync/fetch", tag: "verify", auth: true, deviceHeader: true,
+    summary: "Current records by key",
+    description: "At most 500 keys. Deleted, unknown and foreign keys are all `missing`.",
+    body: S.ZFetchRequest, response: S.ZFetchResponse, errors: BODY,
+  },
+  {
+    id: "digest", method: "get", path: "/api/v1/sync/digest", tag: "verify", auth: true, deviceHeader: true,
+    summary: "The state digest, total and per stream",
+    description: "XOR of sha256(stream\\ntype\\nid\\nchecksum) over live records: compare with your own.",
+    query: S.ZDigestQuery, response: S.ZDigestResponse, errors: QUERY,
+  },
+  {
+    id: "listConflicts", method: "get", path: "/api/v1/conflicts", tag: "conflicts", auth: true, deviceHeader: true,
+    summary: "The caller's conflicts, newest first",
+    description: "Paged with `next_cursor`.",
+    query: S.ZConflictListQuery, response: S.ZConflictPage, errors: QUERY,
+  },
+  {
+    id: "resolveConflict", method: "post", path: "/api/v1/conflicts/{id}/resolve", tag: "conflicts", auth: true, deviceHeader: true,
+    summary: "Resolve a stored conflict",
+    description: "`data` (the full record data) is required for `manual_merge`.",
+    body: S.ZResolveRequest, response: S.ZResolveResponse, errors: [...BODY, "not_found", "conflict"],
+  },
+  {
+    id: "health", method: "get", path: "/api/health", tag: "service", auth: false,
+    summary: "Liveness and database reachability",
+    description: "For load balancers.",
+    response: S.ZHealthResponse, errors: ["unavailable"],
+  },
+];

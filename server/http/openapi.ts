@@ -1,0 +1,98 @@
+// The OpenAPI 3.1 document of the mobile API, generated from the zod schemas the routes parse
+// with and answer in (server/sync/schemas.ts): a route added here cannot drift from its handler's
+// wire shapes. Served at GET /api/v1/openapi.json and rendered at /docs/api.
+import { z } from "zod";
+import { ERROR_CODES, type ErrorCode } from "../errors";
+import * as S from "../sync/schemas";
+import { MOBILE_ROUTES, type MobileRoute } from "./mobile-routes";
+
+type JsonSchema = Record<string, unknown>;
+type Io = "input" | "output";
+
+function jsonSchema(schema: z.ZodType, io: Io): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" });
+  return rest;
+}
+
+const errorSchema = jsonSchema(S.ZErrorBody, "output");
+
+function parameters(route: MobileRoute): JsonSchema[] {
+  const params: JsonSchema[] = [];
+  for (const name of route.path.match(/\{(\w+)\}/g) ?? []) {
+    params.push({ name: name.slice(1, -1), in: "path", required: true, schema: { type: "string" } });
+  }
+  if (route.query) {
+    const query = jsonSchema(route.query, "input");
+    const properties = (query.properties ?? {}) as Record<string, JsonSchema>;
+    const required = new Set((query.required ?? []) as string[]);
+    for (const [name, schema] of Object.entries(properties)) {
+      params.push({ name, in: "query", required: required.has(name), schema });
+    }
+  }
+  if (route.deviceHeader) {
+    params.push({
+      name: "X-Device-Id",
+      in: "header",
+      required: false,
+      description: "The calling device: checked (revoked -> 403) and its last-seen updated.",
+      schema: { type: "string", maxLength: 200 },
+    });
+  }
+  return params;
+}
+
+function errorResponses(codes: readonly ErrorCode[]): Record<string, JsonSchema> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(ERROR_CODES[code].status, [...(byStatus.get(ERROR_CODES[code].status) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].sort(([a], [b]) => a - b).map(([status, list]) => [
+      String(status),
+      { description: list.map((c) => `\`${c}\``).join(", "), content: { "application/json": { schema: errorSchema } } },
+    ]),
+  );
+}
+
+function operation(route: MobileRoute): JsonSchema {
+  const success: JsonSchema = route.stream
+    ? { description: route.stream, content: { "text/event-stream": { schema: { type: "string" } } } }
+    : { description: "OK", content: { "application/json": { schema: jsonSchema(route.response, "output") } } };
+  const op: JsonSchema = {
+    operationId: route.id,
+    summary: route.summary,
+    description: route.description,
+    tags: [route.tag],
+    parameters: parameters(route),
+    responses: { "200": success, ...errorResponses(route.errors) },
+  };
+  if (!route.auth) op.security = [];
+  if (route.body) {
+    op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } };
+  }
+  return op;
+}
+
+/** The whole document; pure, so tests and the docs page build the same one. */
+export function buildOpenApiDocument(): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of MOBILE_ROUTES) {
+    paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
+  }
+  return {
+    openapi: "3.1.0",
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    info: {
+      title: "Syncdesk mobile sync API",
+      version: "1",
+      description: "The wire contract of the mobile sync protocol. Field names are snake_case. See docs/protocol.md for the full write-up.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ deviceJwt: [] }],
+    components: {
+      securitySchemes: {
+        deviceJwt: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Your app's JWT: `sub` is the user, optional `streams` grants shared streams." },
+      },
+      schemas: { Error: errorSchema, Record: jsonSchema(S.ZRecord, "output"), Change: jsonSchema(S.ZChange, "output") },
+    },
+    paths,
+  };
+}

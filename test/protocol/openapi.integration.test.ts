@@ -1,0 +1,155 @@
+// The OpenAPI document (GET /api/v1/openapi.json) against reality: every mobile route's real
+// answers, successes and error envelopes, validate against the document's response schemas
+// (JSON Schema 2020-12, ajv), every operation is exercised, and every route file is documented.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checksumOf } from "@/server/sync/canonical";
+import { makeDevice, type Answer, type TestDevice } from "../support/device";
+import { startTestServer, type TestServer } from "../support/server";
+import { freshBundleId } from "../support/protocol";
+import { memo } from "../support/sync-client";
+
+type Json = Record<string, any>;
+type Seen = { method: string; path: string; status: number; body: unknown; contentType: string };
+
+let server: TestServer;
+let doc: Json;
+const seen: Seen[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const answer = await fetch(`${server.url}/api/v1/openapi.json`);
+  expect(answer.status).toBe(200);
+  doc = (await answer.json()) as Json;
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A device whose every answer is recorded for validation. */
+async function recordingDevice(userId: string, streams?: string[]): Promise<TestDevice> {
+  const device = await makeDevice(server.url, userId, { streams });
+  const call = device.call.bind(device);
+  device.call = async <T,>(method: string, target: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>> => {
+    const answer = await call<T>(method, target, body, headers);
+    seen.push({ method, path: target.split("?")[0] ?? target, status: answer.status, body: answer.body, contentType: answer.headers.get("content-type") ?? "" });
+    return answer;
+  };
+  return device;
+}
+
+/** The document's operation for a concrete path (templates like {id} match one segment). */
+function operationFor(method: string, concrete: string): Json | undefined {
+  for (const [template, ops] of Object.entries(doc.paths as Record<string, Json>)) {
+    const pattern = new RegExp(`^${template.replace(/\{\w+\}/g, "[^/]+")}$`);
+    if (pattern.test(concrete)) return ops[method.toLowerCase()];
+  }
+  return undefined;
+}
+
+async function exerciseEveryRoute() {
+  const alice = await recordingDevice(`alice-${freshBundleId()}`, ["org:openapi"]);
+  const other = await recordingDevice(alice.userId, ["org:openapi"]);
+  const dev = (d: TestDevice) => ({ device_id: d.deviceId });
+  const meter = (reading: number) => ({ code: `M-${freshBundleId()}`, reading, unit: "kWh" });
+
+  // Push: ok items, an item error, a stored conflict (for the conflict routes).
+  const code = meter(1);
+  const created = await alice.call("POST", "/api/v1/sync/push", {
+    ...dev(alice), bundle_id: 1, items: [
+      { type: "memo", id: "m-1", action: "create", data: memo("one") },
+      { type: "memo", id: "m-2", action: "create", data: memo("two"), stream: "org:openapi" },
+      { type: "meter", id: "meter-1", action: "create", data: code },
+      { type: "nope", id: "x", action: "create", data: {} },
+    ],
+  });
+  expect(created.status).toBe(200);
+  await other.call("POST", "/api/v1/sync/push", { ...dev(other), bundle_id: 1, items: [{ type: "meter", id: "meter-1", action: "update", base_version: 1, data: { ...code, reading: 2 } }] });
+  const conflicted = await alice.call("POST", "/api/v1/sync/push", { ...dev(alice), bundle_id: 2, items: [{ type: "meter", id: "meter-1", action: "update", base_version: 1, data: { ...code, reading: 3 } }] });
+  const conflictId = conflicted.body.results[0].conflict.conflict_id as string;
+  await alice.call("POST", "/api/v1/sync/push", { ...dev(alice), bundle_id: 1, items: [{ type: "memo", action: "create", data: memo("other body") }] });
+
+  const first = await alice.call("POST", "/api/v1/sync/bootstrap", { ...dev(alice), limit: 1 });
+  const last = await alice.call("POST", "/api/v1/sync/bootstrap", { ...dev(alice), limit: 100, cursor: first.body.cursor });
+  const token = last.body.token as string;
+  const pulled = await alice.call("POST", "/api/v1/sync/pull", { token });
+  await alice.call("GET", `/api/v1/sync/pull?token=${encodeURIComponent(pulled.body.token)}&limit=5`, undefined, { "x-device-id": alice.deviceId });
+  await alice.call("POST", "/api/v1/sync/ack", { ...dev(alice), token: pulled.body.token });
+
+  await alice.call("GET", "/api/v1/conflicts?status=all&limit=1", undefined, { "x-device-id": alice.deviceId });
+  await alice.call("POST", `/api/v1/conflicts/${conflictId}/resolve`, { resolution: "accept_client" });
+  await alice.call("POST", `/api/v1/conflicts/${conflictId}/resolve`, { resolution: "accept_client" });
+  await alice.call("POST", "/api/v1/conflicts/00000000-0000-4000-8000-000000000000/resolve", { resolution: "accept_server" });
+
+  await alice.call("POST", "/api/v1/sync/verify", {
+    ...dev(alice), limit: 2, items: [{ type: "memo", id: "m-1", checksum: checksumOf(memo("stale")) }, { type: "memo", id: "ghost", checksum: checksumOf({}) }],
+  });
+  await alice.call("GET", "/api/v1/sync/checksums?limit=2&types=memo,meter");
+  await alice.call("POST", "/api/v1/sync/fetch", { items: [{ type: "memo", id: "m-1" }, { type: "memo", id: "gone" }] });
+  await alice.call("GET", "/api/v1/sync/digest");
+  await alice.call("GET", "/api/health");
+
+  // Error envelopes: 400, 401 (no token, bad sync token), 412 (expired token), 413.
+  await alice.call("POST", "/api/v1/sync/push", { ...dev(alice), bundle_id: "x", items: [] });
+  await alice.call("GET", "/api/v1/sync/checksums?limit=0");
+  await alice.call("POST", "/api/v1/sync/pull", { token: "forged.token" });
+  const anonymous = await fetch(`${server.url}/api/v1/sync/digest`);
+  seen.push({ method: "GET", path: "/api/v1/sync/digest", status: anonymous.status, body: await anonymous.json(), contentType: anonymous.headers.get("content-type") ?? "" });
+  await alice.call("POST", "/api/v1/sync/fetch", JSON.stringify({ items: [{ type: "memo", id: "x".repeat(1024 * 1024) }] }));
+}
+
+describe("GET /api/v1/openapi.json", () => {
+  it("is an OpenAPI 3.1 document whose response schemas every real answer satisfies", async () => {
+    expect(doc.openapi).toBe("3.1.0");
+    await exerciseEveryRoute();
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const statuses = new Set<number>();
+    for (const answer of seen) {
+      const op = operationFor(answer.method, answer.path);
+      expect(op, `${answer.method} ${answer.path} is documented`).toBeDefined();
+      const response = op?.responses[String(answer.status)];
+      expect(response, `${answer.method} ${answer.path} documents ${answer.status}: ${JSON.stringify(answer.body)}`).toBeDefined();
+      expect(answer.contentType).toMatch(/^application\/json/);
+      const validate = ajv.compile(response.content["application/json"].schema);
+      const valid = validate(answer.body);
+      expect(valid, `${answer.method} ${answer.path} ${answer.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      statuses.add(answer.status);
+    }
+    expect([...statuses].sort()).toEqual([200, 400, 401, 404, 409, 413]);
+    // The schemas are strict enough to catch a wrong answer.
+    const push = seen.find((s) => s.path === "/api/v1/sync/push" && s.status === 200)?.body as Json;
+    const pushSchema = operationFor("POST", "/api/v1/sync/push")?.responses["200"].content["application/json"].schema;
+    expect(ajv.validate(pushSchema, push)).toBe(true);
+    expect(ajv.validate(pushSchema, { ...push, status: "done" })).toBe(false);
+    expect(ajv.validate(pushSchema, { ...push, results: [{ index: 0 }] })).toBe(false);
+    // Every JSON operation of the document was answered 200 at least once.
+    const answered = new Set(seen.filter((s) => s.status === 200).map((s) => `${s.method.toLowerCase()} ${operationFor(s.method, s.path)?.operationId}`));
+    for (const ops of Object.values(doc.paths as Record<string, Json>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (!op.responses["200"].content["application/json"]) continue;
+        expect(answered, `${method} ${op.operationId} exercised`).toContain(`${method} ${op.operationId}`);
+      }
+    }
+  });
+
+  it("documents every method of every mobile route file", () => {
+    const apiDir = path.join(process.cwd(), "app", "api");
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(path.join(dir, e.name)) : e.name === "route.ts" ? [path.join(dir, e.name)] : []);
+    const routes = [...files(path.join(apiDir, "v1")), path.join(apiDir, "health", "route.ts")];
+    let checked = 0;
+    for (const file of routes) {
+      const route = `/api${path.dirname(file).slice(apiDir.length).replace(/\[(\w+)\]/g, "{$1}")}`;
+      if (route === "/api/v1/openapi.json") continue;
+      for (const [, method] of readFileSync(file, "utf8").matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)) {
+        expect(doc.paths[route]?.[method?.toLowerCase() ?? ""], `${method} ${route}`).toBeDefined();
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(12);
+  });
+});
