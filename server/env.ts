@@ -15,6 +15,10 @@ const ZEnv = z.object({
   DATABASE_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Bearer token of GET /api/metrics. Unset: open in development and test, 404 in production. */
+  METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
+  /** Seconds between heartbeat comments on live-update (SSE) connections. */
+  LIVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   SYNC_JWT_SECRET: secret.optional(),
   SYNC_JWKS_URL: z.url().optional(),
   SYNC_JWT_ISSUER: optionalText,

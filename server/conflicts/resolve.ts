@@ -11,6 +11,7 @@ import { appendAudit, type AuditActor } from "../audit/append";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError, invalidRequest } from "../errors";
+import { recordConflictResolved } from "../metrics/registry";
 import { openBundle } from "../sync/bundle";
 import { commitRecordChange, findRecord, toWireRecord, type RecordData } from "../sync/records";
 import { getResourceType } from "../sync/resource-types";
@@ -38,7 +39,7 @@ export async function resolveConflict(
 ): Promise<Resolution> {
   const notFound = new AppError("not_found", "No such conflict");
   if (!ZUuid.safeParse(conflictId).success) throw notFound;
-  return db.$transaction(async (tx) => {
+  const resolution = await db.$transaction(async (tx) => {
     const found = await tx.conflict.findFirst({
       where: { id: conflictId, ...(scope === "all" ? {} : { stream: { in: scope.streams } }) },
       select: { stream: true },
@@ -107,4 +108,6 @@ export async function resolveConflict(
     });
     return { conflict: toWireConflict(closed), record: record ? toWireRecord(record) : null };
   });
+  recordConflictResolved(request.resolution);
+  return resolution;
 }

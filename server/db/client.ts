@@ -3,6 +3,7 @@
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
 import { env } from "../env";
 import { openEmbedded } from "./embedded";
 import { PrismaClient, type Prisma } from "./generated/client";
@@ -14,7 +15,13 @@ export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 export type DbOrTx = Db | Tx;
 
-export type Database = { prisma: PrismaClient; kind: "postgres" | "pglite"; close(): Promise<void> };
+export type Database = {
+  prisma: PrismaClient;
+  kind: "postgres" | "pglite";
+  /** The connection pool on PostgreSQL (its usage is a metric); none on the embedded database. */
+  pool?: pg.Pool;
+  close(): Promise<void>;
+};
 
 export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
 
@@ -30,8 +37,19 @@ export async function openDatabase(
     } finally {
       await session.close();
     }
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
-    return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
+    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    // An idle connection the server closed is replaced on next use; it must not crash the process.
+    pool.on("error", () => {});
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      prisma,
+      kind: "postgres",
+      pool,
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
   }
   const pglite = await openEmbedded(target.dataDir);
   await migrate(sessionFromPglite(pglite), readMigrations(migrationsDir));

@@ -7,6 +7,7 @@ import { logger } from "../log";
 import { LIMITS, ZDeviceId } from "../sync/schemas";
 import { ensureDevice, type DeviceContext } from "../devices/register";
 import { authenticateDevice, type Caller } from "./device-auth";
+import { observe } from "./observe";
 import { findUnstorableJson } from "./storable-json";
 
 export type RouteContext<B, Q> = {
@@ -27,9 +28,15 @@ type RouteSpec<B, Q> = {
 type NextContext = { params: Promise<Record<string, string | string[]>> };
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  const text = JSON.stringify(body);
+  return new Response(text, {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(Buffer.byteLength(text)),
+      "cache-control": "no-store",
+      ...headers,
+    },
   });
 }
 
@@ -101,9 +108,9 @@ async function flatParams(context: NextContext | undefined): Promise<Record<stri
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
 }
 
-/** Builds a route handler for a device-authenticated mobile endpoint. */
+/** Builds a route handler for a device-authenticated mobile endpoint (logged and measured). */
 export function deviceRoute<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>) {
-  return async (request: Request, context?: NextContext): Promise<Response> => {
+  return observe(async (request: Request, context?: NextContext): Promise<Response> => {
     try {
       const caller = await authenticateDevice(request);
       const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as B);
@@ -116,7 +123,7 @@ export function deviceRoute<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>)
     } catch (error) {
       return errorResponse(error);
     }
-  };
+  });
 }
 
 /** Optional device facts a client may send on any call; shown in the console. */

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { ensureDevice, type DeviceHints } from "../devices/register";
 import { env } from "../env";
 import { AppError } from "../errors";
+import { recordPull } from "../metrics/registry";
 import type { Caller } from "../http/device-auth";
 import { pullChanges } from "./pull";
 import type { TPullRequest, TPullResponse } from "./schemas";
@@ -17,5 +18,7 @@ export async function pullForCaller(
   if (position.u !== caller.userId || foreignDevice) throw new AppError("invalid_token", "The sync token is not valid");
   const device = await ensureDevice(db, caller, position.d, hints);
   checkPullTokenOwner(position, device);
-  return pullChanges(db, device, position, input.limit);
+  const response = await pullChanges(db, device, position, input.limit);
+  recordPull(response.changes.length, Buffer.byteLength(JSON.stringify(response.changes)));
+  return response;
 }

@@ -11,6 +11,7 @@ import type { Db, Tx } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
+import { recordPush } from "../metrics/registry";
 import { applyItem, itemStream, type ItemContext, type ItemOutcome } from "./apply-item";
 import { openBundle } from "./bundle";
 import { canonicalJson, sha256Hex } from "./canonical";
@@ -30,9 +31,15 @@ export async function applyPush(db: Db, device: DeviceContext, request: TPushReq
   const stored = await findStoredResponse(db, claim);
   if (stored) return stored;
   try {
-    return await db.$transaction((tx) => applyInTransaction(tx, claim), { maxWait: 30_000, timeout: 120_000 });
+    const response = await db.$transaction((tx) => applyInTransaction(tx, claim), { maxWait: 30_000, timeout: 120_000 });
+    recordPush(response);
+    return response;
   } catch (error) {
-    if (error instanceof AtomicRejection) return storeRejection(db, claim, error.outcomes);
+    if (error instanceof AtomicRejection) {
+      const rejection = await storeRejection(db, claim, error.outcomes);
+      recordPush(rejection);
+      return rejection;
+    }
     if (isUniqueViolation(error)) {
       const winner = await findStoredResponse(db, claim);
       if (winner) return winner;
