@@ -1,31 +1,8 @@
-// The wire shape of a stored conflict (device API; the console reuses it).
-import { z } from "zod";
+// A stored conflict row in its wire shape (ZConflict in sync/schemas.ts; the console reuses it).
 import type { Conflict } from "../db/generated/client";
+import type { TConflict } from "../sync/schemas";
 
-export const ZConflict = z.object({
-  id: z.string(),
-  stream: z.string(),
-  type: z.string(),
-  record_id: z.string(),
-  status: z.enum(["open", "resolved"]),
-  policy: z.string(),
-  fields: z.array(z.string()),
-  base_version: z.number().int().nullable(),
-  server_version: z.number().int(),
-  base_data: z.record(z.string(), z.unknown()).nullable(),
-  server_data: z.record(z.string(), z.unknown()).nullable(),
-  client_data: z.record(z.string(), z.unknown()).nullable(),
-  client_action: z.enum(["create", "update", "delete"]),
-  server_deleted: z.boolean(),
-  batch_id: z.string().nullable(),
-  item_index: z.number().int().nullable(),
-  resolution: z.string().nullable(),
-  resolved_data: z.record(z.string(), z.unknown()).nullable(),
-  resolved_by: z.string().nullable(),
-  resolved_at: z.string().nullable(),
-  created_at: z.string(),
-});
-export type TConflict = z.infer<typeof ZConflict>;
+export type { TConflict };
 
 type Data = Record<string, unknown> | null;
 

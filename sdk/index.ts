@@ -1,0 +1,11 @@
+// The SDK's public entry point (Node, browsers, React Native). The SQLite storage is Node-only
+// and imported from "sdk/storage/sqlite" where wanted.
+export { SyncClient, type SyncClientOptions, type SyncReport } from "./client";
+export type { ConflictChoice } from "./conflicts";
+export type { SyncEvents } from "./context";
+export { SyncError, type FetchLike } from "./http";
+export type { Live, LiveOptions } from "./live";
+export type { RetryPolicy, Sleep } from "./retry";
+export { MemoryStorage } from "./storage/memory";
+export type { RecordFilter, StorageWrite, SyncStorage } from "./storage/types";
+export type { Data, LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey, ViewRecord } from "./types";

@@ -1,0 +1,74 @@
+// The SDK's local model: what a device stores between launches. Plain JSON values throughout, so
+// every storage (memory, SQLite, a React Native database) can keep them as they are.
+import type { TItemConflict, TItemError } from "./wire";
+
+export type Data = Record<string, unknown>;
+export type RecordKey = { stream: string; type: string; id: string };
+export type EditAction = "create" | "update" | "delete";
+
+/** The server's state of a record as this device last learned it (tombstones included). */
+export type LocalRecord = RecordKey & { version: number; data: Data; deleted: boolean; updated_at: string };
+
+/** A local edit not yet confirmed by the server. */
+export type OutboxEntry = {
+  /** Local order of edits; bundles keep it. */
+  seq: number;
+  key: RecordKey;
+  action: EditAction;
+  data: Data | null;
+  /** The server version the edit was made on; null while an in-flight edit of the record decides it. */
+  base_version: number | null;
+  /** A create the app made without an id: `key.id` is this temporary id until the server maps it. */
+  temp_id: string | null;
+  client_version: number | null;
+  updated_at: string;
+  /** The bundle carrying this edit, once it is in flight. */
+  bundle_id: number | null;
+};
+
+/** The bundle being sent: its exact body is kept so every retry sends the same bytes. */
+export type Inflight = { bundle_id: number; body: string; seqs: number[] };
+
+export type Meta = {
+  device_id: string;
+  /** The pull token; null until a bootstrap finished. */
+  token: string | null;
+  /** The cursor of an unfinished bootstrap, to resume it after a restart. */
+  bootstrap_cursor: string | null;
+  next_bundle_id: number;
+  next_seq: number;
+  inflight: Inflight | null;
+  /** Temporary id -> server id, for every create the server confirmed. */
+  temp_ids: Record<string, string>;
+};
+
+/**
+ * Something the app must look at: an edit the server did not apply.
+ * - `server_wins`: the type's policy kept the server's version (`detail.server_data`).
+ * - `stored`: kept on the server as an open conflict (`id` is its conflict_id) for a person.
+ * - `rejected`: the item failed (`error`), e.g. invalid data or a unique field taken.
+ */
+export type LocalConflict = {
+  id: string;
+  kind: "server_wins" | "stored" | "rejected";
+  key: RecordKey;
+  action: EditAction;
+  local_data: Data | null;
+  detail: TItemConflict | null;
+  error: TItemError | null;
+  created_at: string;
+};
+
+/** A record as the app sees it: the server's state with the pending local edits on top. */
+export type ViewRecord = RecordKey & {
+  data: Data;
+  /** The server version this view is based on (0 for a record the server has not seen yet). */
+  version: number;
+  /** True while local edits of it wait to be pushed. */
+  pending: boolean;
+  updated_at: string;
+};
+
+export const keyString = (k: RecordKey): string => `${k.stream}\u0000${k.type}\u0000${k.id}`;
+export const sameKey = (a: RecordKey, b: RecordKey): boolean =>
+  a.stream === b.stream && a.type === b.type && a.id === b.id;

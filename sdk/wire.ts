@@ -1,0 +1,21 @@
+// The wire shapes the SDK speaks, taken from the server's zod schemas (the single source of
+// truth). server/sync/schemas.ts imports nothing but zod, so this pulls no server code along.
+export {
+  LIMITS,
+  ZAckResponse,
+  ZBootstrapResponse,
+  ZConflictPage,
+  ZErrorBody,
+  ZPullResponse,
+  ZPushResponse,
+  ZResolveResponse,
+  type TChange,
+  type TConflict,
+  type TItemConflict,
+  type TItemError,
+  type TPushItem,
+  type TPushRequest,
+  type TPushResponse,
+  type TPushResult,
+  type TRecord,
+} from "../server/sync/schemas";
