@@ -34,6 +34,7 @@ export type BatchDetail = {
 };
 
 export async function getBatchOrThrow(db: DbOrTx, id: string): Promise<BatchDetail> {
+  if (!z.uuid().safeParse(id).success) throw new AppError("not_found", `No sync batch ${id}`);
   const batch = await db.syncBatch.findUnique({
     where: { id },
     include: {

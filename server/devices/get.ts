@@ -1,4 +1,5 @@
 // One device for the console: its details, lag per stream, every checkpoint and its recent pushes.
+import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../errors";
 import { deviceSelect, toDeviceSummary, type DeviceSummary } from "./list";
@@ -20,7 +21,7 @@ export type DeviceDetail = DeviceSummary & {
 };
 
 export async function getDeviceOrThrow(db: DbOrTx, id: string): Promise<DeviceDetail> {
-  const device = await db.device.findUnique({ where: { id }, select: deviceSelect });
+  const device = z.uuid().safeParse(id).success ? await db.device.findUnique({ where: { id }, select: deviceSelect }) : null;
   if (!device) throw new AppError("not_found", `No device ${id}`);
   const [stats, checkpoints, batches] = await Promise.all([
     loadDeviceStats(db, [device]),

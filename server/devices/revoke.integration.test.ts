@@ -61,6 +61,7 @@ describe("revokeDevice / restoreDevice", () => {
     const missing = "00000000-0000-4000-8000-000000000000";
     await expect(revokeDevice(db.prisma, operator, missing)).rejects.toMatchObject({ code: "not_found" });
     await expect(restoreDevice(db.prisma, operator, missing)).rejects.toMatchObject({ code: "not_found" });
+    await expect(revokeDevice(db.prisma, operator, "phone")).rejects.toMatchObject({ code: "not_found" });
     expect(await deviceAudit()).toEqual([]);
   });
 });

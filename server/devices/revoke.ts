@@ -1,6 +1,7 @@
 // Revoking and restoring a device (operators, from the console). A revoked device gets 403
 // device_revoked on its next request (ensureDevice). The change and its audit entry commit together;
 // repeating either action changes nothing and records nothing.
+import { z } from "zod";
 import { appendAudit } from "../audit/append";
 import type { Db, Tx } from "../db/client";
 import { AppError } from "../errors";
@@ -17,6 +18,7 @@ export function restoreDevice(db: Db, actor: StaffIdentity, id: string): Promise
 }
 
 async function setRevoked(tx: Tx, actor: StaffIdentity, id: string, revoke: boolean): Promise<RevokeOutcome> {
+  if (!z.uuid().safeParse(id).success) throw new AppError("not_found", `No device ${id}`);
   // The row lock makes a concurrent revoke and restore take turns, so the audit's "before" is true.
   const [device] = await tx.$queryRaw<{ revoked_at: Date | null; user_id: string; device_id: string }[]>`
     SELECT revoked_at, user_id, device_id FROM devices WHERE id = ${id}::uuid FOR UPDATE`;
