@@ -1,0 +1,138 @@
+// (5) Peer: the same push-then-pull workload against pouchdb-server (CouchDB API), started on
+// loopback for the run. Each client is a fresh user: Syncdesk bootstraps (empty), pushes its
+// bundles, then pulls its stream from the start; CouchDB-style, each client gets its own database
+// (db-per-user), POSTs the same documents to _bulk_docs, then reads _changes?include_docs=true in
+// pages of the same size. Same documents, same concurrency; time to finish, ratio peer / Syncdesk.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { bootstrap, makeDevice, pullAll, push, pushBody } from "../lib/client";
+import { makeDoc, type Doc } from "../lib/records";
+import { freePort } from "../lib/server";
+import { now, pool, summarize } from "../lib/stats";
+import type { Ctx, Row } from "../lib/types";
+
+type Peer = { url: string; backend: string; stop(): Promise<void> };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function startPeer(root: string, backend: "leveldb" | "memory"): Promise<Peer> {
+  const bin = path.join(root, "node_modules", "pouchdb-server", "bin", "pouchdb-server");
+  if (!existsSync(bin)) throw new Error("pouchdb-server is not installed (npm install)");
+  const dir = mkdtempSync(path.join(tmpdir(), "syncdesk-bench-pouch-"));
+  const port = await freePort();
+  const args = [bin, "--port", String(port), "--host", "127.0.0.1", "--dir", dir, "--config", path.join(dir, "config.json"), "--no-stdout-logs"];
+  if (backend === "memory") args.push("--in-memory");
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-5000)));
+  child.stderr?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-5000)));
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const stop = async () => {
+    if (!exited) child.kill("SIGTERM");
+    for (let i = 0; i < 30 && !exited; i++) await sleep(100);
+    if (!exited) child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    if (exited) break;
+    try {
+      const res = await fetch(url);
+      if (res.ok) return { url, backend, stop };
+    } catch {
+      // starting
+    }
+    await sleep(250);
+  }
+  await stop();
+  throw new Error(`pouchdb-server (${backend}) did not start: ${output.slice(-1000)}`);
+}
+
+async function couch(url: string, method: string, body?: unknown): Promise<string> {
+  const res = await fetch(url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
+  return text;
+}
+
+async function peerClient(peer: Peer, db: string, bundles: Doc[][], limit: number): Promise<number> {
+  const base = `${peer.url}/${db}`;
+  await couch(base, "PUT");
+  for (const docs of bundles) {
+    const text = await couch(`${base}/_bulk_docs`, "POST", { docs: docs.map((d) => ({ _id: d.id, type: d.type, updated_at: d.updatedAt, ...d.data })) });
+    if (text.includes('"error"')) throw new Error(`_bulk_docs: ${text.slice(0, 200)}`);
+  }
+  let since: unknown = 0;
+  let total = 0;
+  for (;;) {
+    const text = await couch(`${base}/_changes?include_docs=true&limit=${limit}&since=${encodeURIComponent(String(since))}`, "GET");
+    const page = JSON.parse(text) as { results: unknown[]; last_seq: unknown };
+    total += page.results.length;
+    since = page.last_seq;
+    if (page.results.length < limit) return total;
+  }
+}
+
+export async function measurePeer(ctx: Ctx): Promise<Row[]> {
+  const { clients, bundles, items, rounds } = ctx.cfg.peer;
+  const name = `Peer: ${clients} clients push ${bundles}x${items} then pull, vs pouchdb-server`;
+  let peer: Peer;
+  try {
+    peer = await startPeer(ctx.root, "leveldb");
+  } catch (error) {
+    ctx.progress(`peer: leveldb backend failed (${String(error).slice(0, 200)}); trying in-memory`);
+    try {
+      peer = await startPeer(ctx.root, "memory");
+    } catch (second) {
+      return [{ id: "peer", name, unit: "s", value: null, ratio: null, target: { op: ">=", value: 5 }, skipped: `pouchdb-server could not run: ${String(second).slice(0, 300)}` }];
+    }
+  }
+  let seed = 10_000_000;
+  const workload = () => Array.from({ length: clients }, () => Array.from({ length: bundles }, () => Array.from({ length: items }, () => makeDoc(++seed))));
+  const expected = bundles * items;
+  const syncdeskRound = async (round: number, docs: Doc[][][]) => {
+    const devices = await Promise.all(docs.map((_, i) => makeDevice(`peer-${round}-${i}`)));
+    const started = now();
+    const got = await pool(devices, clients, async (device, i) => {
+      const { token } = await bootstrap(ctx.server.url, device, 500);
+      for (const bundle of docs[i] ?? []) await push(ctx.server.url, device, pushBody(device, bundle));
+      return pullAll(ctx.server.url, device, token, 1000);
+    });
+    if (got.some((n) => n !== expected)) throw new Error(`peer/syncdesk: expected ${expected} changes per client, got ${got.join(",")}`);
+    return (now() - started) / 1000;
+  };
+  const peerRound = async (round: number, docs: Doc[][][]) => {
+    const started = now();
+    const got = await pool(docs, clients, (bundlesOfClient, i) => peerClient(peer, `bench-${round}-${i}`, bundlesOfClient, 1000));
+    if (got.some((n) => n !== expected)) throw new Error(`peer/pouchdb: expected ${expected} changes per client, got ${got.join(",")}`);
+    return (now() - started) / 1000;
+  };
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const docs = workload();
+      if (r % 2 === 0) {
+        ours.push(await syncdeskRound(r, docs));
+        theirs.push(await peerRound(r, docs));
+      } else {
+        theirs.push(await peerRound(r, docs));
+        ours.push(await syncdeskRound(r, docs));
+      }
+      ctx.progress(`peer round ${r + 1}/${rounds}: syncdesk ${ours.at(-1)?.toFixed(2)} s, pouchdb-server ${theirs.at(-1)?.toFixed(2)} s`);
+    }
+  } finally {
+    await peer.stop();
+  }
+  const docsPerRound = clients * expected;
+  return [{
+    id: "peer", name, unit: "s per round",
+    value: summarize(ours), reference: summarize(theirs), referenceLabel: `pouchdb-server 4.2 (${peer.backend === "leveldb" ? "LevelDB in a temp dir" : "in memory"})`,
+    ratio: summarize(theirs.map((t, i) => t / (ours[i] ?? NaN))), ratioLabel: "peer time / Syncdesk time", target: { op: ">=", value: 5 },
+    notes: `${docsPerRound.toLocaleString("en")} documents pushed and pulled per round`,
+    extra: { docs_per_round: docsPerRound, peer_backend: peer.backend },
+  }];
+}

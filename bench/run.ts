@@ -1,0 +1,142 @@
+// `npm run bench [-- --quick] [-- --only=push,pull,...]`: Syncdesk's speed as ratios measured
+// side by side in one run (README "Performance"). Creates a fresh local PostgreSQL database,
+// starts a production server on it, runs the measures, prints the table and writes
+// bench/results/latest.{json,md,svg}. Everything it starts is stopped and dropped at the end,
+// also on failure or Ctrl-C.
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDatabase, dropDatabase, openPool } from "./lib/db";
+import { textTable, verdictOf, writeResults } from "./lib/report";
+import { startSyncdesk, type RunningServer } from "./lib/server";
+import type { Config, Ctx, Row } from "./lib/types";
+import { measureBootstrap } from "./measures/bootstrap";
+import { measureConsole } from "./measures/console";
+import { measureHistory } from "./measures/history";
+import { measurePeer } from "./measures/peer";
+import { measurePull } from "./measures/pull";
+import { measurePush } from "./measures/push";
+import { measureUploads } from "./measures/uploads";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+
+const CONFIG: Config = quick
+  ? {
+      quick,
+      push: { devices: 50, bundles: 2, items: 100, rounds: 3 },
+      pull: { history: 10_000, devices: 5, limit: 1000, rounds: 3 },
+      bootstrap: { sizes: [20_000, 100_000], limit: 5000, rounds: 3 },
+      history: { small: 10_000, large: 500_000, pulls: 10, rounds: 3 },
+      peer: { clients: 50, bundles: 1, items: 100, rounds: 2 },
+      console: { small: 100, large: 100_000, calls: 20, rounds: 3 },
+      uploads: { bytes: 256 * 2 ** 20, chunk: 8 * 2 ** 20 },
+    }
+  : {
+      quick,
+      push: { devices: 50, bundles: 4, items: 100, rounds: 5 },
+      pull: { history: 50_000, devices: 10, limit: 1000, rounds: 5 },
+      bootstrap: { sizes: [100_000, 1_000_000], limit: 5000, rounds: 3 },
+      history: { small: 10_000, large: 5_000_000, pulls: 20, rounds: 5 },
+      peer: { clients: 50, bundles: 4, items: 100, rounds: 3 },
+      console: { small: 100, large: 100_000, calls: 50, rounds: 5 },
+      uploads: { bytes: 2 ** 30, chunk: 8 * 2 ** 20 },
+    };
+
+type Measure = { id: string; run: (ctx: Ctx) => Promise<Row[]> };
+
+const runId = `${process.pid}_${Date.now().toString(36)}`;
+const MEASURES: Measure[] = [
+  { id: "push", run: measurePush },
+  { id: "pull", run: measurePull },
+  { id: "bootstrap", run: measureBootstrap },
+  { id: "history", run: measureHistory },
+  { id: "peer", run: measurePeer },
+  { id: "console", run: (ctx) => measureConsole(ctx, runId) },
+  { id: "uploads", run: measureUploads },
+];
+
+const started = Date.now();
+const log = (message: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}\n`);
+
+function gitCommit(): string {
+  try {
+    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "app", "server", "prisma"], { cwd: root, encoding: "utf8" }).trim();
+    return dirty ? `${sha} (with uncommitted changes in app/server/prisma)` : sha;
+  } catch {
+    return "unknown";
+  }
+}
+
+async function main(): Promise<number> {
+  const dbName = `syncdesk_bench_${runId}`;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+  };
+  const onSignal = () => {
+    log("interrupted; stopping the server and dropping the database");
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const notes: string[] = [];
+  const rows: Row[] = [];
+  try {
+    log(`mode: ${quick ? "quick" : "full"}; database ${dbName}`);
+    const databaseUrl = await createDatabase(dbName);
+    cleanups.push(() => dropDatabase(dbName));
+    log("starting the production server (node scripts/start.mjs; builds first when the build is stale)");
+    const serverStart = Date.now();
+    const server: RunningServer = await startSyncdesk(root, databaseUrl, 15 * 60_000);
+    cleanups.push(() => server.stop());
+    log(`server up in ${((Date.now() - serverStart) / 1000).toFixed(0)} s on ${server.url} (next-server pid ${server.pid})`);
+    const rawPool = openPool(databaseUrl, 10);
+    const admin = openPool(databaseUrl, 4);
+    cleanups.push(() => rawPool.end(), () => admin.end());
+    const ctx: Ctx = { cfg: CONFIG, root, server, databaseUrl, rawPool, admin, progress: log };
+    for (const measure of MEASURES) {
+      if (only && !only.includes(measure.id)) continue;
+      log(`== ${measure.id}`);
+      const t = Date.now();
+      try {
+        rows.push(...(await measure.run(ctx)));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`${measure.id} failed: ${message}`);
+        rows.push({ id: measure.id, name: measure.id, unit: "", value: null, ratio: null, target: null, skipped: `failed: ${message.slice(0, 200)}` });
+      }
+      log(`${measure.id} took ${((Date.now() - t) / 1000).toFixed(0)} s`);
+      if (process.env.BENCH_PROFILE_SIGNAL) {
+        // Profiling aid: a --require'd hook in the server writes a CPU profile on this signal.
+        process.kill(server.pid, process.env.BENCH_PROFILE_SIGNAL as NodeJS.Signals);
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+    }
+    notes.push(
+      `Server: \`next start\` in production mode on PostgreSQL ${quick ? "(quick mode: smaller data sets)" : ""}, Prisma pool of 10 connections; the raw-SQL limits use a \`pg\` pool of the same 10 connections at the same client concurrency.`,
+      "Client and server share the machine's 2 cores (as do the database and, for the peer, pouchdb-server); the client does as little as it can (responses are read as text, not parsed).",
+    );
+  } catch (error) {
+    log(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    await cleanup();
+    return 1;
+  }
+  await cleanup();
+  const seconds = (Date.now() - started) / 1000;
+  process.stdout.write(`\n${textTable(rows)}\n\n`);
+  const files = writeResults(path.join(root, "bench", "results"), rows, {
+    mode: quick ? "quick" : "full", startedAt: new Date(started).toISOString(), seconds, commit: gitCommit(),
+    machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, shared with other work`, notes,
+  });
+  log(`wrote ${path.relative(root, files.json)}, ${path.relative(root, files.md)}, ${path.relative(root, files.svg)}`);
+  const missed = rows.filter((r) => verdictOf(r) === "MISS").map((r) => r.id);
+  log(missed.length ? `missed targets: ${missed.join(", ")}` : "every measured target met");
+  return 0;
+}
+
+process.exitCode = await main();
