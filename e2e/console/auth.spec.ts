@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { E2E_STAFF } from "../support/accounts";
 import { logIn } from "../support/console";
@@ -24,4 +25,13 @@ test("staff log in, see their role, and log out", async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/overview");
   await expect(page).toHaveURL(/\/login$/);
+});
+
+test("logged out, a console procedure answers 401 and a deep link leads to the login page", async ({ page }) => {
+  const call = await page.request.post("/api/trpc/devices.revoke", { data: { json: { id: randomUUID() } } });
+  expect(call.status()).toBe(401);
+  expect(await call.json()).toMatchObject({ error: { json: { data: { code: "UNAUTHORIZED" } } } });
+  await page.goto(`/conflicts/${randomUUID()}`);
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("heading", { name: "Log in to Syncdesk" })).toBeVisible();
 });
