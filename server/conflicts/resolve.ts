@@ -12,6 +12,7 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError, invalidRequest } from "../errors";
 import { recordConflictResolved } from "../metrics/registry";
+import { announceCommit } from "../sync/announce";
 import { openBundle } from "../sync/bundle";
 import { commitRecordChange, findRecord, toWireRecord, type RecordData } from "../sync/records";
 import { getResourceType } from "../sync/resource-types";
@@ -39,6 +40,7 @@ export async function resolveConflict(
 ): Promise<Resolution> {
   const notFound = new AppError("not_found", "No such conflict");
   if (!ZUuid.safeParse(conflictId).success) throw notFound;
+  let heads: Record<string, number> = {};
   const resolution = await db.$transaction(async (tx) => {
     const found = await tx.conflict.findFirst({
       where: { id: conflictId, ...(scope === "all" ? {} : { stream: { in: scope.streams } }) },
@@ -84,6 +86,7 @@ export async function resolveConflict(
       });
     }
     await bundle.close();
+    heads = bundle.advancedHeads();
     const closed = await tx.conflict.update({
       where: { id: conflict.id },
       data: {
@@ -109,5 +112,6 @@ export async function resolveConflict(
     return { conflict: toWireConflict(closed), record: record ? toWireRecord(record) : null };
   });
   recordConflictResolved(request.resolution);
+  await announceCommit(db, heads);
   return resolution;
 }

@@ -81,6 +81,13 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
     query: S.ZDigestQuery, response: S.ZDigestResponse, errors: QUERY,
   },
   {
+    id: "events", method: "get", path: "/api/v1/sync/events", tag: "sync", auth: true, deviceHeader: true,
+    summary: "Live updates (Server-Sent Events)",
+    description: "Checked like a pull. Events: `ready` and `poke`, each with data `{\"streams\": {name: head_seq}}`; comment lines as heartbeats. Pull when poked.",
+    query: S.ZEventsQuery, response: S.ZLiveEvent, errors: [...QUERY, "bootstrap_required"],
+    stream: "An event stream: `event: ready` then `event: poke` with data `{\"streams\": {\"user:alice\": 42}}` whenever one of your streams advances",
+  },
+  {
     id: "listConflicts", method: "get", path: "/api/v1/conflicts", tag: "conflicts", auth: true, deviceHeader: true,
     summary: "The caller's conflicts, newest first",
     description: "Paged with `next_cursor`.",

@@ -32,6 +32,8 @@ export type Bundle = {
   stagedRecords(): Iterable<RecordRow & { lastSeq: bigint }>;
   /** Writes staged records and changes and the new heads. Call once, before commit. */
   close(): Promise<void>;
+  /** The streams this bundle wrote to, with their new head seq (to announce after commit). */
+  advancedHeads(): Record<string, number>;
 };
 
 const keyOf = (k: RecordKey) => JSON.stringify([k.stream, k.type, k.id]);
@@ -88,6 +90,8 @@ export async function openBundle(tx: Tx, streams: readonly string[], batchId: st
       changes.push(change);
     },
     stagedRecords: () => staged.values(),
+    advancedHeads: () =>
+      Object.fromEntries([...heads].filter(([name, head]) => head !== start.get(name)).map(([name, head]) => [name, Number(head)])),
     async close() {
       await flushRecords(tx, [...staged.values()]);
       await flushChanges(tx, changes, batchId);

@@ -12,6 +12,7 @@ import { Prisma } from "../db/generated/client";
 import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
 import { recordPush } from "../metrics/registry";
+import { announceCommit } from "./announce";
 import { applyItem, itemStream, type ItemContext, type ItemOutcome } from "./apply-item";
 import { openBundle } from "./bundle";
 import { canonicalJson, sha256Hex } from "./canonical";
@@ -31,8 +32,9 @@ export async function applyPush(db: Db, device: DeviceContext, request: TPushReq
   const stored = await findStoredResponse(db, claim);
   if (stored) return stored;
   try {
-    const response = await db.$transaction((tx) => applyInTransaction(tx, claim), { maxWait: 30_000, timeout: 120_000 });
+    const { response, heads } = await db.$transaction((tx) => applyInTransaction(tx, claim), { maxWait: 30_000, timeout: 120_000 });
     recordPush(response);
+    await announceCommit(db, heads);
     return response;
   } catch (error) {
     if (error instanceof AtomicRejection) {
@@ -62,7 +64,7 @@ async function findStoredResponse(db: Db, claim: Claim): Promise<TPushResponse |
   return batch.response as TPushResponse;
 }
 
-async function applyInTransaction(tx: Tx, claim: Claim): Promise<TPushResponse> {
+async function applyInTransaction(tx: Tx, claim: Claim): Promise<{ response: TPushResponse; heads: Record<string, number> }> {
   await insertBatch(tx, claim, null);
   const bundle = await openBundle(tx, bundleStreams(claim.device, claim.request.items), claim.batchId);
   await bundle.prefetch(knownKeys(claim.device, claim.request.items));
@@ -83,7 +85,7 @@ async function applyInTransaction(tx: Tx, claim: Claim): Promise<TPushResponse> 
   await bundle.close();
   const response = buildResponse(claim, outcomes, false);
   await tx.syncBatch.update({ where: { id: claim.batchId }, data: batchSummary(response) });
-  return response;
+  return { response, heads: bundle.advancedHeads() };
 }
 
 /** The streams a bundle of items writes to (an item naming a stream it may not use reports it). */

@@ -276,3 +276,7 @@ export type TDigestResponse = z.infer<typeof ZDigestResponse>;
 
 // The health check's answer (app/api/health), for the OpenAPI document.
 export const ZHealthResponse = z.object({ ok: z.literal(true), db: z.enum(["postgres", "pglite"]) });
+
+// Live updates (docs/protocol.md "Live"): GET /sync/events?token=, answered as Server-Sent Events.
+export const ZEventsQuery = z.strictObject({ token: z.string().min(1).max(8192) });
+export const ZLiveEvent = z.object({ streams: z.record(z.string(), z.number().int()) });

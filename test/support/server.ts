@@ -80,16 +80,32 @@ async function handle(routes: Route[], modules: Map<string, Record<string, Handl
     if (typeof value === "string") headers.set(key, value);
     else if (Array.isArray(value)) headers.set(key, value.join(", "));
   }
+  // As in Next: the request's signal aborts when the client goes away (live updates stop on it).
+  const abort = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
   const request = new Request(url, {
     method: req.method,
     headers,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
     duplex: "half",
+    signal: abort.signal,
   } as RequestInit);
   const response = await handler(request, { params: Promise.resolve(params) });
   res.statusCode = response.status;
   response.headers.forEach((value, key) => res.setHeader(key, value));
-  res.end(Buffer.from(await response.arrayBuffer()));
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  // Streamed, not buffered: an event stream never ends on its own.
+  res.flushHeaders();
+  for await (const chunk of response.body) {
+    if (res.destroyed) break;
+    res.write(chunk);
+  }
+  res.end();
 }
 
 function closeServer(server: Server): Promise<void> {

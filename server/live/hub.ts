@@ -1,0 +1,89 @@
+// The live-update hub of this process: who listens to which stream, and delivery of "stream X is
+// now at head N". Commits of this process publish here directly; commits of other processes
+// arrive through PostgreSQL NOTIFY (listener.ts), tagged with their process id so nobody hears
+// their own announcement twice. Kept on globalThis: Next loads a copy of this module per route.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+
+export const LIVE_CHANNEL = "syncdesk_changes";
+/** NOTIFY payloads must stay under 8000 bytes. */
+const MAX_PAYLOAD = 7000;
+
+export type Heads = Record<string, number>;
+export type Listener = (heads: Heads) => void;
+
+type Hub = { instance: string; byStream: Map<string, Set<Listener>> };
+
+const globalState = globalThis as unknown as { syncdeskLiveHub?: Hub };
+
+function hub(): Hub {
+  globalState.syncdeskLiveHub ??= { instance: randomUUID(), byStream: new Map() };
+  return globalState.syncdeskLiveHub;
+}
+
+/** Calls `listener` with the new heads of `streams` whenever one advances; returns the unsubscribe. */
+export function subscribe(streams: readonly string[], listener: Listener): () => void {
+  const { byStream } = hub();
+  for (const stream of streams) {
+    const set = byStream.get(stream) ?? new Set();
+    set.add(listener);
+    byStream.set(stream, set);
+  }
+  return () => {
+    for (const stream of streams) {
+      const set = byStream.get(stream);
+      set?.delete(listener);
+      if (set?.size === 0) byStream.delete(stream);
+    }
+  };
+}
+
+export function subscribedStreams(): string[] {
+  return [...hub().byStream.keys()];
+}
+
+export function subscriberCount(): number {
+  const all = new Set<Listener>();
+  for (const set of hub().byStream.values()) for (const listener of set) all.add(listener);
+  return all.size;
+}
+
+export function publishLocally(heads: Heads): void {
+  const byListener = new Map<Listener, Heads>();
+  for (const [stream, head] of Object.entries(heads)) {
+    for (const listener of hub().byStream.get(stream) ?? []) {
+      byListener.set(listener, { ...byListener.get(listener), [stream]: head });
+    }
+  }
+  for (const [listener, mine] of byListener) listener(mine);
+}
+
+/** NOTIFY payloads for `heads` (several when many streams changed at once). */
+export function encodeAnnouncement(heads: Heads): string[] {
+  const payloads: string[] = [];
+  let part: Heads = {};
+  for (const [stream, head] of Object.entries(heads)) {
+    const next = { ...part, [stream]: head };
+    if (Object.keys(part).length > 0 && JSON.stringify({ i: hub().instance, h: next }).length > MAX_PAYLOAD) {
+      payloads.push(JSON.stringify({ i: hub().instance, h: part }));
+      part = { [stream]: head };
+    } else {
+      part = next;
+    }
+  }
+  payloads.push(JSON.stringify({ i: hub().instance, h: part }));
+  return payloads;
+}
+
+const ZAnnouncement = z.object({ i: z.string(), h: z.record(z.string(), z.number().int().min(0)) });
+
+/** Delivers another process's announcement; our own (already delivered) and garbage are ignored. */
+export function receiveAnnouncement(payload: string): void {
+  let parsed: z.infer<typeof ZAnnouncement>;
+  try {
+    parsed = ZAnnouncement.parse(JSON.parse(payload));
+  } catch {
+    return;
+  }
+  if (parsed.i !== hub().instance) publishLocally(parsed.h);
+}
