@@ -7,6 +7,7 @@
 import type { SyncContext } from "./context";
 import { SyncError } from "./http";
 import type { Data, EditAction, RecordKey } from "./types";
+import { withRetry } from "./retry";
 import { ZResolveResponse } from "./wire";
 import { overlay } from "./view";
 
@@ -27,8 +28,10 @@ export async function resolveConflict(ctx: Context, id: string, choice: Conflict
 
   if (conflict.kind === "stored") {
     const body = { resolution: RESOLUTION[choice.keep], ...(choice.keep === "merged" ? { data: choice.data } : {}) };
+    const path = `/api/v1/conflicts/${encodeURIComponent(id)}/resolve`;
     try {
-      await ctx.transport.send("POST", `/api/v1/conflicts/${encodeURIComponent(id)}/resolve`, JSON.stringify(body), ZResolveResponse);
+      // A retry after a lost answer finds the conflict resolved (409): the same as success.
+      await withRetry(() => ctx.transport.send("POST", path, JSON.stringify(body), ZResolveResponse), ctx.retry, ctx.sleep);
     } catch (error) {
       // 409: resolved already (by another device or in the console); the pull brings the outcome.
       if (!(error instanceof SyncError) || error.status !== 409) throw error;

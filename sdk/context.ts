@@ -3,14 +3,14 @@ import type { Emitter } from "./emitter";
 import type { Transport } from "./http";
 import type { RetryPolicy, Sleep } from "./retry";
 import type { SyncStorage } from "./storage/types";
-import type { LocalConflict, Meta, RecordKey } from "./types";
+import type { Data, EditAction, LocalConflict, Meta, RecordKey } from "./types";
 import type { TChange, TItemConflict } from "./wire";
 
 export type SyncEvents = {
   /** The server did not apply an edit (or a rejected one): look at `client.conflicts()`. */
   conflict: LocalConflict;
   /** The server applied an edit; `conflict` says when a policy decided it (client_wins, merged). */
-  applied: { key: RecordKey; version: number; conflict?: TItemConflict };
+  applied: { key: RecordKey; version: number; action: EditAction; data: Data | null; conflict?: TItemConflict };
   /** A record created offline got its server id. */
   mapped: { temp_id: string; key: RecordKey };
   /** A pull page was applied (changes may carry a `conflict` hint to show the user). */

@@ -116,7 +116,10 @@ async function settle(ctx: SyncContext, inflight: Inflight, response: TPushRespo
   });
   for (const event of settled.events) {
     if (event.kind === "mapped") ctx.emitter.emit("mapped", { temp_id: event.temp_id, key: event.key });
-    else if (event.kind === "applied") ctx.emitter.emit("applied", { key: event.key, version: event.version, ...(event.conflict ? { conflict: event.conflict } : {}) });
+    else if (event.kind === "applied") {
+      const { kind: _, ...applied } = event;
+      ctx.emitter.emit("applied", applied);
+    }
     else ctx.emitter.emit("conflict", event.conflict);
   }
 }

@@ -9,13 +9,14 @@
 import type { StorageWrite } from "./storage/types";
 import {
   keyString, sameKey,
-  type Inflight, type LocalConflict, type LocalRecord, type OutboxEntry, type RecordKey,
+  type Data, type EditAction, type Inflight, type LocalConflict, type LocalRecord, type OutboxEntry, type RecordKey,
 } from "./types";
+import { isStale } from "./view";
 import type { TItemConflict, TPushResponse, TPushResult } from "./wire";
 
 export type SettleEvent =
   | { kind: "mapped"; temp_id: string; key: RecordKey }
-  | { kind: "applied"; key: RecordKey; version: number; conflict?: TItemConflict }
+  | { kind: "applied"; key: RecordKey; version: number; action: EditAction; data: Data | null; conflict?: TItemConflict }
   | { kind: "conflict"; conflict: LocalConflict };
 
 export type SettleInput = {
@@ -41,10 +42,10 @@ export function settleBundle(input: SettleInput): Settlement {
   const events: SettleEvent[] = [];
   const tempIds: Record<string, string> = {};
 
-  /** Takes a server state unless a newer one is already known (versions never go back). */
+  /** Takes a server state unless a live one as new is already known (see isStale). */
   const learn = (record: LocalRecord) => {
     const known = records.get(keyString(record));
-    if (known && known.version >= record.version) return;
+    if (isStale(known, record.version) || (known && !known.deleted && known.version === record.version)) return;
     records.set(keyString(record), record);
     changed.set(keyString(record), record);
   };
@@ -75,7 +76,8 @@ export function settleBundle(input: SettleInput): Settlement {
         learn({ ...key, version: result.version, data, deleted: entry.action === "delete", updated_at: entry.updated_at });
       }
       if (next) next.base_version = result.version;
-      events.push({ kind: "applied", key, version: result.version, ...(result.conflict ? { conflict: result.conflict } : {}) });
+      const applied = { kind: "applied" as const, key, version: result.version, action: entry.action, data: entry.data };
+      events.push(result.conflict ? { ...applied, conflict: result.conflict } : applied);
       continue;
     }
     if (result.conflict) {

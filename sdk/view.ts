@@ -38,6 +38,14 @@ export const fromServerRecord = (r: TRecord): LocalRecord => ({
   stream: r.stream, type: r.type, id: r.id, version: r.version, data: r.data, deleted: r.deleted, updated_at: r.updated_at,
 });
 
+/**
+ * A live record newer than `version` makes it stale (our own pushed edit can be ahead of the pull).
+ * A tombstone never does: once compaction purged it, the id may start again at version 1.
+ */
+export function isStale(known: LocalRecord | undefined, version: number): boolean {
+  return known !== undefined && !known.deleted && known.version > version;
+}
+
 /** The server states a page of pulled changes leaves, skipping any older than one already known. */
 export function applyChanges(changes: readonly TChange[], known: ReadonlyMap<string, LocalRecord>): LocalRecord[] {
   const current = new Map(known);
@@ -46,7 +54,7 @@ export function applyChanges(changes: readonly TChange[], known: ReadonlyMap<str
     const key = { stream: c.stream, type: c.type, id: c.id };
     const k = keyString(key);
     const before = current.get(k);
-    if (before && before.version > c.version) continue;
+    if (isStale(before, c.version)) continue;
     const deleted = c.op === "delete";
     const record = { ...key, version: c.version, data: deleted ? (before?.data ?? {}) : (c.data ?? {}), deleted, updated_at: c.updated_at };
     current.set(k, record);
