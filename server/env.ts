@@ -33,6 +33,14 @@ const ZEnv = z.object({
   OIDC_CLIENT_ID: optionalText,
   OIDC_CLIENT_SECRET: optionalText,
   OIDC_NAME: z.string().min(1).default("Single sign-on"),
+  COMPACTION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  COMPACTION_MAX_CHANGES_PER_STREAM: z.coerce.number().int().min(1).default(1_000_000),
+  /** Unset: the retention window. A device that has not acked for this long stops holding back. */
+  COMPACTION_MAX_DEVICE_HOLD_DAYS: z.coerce.number().int().min(1).optional(),
+  COMPACTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  BATCH_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+  JOBS_ENABLED: z.enum(["true", "false"]).default("true"),
 });
 
 export type Env = z.infer<typeof ZEnv> & {

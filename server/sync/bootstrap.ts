@@ -1,10 +1,12 @@
 // Bootstrap (PROTOCOL.md "Bootstrap"): a consistent snapshot in keyset pages, bounded memory.
 //   1. The first call freezes the snapshot point H: each stream's head seq, carried in a signed
-//      cursor with the type filter and the last key sent.
+//      cursor with the type filter and the last key sent. H is recorded as a hold that keeps
+//      compaction from passing it until the cursor expires (server/compaction/holds.ts).
 //   2. A page holds the live records not changed since H (last_seq <= H), in (stream, type, id)
 //      order: each is exactly its state at H.
 //   3. Records changed after H are left out: pulling from the last page's token (position H)
 //      delivers every one of their later changes, so pages + pull equal the server's state.
+import { holdBootstrapSnapshot } from "../compaction/holds";
 import type { DbOrTx } from "../db/client";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
@@ -29,16 +31,10 @@ async function startCursor(db: DbOrTx, device: DeviceContext, types: string[] | 
   const rows = await db.stream.findMany({ where: { name: { in: device.streams } }, select: { name: true, headSeq: true } });
   const heads = new Map(rows.map((r) => [r.name, Number(r.headSeq)]));
   const filter = types ? [...new Set(types)].sort() : null;
-  return {
-    k: "boot",
-    u: device.userId,
-    d: device.deviceId,
-    h: Object.fromEntries(device.streams.map((s) => [s, heads.get(s) ?? 0])),
-    f: filter,
-    t: typeVersions(filter),
-    after: null,
-    exp: Math.floor(Date.now() / 1000) + env().SYNC_BOOTSTRAP_CURSOR_TTL_SECONDS,
-  };
+  const h = Object.fromEntries(device.streams.map((s) => [s, heads.get(s) ?? 0]));
+  const exp = Math.floor(Date.now() / 1000) + env().SYNC_BOOTSTRAP_CURSOR_TTL_SECONDS;
+  await holdBootstrapSnapshot(db, device.deviceRef, h, new Date(exp * 1000));
+  return { k: "boot", u: device.userId, d: device.deviceId, h, f: filter, t: typeVersions(filter), after: null, exp };
 }
 
 export async function bootstrapPage(db: DbOrTx, device: DeviceContext, request: TBootstrapRequest): Promise<TBootstrapResponse> {

@@ -5,7 +5,9 @@
 //      does not fit is left for the next page, where it comes whole even when larger than `limit`.
 //      The stream left waiting is served first on the next page, so a busy stream earlier in name
 //      order cannot starve it.
-//   4. Sign a new token at the last delivered seq of each stream, naming the waiting stream.
+//   4. Check the compaction points again: compaction advances them before it deletes, so a page
+//      read while it deleted is refused (412 compacted) instead of delivered with a hole.
+//   5. Sign a new token at the last delivered seq of each stream, naming the waiting stream.
 import type { DbOrTx } from "../db/client";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
@@ -57,6 +59,7 @@ export function cursorsFor(device: DeviceContext, position: Pick<PullPosition, "
 export async function pullChanges(db: DbOrTx, device: DeviceContext, position: PullPosition, limit: number): Promise<TPullResponse> {
   const cursors = cursorsFor(device, position);
   await checkPosition(db, position, cursors);
+  const from = new Map(cursors);
   const page: ChangeRow[] = [];
   let more = false;
   let waiting: string | undefined;
@@ -79,6 +82,7 @@ export async function pullChanges(db: DbOrTx, device: DeviceContext, position: P
       break;
     }
   }
+  await checkPosition(db, position, from);
   const config = env();
   const token = signPullToken(config.syncTokenSecret, {
     ...position,
