@@ -1,0 +1,129 @@
+// Live updates across app instances (issue acceptance): two real `next start` processes on one
+// fresh PostgreSQL database. A device connected to instance B is poked within 1 s of a push
+// committed on instance A (PostgreSQL LISTEN/NOTIFY). Uses the build the suite's server made.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+import { E2E_SECRETS } from "../../playwright.config";
+import { mintDeviceJwt } from "../../server/http/dev-token";
+import { E2E_PG_ADMIN_URL } from "../support/accounts";
+
+const PORTS = [Number(process.env.E2E_LIVE_PORT ?? 3102), Number(process.env.E2E_LIVE_PORT ?? 3102) + 1] as const;
+const database = `syncdesk_e2e_live_${randomBytes(6).toString("hex")}`;
+const servers: ChildProcess[] = [];
+
+function databaseUrl(name: string): string {
+  const url = new URL(E2E_PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: E2E_PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`instance on ${port} did not become healthy`);
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  await admin(`CREATE DATABASE "${database}"`);
+  for (const port of PORTS) {
+    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: databaseUrl(database),
+        DATA_DIR: `.data/e2e/${port}`,
+        JOBS_ENABLED: "false",
+        LOG_LEVEL: "warn",
+        ...E2E_SECRETS,
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    servers.push(child);
+  }
+  await Promise.all(PORTS.map((port, i) => waitHealthy(port, servers[i] as ChildProcess)));
+});
+
+test.afterAll(async () => {
+  await Promise.all(servers.map((child) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  })));
+  await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+});
+
+test("a poke reaches a device on instance B within 1 s of a push committed on instance A", async () => {
+  const [a, b] = PORTS.map((port) => `http://127.0.0.1:${port}`) as [string, string];
+  const userId = `e2e-live-${randomUUID()}`;
+  const jwt = await mintDeviceJwt({ userId, secret: E2E_SECRETS.SYNC_JWT_SECRET });
+  const headers = { authorization: `Bearer ${jwt}`, "content-type": "application/json" };
+  const reader = randomUUID();
+  const writer = randomUUID();
+
+  const boot = await fetch(`${b}/api/v1/sync/bootstrap`, { method: "POST", headers, body: JSON.stringify({ device_id: reader }) });
+  expect(boot.status).toBe(200);
+  const { token } = (await boot.json()) as { token: string };
+
+  const abort = new AbortController();
+  const live = await fetch(`${b}/api/v1/sync/events?token=${encodeURIComponent(token)}`, { headers, signal: abort.signal });
+  expect(live.status).toBe(200);
+  expect(live.headers.get("content-type")).toMatch(/^text\/event-stream/);
+  const events = (live.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const readUntil = async (marker: string) => {
+    while (!text.includes(marker)) {
+      const { value, done } = await events.read();
+      if (done) throw new Error(`the event stream ended before ${marker}: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
+  };
+  await readUntil("event: ready");
+
+  // Warm instance A up (its first request loads the route and opens its pool), so the bound below
+  // measures delivery, not a cold start. Another user: no poke for this device.
+  const warmJwt = await mintDeviceJwt({ userId: `${userId}-warm`, secret: E2E_SECRETS.SYNC_JWT_SECRET });
+  const warm = await fetch(`${a}/api/v1/sync/push`, {
+    method: "POST",
+    headers: { ...headers, authorization: `Bearer ${warmJwt}` },
+    body: JSON.stringify({ device_id: writer, bundle_id: 1, items: [{ type: "memo", id: "w", action: "create", data: { content: "warm", tags: [], pinned: false } }] }),
+  });
+  expect(warm.status).toBe(200);
+
+  // The push's round trip contains its commit, so push start -> poke bounds commit -> poke.
+  const pushedAt = Date.now();
+  const pushed = await fetch(`${a}/api/v1/sync/push`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ device_id: writer, bundle_id: 1, items: [{ type: "memo", id: "m-1", action: "create", data: { content: "from A", tags: [], pinned: false } }] }),
+  });
+  expect(pushed.status).toBe(200);
+  await readUntil("event: poke");
+  const pokedAt = Date.now();
+  abort.abort();
+
+  expect(pokedAt - pushedAt).toBeLessThan(1_000);
+  expect(text).toContain(`event: poke\ndata: {"streams":{"user:${userId}":1}}`);
+  expect(text).not.toContain("-warm");
+  const pulled = await fetch(`${b}/api/v1/sync/pull`, { method: "POST", headers, body: JSON.stringify({ token }) });
+  const changes = ((await pulled.json()) as { changes: { id: string }[] }).changes;
+  expect(changes.map((c) => c.id)).toEqual(["m-1"]);
+});

@@ -1,0 +1,23 @@
+// The public and operator surfaces of a production server: the OpenAPI document and its
+// reference page are public; the metrics endpoint is off (404) when METRICS_TOKEN is unset.
+import { expect, test } from "@playwright/test";
+
+test.describe("operations", () => {
+  test("serves the OpenAPI document and the API reference page without auth", async ({ request, page }) => {
+    const doc = await request.get("/api/v1/openapi.json");
+    expect(doc.status()).toBe(200);
+    const body = (await doc.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(body.openapi).toBe("3.1.0");
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(["/api/v1/sync/push", "/api/v1/sync/verify", "/api/v1/sync/events"]));
+
+    await page.goto("/docs/api");
+    await expect(page.getByRole("heading", { name: "Syncdesk mobile sync API" })).toBeVisible();
+    await expect(page.locator("#verify")).toContainText("/api/v1/sync/verify");
+  });
+
+  test("keeps /api/metrics off in production without METRICS_TOKEN", async ({ request }) => {
+    const answer = await request.get("/api/metrics");
+    expect(answer.status()).toBe(404);
+    expect(await answer.text()).not.toContain("syncdesk_");
+  });
+});
