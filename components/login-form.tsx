@@ -1,13 +1,17 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Button } from "./ui/primitives";
 
 export function LoginForm({ sso }: { sso: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Until React has hydrated, a submit would be the browser's own GET to /login with the password
+  // in the URL (history, proxy and server logs). The button stays disabled until then.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -39,7 +43,7 @@ export function LoginForm({ sso }: { sso: string | null }) {
         <input name="password" type="password" autoComplete="current-password" required className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-950" />
       </label>
       {error ? <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p> : null}
-      <Button type="submit" variant="primary" disabled={busy} className="w-full justify-center">
+      <Button type="submit" variant="primary" disabled={busy || !hydrated} className="w-full justify-center">
         {busy ? "Logging in…" : "Log in"}
       </Button>
       {sso ? (
