@@ -117,21 +117,23 @@ it("refuses a pull page that a compaction raced, instead of delivering it with a
   await ageChanges(server.db.prisma, STREAM, 40, 5);
   await expireBootstrapHolds(server.db.prisma);
 
-  // The pull checks the position (0 >= compacted 0), then compaction commits before it reads.
+  // The pull checks the position (0 >= compacted 0); compaction commits right after that check,
+  // before the pull reads a single change.
   const db = server.db.prisma;
   let compacted = false;
   const racing = new Proxy(db, {
     get(target, property, receiver) {
-      if (property !== "change") return Reflect.get(target, property, receiver);
-      return new Proxy(target.change, {
-        get(changes, name, inner) {
-          if (name !== "findMany") return Reflect.get(changes, name, inner);
-          return async (...args: Parameters<typeof changes.findMany>) => {
+      if (property !== "stream") return Reflect.get(target, property, receiver);
+      return new Proxy(target.stream, {
+        get(streams, name, inner) {
+          if (name !== "findMany") return Reflect.get(streams, name, inner);
+          return async (...args: Parameters<typeof streams.findMany>) => {
+            const checked = await streams.findMany(...args);
             if (!compacted) {
               compacted = true;
               await compact(db);
             }
-            return changes.findMany(...args);
+            return checked;
           };
         },
       });
