@@ -7,6 +7,28 @@ export type DeviceContext = Caller & { deviceId: string; deviceRef: string };
 
 export type DeviceHints = { platform?: string; appVersion?: string };
 
+/**
+ * How stale last_seen_at may get before a call writes it again. Every sync call passes here, and
+ * a write per call (a new row version, its index entries and a commit flush) cost a pull page
+ * ~7 ms of waiting and made the devices table churn (bench/profile.ts); a minute is finer than
+ * anything the console shows.
+ */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+type KnownDevice = {
+  id: string; revokedAt: Date | null; lastSeenAt: Date; streams: string[]; platform: string | null; appVersion: string | null;
+};
+
+function upToDate(known: KnownDevice, caller: Caller, hints: DeviceHints, now: Date): boolean {
+  return (
+    now.getTime() - known.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS &&
+    known.streams.length === caller.streams.length &&
+    known.streams.every((s, i) => s === caller.streams[i]) &&
+    (hints.platform === undefined || hints.platform === known.platform) &&
+    (hints.appVersion === undefined || hints.appVersion === known.appVersion)
+  );
+}
+
 /** Registers the device if new, refreshes last_seen_at, and refuses a revoked device. */
 export async function ensureDevice(
   db: DbOrTx,
@@ -15,12 +37,21 @@ export async function ensureDevice(
   hints: DeviceHints = {},
 ): Promise<DeviceContext> {
   const now = new Date();
-  const device = await db.device.upsert({
-    where: { userId_deviceId: { userId: caller.userId, deviceId } },
-    create: { userId: caller.userId, deviceId, streams: caller.streams, ...hints },
-    update: { lastSeenAt: now, streams: caller.streams, ...hints },
-    select: { id: true, revokedAt: true },
+  const where = { userId_deviceId: { userId: caller.userId, deviceId } };
+  // The common case, a device seen a moment ago with the same grants, is a read, not a write.
+  const known = await db.device.findUnique({
+    where,
+    select: { id: true, revokedAt: true, lastSeenAt: true, streams: true, platform: true, appVersion: true },
   });
+  const device =
+    known && (known.revokedAt || upToDate(known, caller, hints, now))
+      ? known
+      : await db.device.upsert({
+          where,
+          create: { userId: caller.userId, deviceId, streams: caller.streams, ...hints },
+          update: { lastSeenAt: now, streams: caller.streams, ...hints },
+          select: { id: true, revokedAt: true },
+        });
   if (device.revokedAt) throw new AppError("device_revoked", "This device has been revoked; sign in again");
   return { ...caller, deviceId, deviceRef: device.id };
 }
