@@ -99,13 +99,26 @@ function servingOrder(streams: string[], first: string | undefined): string[] {
   return first && sorted.includes(first) ? [first, ...sorted.filter((s) => s !== first)] : sorted;
 }
 
-function readChanges(db: DbOrTx, stream: string, after: bigint, types: string[] | null, take: number): Promise<ChangeRow[]> {
-  return db.change.findMany({
-    where: { stream, seq: { gt: after }, ...(types ? { type: { in: types } } : {}) },
-    orderBy: { seq: "asc" },
-    take,
-    select: changeSelect,
-  });
+type RawChangeRow = {
+  stream: string; seq: bigint; type: string; record_id: string; op: string; version: number;
+  data: unknown; updated_at: Date; batch_id: string | null; conflict: unknown;
+};
+
+/**
+ * The page read, in SQL: Prisma's row mapping of findMany cost ~60% more CPU per page of 1,000
+ * changes than the same rows through $queryRaw (bench/profile.ts), and this is the hottest read.
+ */
+async function readChanges(db: DbOrTx, stream: string, after: bigint, types: string[] | null, take: number): Promise<ChangeRow[]> {
+  const rows = await db.$queryRaw<RawChangeRow[]>`
+    SELECT stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict
+    FROM changes
+    WHERE stream = ${stream} AND seq > ${after} AND (${types}::text[] IS NULL OR type = ANY(${types}::text[]))
+    ORDER BY seq
+    LIMIT ${take}`;
+  return rows.map((r) => ({
+    stream: r.stream, seq: BigInt(r.seq), type: r.type, recordId: r.record_id, op: r.op, version: r.version,
+    data: r.data, updatedAt: new Date(r.updated_at), batchId: r.batch_id, conflict: r.conflict,
+  }));
 }
 
 /** Cuts `rows` to at most `room` changes without splitting a bundle (see step 3). */
