@@ -17,6 +17,11 @@ const METHOD_STYLE: Record<string, string> = {
   post: "bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100",
 };
 
+/** Descriptions use `backticks` for code, as in Markdown. */
+function Text({ children }: { children: string }) {
+  return <>{children.split("`").map((part, i) => (i % 2 === 1 ? <code key={i} className="font-mono text-[0.9em]">{part}</code> : part))}</>;
+}
+
 function Schema({ schema }: { schema: Json | undefined }) {
   if (!schema) return null;
   return (
@@ -36,7 +41,7 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
         {op.security?.length === 0 ? <span className="text-xs text-slate-500">no auth</span> : null}
       </h3>
       <p className="mt-2 font-medium">{op.summary}</p>
-      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{op.description}</p>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400"><Text>{op.description}</Text></p>
       {op.parameters.length > 0 ? (
         <table className="mt-3 text-sm">
           <tbody>
@@ -55,7 +60,7 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
       <ul className="text-sm">
         {Object.entries(op.responses).map(([status, response]) => (
           <li key={status} className="mt-1">
-            <span className="font-mono font-semibold">{status}</span> {response.description}
+            <span className="font-mono font-semibold">{status}</span> <Text>{response.description}</Text>
             {status === "200" ? <Schema schema={Object.values(response.content ?? {})[0]?.schema} /> : null}
           </li>
         ))}
