@@ -4,6 +4,7 @@
 import { env } from "./env";
 import { getDatabase } from "./db/client";
 import { seedDemoData } from "./demo/seed";
+import { startJobs } from "./jobs/start";
 import { logger } from "./log";
 import { createStaff, generatePassword } from "./staff/accounts";
 
@@ -36,7 +37,10 @@ export async function bootServer(): Promise<void> {
     logger.info({ email: admin.email }, `Console admin created: log in as ${admin.email} with the one-time password ${password}`);
   }
 
-  // 5. Where to go next.
+  // 5. Background jobs (compaction, retention), unless JOBS_ENABLED=false.
+  startJobs(database.prisma, config);
+
+  // 6. Where to go next.
   const url = `http://localhost:${config.PORT}`;
   logger.info({ url, db: database.kind }, `Syncdesk is ready on ${url}`);
   logger.info("Get a device token with: npm run token -- --user alice");
