@@ -3,12 +3,13 @@
 import type { z } from "zod";
 import type { ErrorCode } from "../errors";
 import * as S from "../sync/schemas";
+import * as W from "../watermelon/schemas";
 
 export type MobileRoute = {
   id: string;
   method: "get" | "post";
   path: string;
-  tag: "sync" | "verify" | "conflicts" | "service";
+  tag: "sync" | "verify" | "conflicts" | "watermelon" | "service";
   summary: string;
   description: string;
   auth: boolean;
@@ -98,6 +99,18 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
     summary: "Resolve a stored conflict",
     description: "`data` (the full record data) is required for `manual_merge`.",
     body: S.ZResolveRequest, response: S.ZResolveResponse, errors: [...BODY, "not_found", "conflict"],
+  },
+  {
+    id: "watermelonPull", method: "get", path: "/api/v1/watermelon/sync", tag: "watermelon", auth: true, deviceHeader: true,
+    summary: "WatermelonDB pull: changes since last_pulled_at",
+    description: "WatermelonDB's sync protocol over the user's stream; `timestamp` is a stream position. See docs/watermelondb.md.",
+    query: W.ZWatermelonPullQuery, response: W.ZWatermelonPullResponse, errors: [...QUERY, "bootstrap_required"],
+  },
+  {
+    id: "watermelonPush", method: "post", path: "/api/v1/watermelon/sync", tag: "watermelon", auth: true, deviceHeader: true,
+    summary: "WatermelonDB push: all changes or none",
+    description: "409 if a record changed on the server since `last_pulled_at`; a retry of the same push is answered like the first.",
+    query: W.ZWatermelonPushQuery, body: W.ZWatermelonChanges, response: W.ZWatermelonPushResponse, errors: [...BODY, "conflict"],
   },
   {
     id: "health", method: "get", path: "/api/health", tag: "service", auth: false,

@@ -18,9 +18,9 @@ import { AppError } from "../errors";
 import type { RecordData } from "../sync/records";
 import { bootstrapRequired } from "../sync/tokens";
 import type { TWatermelonPullQuery, TWatermelonPullResponse, TWatermelonTableChanges } from "./schemas";
-import { getWatermelonTable, positionOf, tableOfType, timestampOf, toRawRecord, WATERMELON_TABLES } from "./tables";
+import { getWatermelonTable, positionOf, type RawRecord, tableOfType, timestampOf, toRawRecord, WATERMELON_TABLES } from "./tables";
 
-type Entry = { kind: "created" | "updated" | "deleted"; raw: Record<string, unknown> | null };
+type Entry = { kind: "created" | "updated" | "deleted"; raw: RawRecord | null };
 
 export async function pullWatermelon(db: Db, device: DeviceContext, query: TWatermelonPullQuery): Promise<TWatermelonPullResponse> {
   const stream = `user:${device.userId}`;
@@ -61,7 +61,7 @@ export async function pullWatermelon(db: Db, device: DeviceContext, query: TWate
 
 type Put = (type: string, id: string, entry: Entry) => void;
 
-function raw(type: string, id: string, data: RecordData): Record<string, unknown> {
+function raw(type: string, id: string, data: RecordData): RawRecord {
   const name = tableOfType(type);
   const table = name ? getWatermelonTable(name) : undefined;
   if (!table) throw new AppError("internal", `no Watermelon table for ${type}`);

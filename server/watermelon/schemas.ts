@@ -48,9 +48,15 @@ const ZTableChanges = z.object({
 export const ZWatermelonChanges = z.record(z.string().max(64), ZTableChanges);
 export type TWatermelonChanges = z.infer<typeof ZWatermelonChanges>;
 
-export type TWatermelonTableChanges = {
-  created: Record<string, unknown>[];
-  updated: Record<string, unknown>[];
-  deleted: string[];
-};
-export type TWatermelonPullResponse = { changes: Record<string, TWatermelonTableChanges>; timestamp: number };
+const ZRawRecordOut = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+const ZTableChangesOut = z.object({ created: z.array(ZRawRecordOut), updated: z.array(ZRawRecordOut), deleted: z.array(z.string()) });
+export type TWatermelonTableChanges = z.infer<typeof ZTableChangesOut>;
+
+export const ZWatermelonPullResponse = z.object({
+  changes: z.record(z.string(), ZTableChangesOut),
+  /** The position to pass as the next last_pulled_at (never 0). */
+  timestamp: z.number().int().min(1),
+});
+export type TWatermelonPullResponse = z.infer<typeof ZWatermelonPullResponse>;
+
+export const ZWatermelonPushResponse = z.object({ applied: z.number().int().min(0) });

@@ -91,6 +91,9 @@ async function exerciseEveryRoute() {
   await alice.call("POST", "/api/v1/sync/fetch", { items: [{ type: "memo", id: "m-1" }, { type: "memo", id: "gone" }] });
   await alice.call("GET", "/api/v1/sync/digest");
   await alice.call("GET", "/api/health");
+  const watermelon = await alice.call("GET", "/api/v1/watermelon/sync?last_pulled_at=null&schema_version=1&migration=null");
+  const raw = { id: "wm1", content: "melon", pinned: false, tags: "[]", _status: "created", _changed: "" };
+  await alice.call("POST", `/api/v1/watermelon/sync?last_pulled_at=${watermelon.body.timestamp}`, { memos: { created: [raw], updated: [], deleted: [] } });
 
   // Error envelopes: 400, 401 (no token, bad sync token), 412 (expired token), 413.
   await alice.call("POST", "/api/v1/sync/push", { ...dev(alice), bundle_id: "x", items: [] });
