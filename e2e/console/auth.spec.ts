@@ -35,3 +35,13 @@ test("logged out, a console procedure answers 401 and a deep link leads to the l
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole("heading", { name: "Log in to Syncdesk" })).toBeVisible();
 });
+
+test.describe("before the page is interactive", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the login button is disabled, so a password never lands in a URL", async ({ page }) => {
+    await page.goto("/login");
+    await expect(page.getByLabel("Password")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Log in" })).toBeDisabled();
+  });
+});

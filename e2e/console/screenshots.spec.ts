@@ -120,8 +120,9 @@ test("screenshots of the main pages with a realistic fleet", async ({ browser, r
 
   await admin.goto("/devices");
   const devices = admin.getByRole("table", { name: "Devices" });
-  await expect(devices.getByRole("row").filter({ hasText: fleet.bobOldPhone.deviceId })).toContainText("revoked");
-  await expect(devices.getByRole("row").filter({ hasText: fleet.bobPixel.deviceId })).toContainText("unknown_type");
+  const row = (device: MobileDevice) => devices.getByRole("row").filter({ hasText: device.userId }).filter({ hasText: device.deviceId });
+  await expect(row(fleet.bobOldPhone)).toContainText("revoked");
+  await expect(row(fleet.bobPixel)).toContainText("unknown_type");
   await capture(admin, testInfo, "devices");
 
   await admin.goto("/conflicts");
