@@ -24,10 +24,10 @@ export function LastErrorCell({ error }: { error: { code: string | null; message
     </>
   );
   return error.batchId ? (
-    <Link href={`/batches/${error.batchId}`} title={error.message} className="block max-w-xs truncate text-red-700 hover:underline dark:text-red-300">
+    <Link href={`/batches/${error.batchId}`} title={error.message} className="block max-w-[14rem] truncate text-red-700 hover:underline dark:text-red-300">
       {text}
     </Link>
   ) : (
-    <span title={error.message} className="block max-w-xs truncate text-red-700 dark:text-red-300">{text}</span>
+    <span title={error.message} className="block max-w-[14rem] truncate text-red-700 dark:text-red-300">{text}</span>
   );
 }

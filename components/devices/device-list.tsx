@@ -57,7 +57,7 @@ export function DeviceList() {
         />
       ) : (
         <>
-          <Table caption="Devices" head={["User", "Device", "Platform", "App version", "Last seen", "Lag", "Open conflicts", "Last error", "Status"]}>
+          <Table caption="Devices" head={["User", "Device", "Status", "Platform", "App version", "Last seen", "Lag", "Open conflicts", "Last error"]}>
             {list.data.devices.map((device) => (
               <tr key={device.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
                 <Td className="font-mono text-xs">{device.userId}</Td>
@@ -66,6 +66,7 @@ export function DeviceList() {
                     {device.deviceId}
                   </Link>
                 </Td>
+                <Td><DeviceStatusBadge status={device.status} /></Td>
                 <Td>{device.platform ?? <span className="text-slate-400">—</span>}</Td>
                 <Td>{device.appVersion ?? <span className="text-slate-400">—</span>}</Td>
                 <Td><DateTime value={device.lastSeenAt} /></Td>
@@ -78,7 +79,6 @@ export function DeviceList() {
                   ) : <span className="text-slate-500">0</span>}
                 </Td>
                 <Td className="whitespace-normal"><LastErrorCell error={device.lastError} /></Td>
-                <Td><DeviceStatusBadge status={device.status} /></Td>
               </tr>
             ))}
           </Table>
