@@ -30,13 +30,16 @@ const raw = openPool(url, 4);
 async function time(label: string, n: number, fn: (i: number) => Promise<unknown> | unknown): Promise<void> {
   for (let i = 0; i < Math.min(3, n); i++) await fn(-1 - i);
   const samples: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t = performance.now();
     await fn(i);
     samples.push(performance.now() - t);
   }
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000 / n;
   samples.sort((a, b) => a - b);
-  console.log(`${label.padEnd(58)} ${quantile(samples, 0.5).toFixed(2).padStart(8)} ms  (p90 ${quantile(samples, 0.9).toFixed(2)})`);
+  console.log(`${label.padEnd(58)} ${quantile(samples, 0.5).toFixed(2).padStart(8)} ms wall (p90 ${quantile(samples, 0.9).toFixed(2)}), ${cpuMs.toFixed(2).padStart(7)} ms CPU in this process`);
 }
 
 try {

@@ -9,9 +9,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDatabase, dropDatabase, openPool } from "./lib/db";
 import { textTable, verdictOf, writeResults } from "./lib/report";
-import { startSyncdesk, type RunningServer } from "./lib/server";
+import { peakRssMiB, resetPeakRss, startSyncdesk, type RunningServer } from "./lib/server";
+import { summarize } from "./lib/stats";
 import type { Config, Ctx, Row } from "./lib/types";
 import { measureBootstrap } from "./measures/bootstrap";
+import { measureBreakdown } from "./measures/breakdown";
 import { measureConsole } from "./measures/console";
 import { measureHistory } from "./measures/history";
 import { measurePeer } from "./measures/peer";
@@ -32,13 +34,13 @@ const CONFIG: Config = quick
       bootstrap: { sizes: [20_000, 100_000], limit: 5000, rounds: 3 },
       history: { small: 10_000, large: 500_000, pulls: 10, rounds: 3 },
       peer: { clients: 50, bundles: 1, items: 100, rounds: 2 },
-      console: { small: 100, large: 100_000, calls: 20, rounds: 3 },
+      console: { small: 100, large: 100_000, calls: 15, rounds: 3 },
       uploads: { bytes: 256 * 2 ** 20, chunk: 8 * 2 ** 20 },
     }
   : {
       quick,
       push: { devices: 50, bundles: 4, items: 100, rounds: 5 },
-      pull: { history: 50_000, devices: 10, limit: 1000, rounds: 5 },
+      pull: { history: 20_000, devices: 10, limit: 1000, rounds: 5 },
       bootstrap: { sizes: [100_000, 1_000_000], limit: 5000, rounds: 3 },
       history: { small: 10_000, large: 5_000_000, pulls: 20, rounds: 5 },
       peer: { clients: 50, bundles: 4, items: 100, rounds: 3 },
@@ -49,14 +51,17 @@ const CONFIG: Config = quick
 type Measure = { id: string; run: (ctx: Ctx) => Promise<Row[]> };
 
 const runId = `${process.pid}_${Date.now().toString(36)}`;
+// Bootstrap first: its peak RSS is then the server's own for that work, not the heap that 50
+// concurrent pushes left grown (reported separately at the end).
 const MEASURES: Measure[] = [
+  { id: "bootstrap", run: measureBootstrap },
   { id: "push", run: measurePush },
   { id: "pull", run: measurePull },
-  { id: "bootstrap", run: measureBootstrap },
   { id: "history", run: measureHistory },
   { id: "peer", run: measurePeer },
   { id: "console", run: (ctx) => measureConsole(ctx, runId) },
   { id: "uploads", run: measureUploads },
+  { id: "breakdown", run: measureBreakdown },
 ];
 
 const started = Date.now();
@@ -111,15 +116,26 @@ async function main(): Promise<number> {
         rows.push({ id: measure.id, name: measure.id, unit: "", value: null, ratio: null, target: null, skipped: `failed: ${message.slice(0, 200)}` });
       }
       log(`${measure.id} took ${((Date.now() - t) / 1000).toFixed(0)} s`);
+      if (measure.id === "bootstrap") resetPeakRss(server.pid);
       if (process.env.BENCH_PROFILE_SIGNAL) {
         // Profiling aid: a --require'd hook in the server writes a CPU profile on this signal.
         process.kill(server.pid, process.env.BENCH_PROFILE_SIGNAL as NodeJS.Signals);
         await new Promise((r) => setTimeout(r, 3000));
       }
     }
+    if (!only || only.some((id) => ["push", "pull", "history", "peer"].includes(id))) {
+      rows.push({
+        id: "server-rss", name: "Server peak RSS during push, pull, history and peer (informational)", unit: "MiB",
+        value: summarize([peakRssMiB(server.pid)]), ratio: null, target: null,
+        notes: `idle after start: ${server.idleRssMiB.toFixed(0)} MiB`,
+      });
+    }
     notes.push(
-      `Server: \`next start\` in production mode on PostgreSQL ${quick ? "(quick mode: smaller data sets)" : ""}, Prisma pool of 10 connections; the raw-SQL limits use a \`pg\` pool of the same 10 connections at the same client concurrency.`,
-      "Client and server share the machine's 2 cores (as do the database and, for the peer, pouchdb-server); the client does as little as it can (responses are read as text, not parsed).",
+      `Server: \`next start\` in production mode on PostgreSQL${quick ? " (quick mode: smaller data sets)" : ""}, Prisma pool of 10 connections; the raw-SQL limits use a \`pg\` pool of the same 10 connections at the same client concurrency.`,
+      "Client, server, PostgreSQL and (for the peer) pouchdb-server share the machine's 2 cores with other work; the client does as little as it can (responses are read as text, not parsed).",
+      `Responses are requested uncompressed (Accept-Encoding: ${process.env.BENCH_ENCODING ?? "identity"}), as the raw limits produce them; BENCH_ENCODING=gzip measures what a phone would ask for.`,
+      "CPU per operation (in the notes) is read from /proc for the server process and from process.cpuUsage() for the benchmark process (HTTP client, or the raw side): it says where the time goes when the machine is saturated.",
+      "Bootstrap runs first, on the freshly started server, so its peak RSS (VmHWM, reset per size) is its own; the informational row at the end is the peak over the other measures.",
     );
   } catch (error) {
     log(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);

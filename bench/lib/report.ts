@@ -54,15 +54,34 @@ export function cellsOf(row: Row): Cells {
 const HEAD: Cells = { measure: "measure", value: "value (median ±spread)", reference: "limit / peer", ratio: "ratio", target: "target", verdict: "verdict" };
 const KEYS = Object.keys(HEAD) as (keyof Cells)[];
 
-export function textTable(rows: Row[]): string {
+const main = (rows: Row[]) => rows.filter((r) => !r.section);
+const stages = (rows: Row[]) => rows.filter((r) => r.section === "breakdown");
+
+/** The stage timings as lines "stage | CPU | wall". */
+export function breakdownLines(rows: Row[], markdown: boolean): string[] {
+  const list = stages(rows);
+  if (list.length === 0) return [];
+  const cell = (r: Row) => [r.name, `${num(r.value?.median ?? NaN)} ms`, r.notes ?? ""];
+  if (markdown) {
+    return ["| stage (one call at a time) | CPU | wall |", "| --- | --- | --- |", ...list.map((r) => `| ${cell(r).join(" | ")} |`)];
+  }
+  const width = Math.max(...list.map((r) => r.name.length));
+  return list.map((r) => { const [n, c, w] = cell(r); return `${(n ?? "").padEnd(width)}  ${(c ?? "").padStart(10)}  ${w}`; });
+}
+
+export function textTable(all: Row[]): string {
+  const rows = main(all);
   const cells = [HEAD, ...rows.map(cellsOf)];
   const width = (k: keyof Cells) => Math.min(70, Math.max(...cells.map((c) => c[k].length)));
   const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
   const line = (c: Cells) => KEYS.map((k) => fit(c[k], width(k))).join(" | ");
-  return [line(HEAD), KEYS.map((k) => "-".repeat(width(k))).join("-+-"), ...cells.slice(1).map(line)].join("\n");
+  const table = [line(HEAD), KEYS.map((k) => "-".repeat(width(k))).join("-+-"), ...cells.slice(1).map(line)];
+  const breakdown = breakdownLines(all, false);
+  return [...table, ...(breakdown.length ? ["", "Where the time goes (CPU per call, in process unless marked):", ...breakdown] : [])].join("\n");
 }
 
-export function markdownTable(rows: Row[]): string {
+export function markdownTable(all: Row[]): string {
+  const rows = main(all);
   const esc = (s: string) => s.replace(/\|/g, "\\|");
   const line = (c: Cells) => `| ${KEYS.map((k) => esc(k === "verdict" && c[k] === "MISS" ? "**MISS**" : c[k])).join(" | ")} |`;
   return [line(HEAD), `|${KEYS.map(() => " --- ").join("|")}|`, ...rows.map((r) => line(cellsOf(r)))].join("\n");
@@ -112,7 +131,7 @@ export function writeResults(dir: string, rows: Row[], info: RunInfo): { json: s
   const files = { json: path.join(dir, "latest.json"), md: path.join(dir, "latest.md"), svg: path.join(dir, "latest.svg") };
   const results = rows.map((r) => ({ ...r, verdict: verdictOf(r), score: scoreOf(r) }));
   writeFileSync(files.json, `${JSON.stringify({ ...info, results }, null, 2)}\n`);
-  writeFileSync(files.svg, `${svgChart(rows, `Syncdesk benchmark (${info.mode}), ${info.startedAt.slice(0, 10)}`)}\n`);
+  writeFileSync(files.svg, `${svgChart(main(rows), `Syncdesk benchmark (${info.mode}), ${info.startedAt.slice(0, 10)}`)}\n`);
   const md = [
     `# Syncdesk benchmark: ${info.mode} run`,
     "",
@@ -125,6 +144,9 @@ export function writeResults(dir: string, rows: Row[], info: RunInfo): { json: s
     "",
     markdownTable(rows),
     "",
+    ...(stages(rows).length
+      ? ["## Where the time goes", "", "Each stage timed on its own, one call at a time, in the benchmark process through the server's own", "modules (CPU of this process; the PostgreSQL backend's CPU is not in it), except the rows marked", "\"server process\", which are the server's own CPU per HTTP request.", "", ...breakdownLines(rows, true), ""]
+      : []),
     ...(info.notes.length ? ["## Notes", "", ...info.notes.map((n) => `- ${n}`), ""] : []),
   ].join("\n");
   writeFileSync(files.md, md);

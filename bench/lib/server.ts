@@ -32,7 +32,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits while another `next build` runs in the tree (two builds in one .next break each other). */
 export async function waitForOtherBuilds(maxMs: number): Promise<void> {
   const started = Date.now();
-  for (;;) {
+  for (let said = false; ; said = true) {
     let running = "";
     try {
       running = execFileSync("pgrep", ["-f", "next build"], { encoding: "utf8" }).trim();
@@ -40,7 +40,7 @@ export async function waitForOtherBuilds(maxMs: number): Promise<void> {
       return; // pgrep exits 1 when nothing matches
     }
     if (!running || Date.now() - started > maxMs) return;
-    process.stdout.write("bench: another `next build` is running; waiting for it\n");
+    if (!said) process.stdout.write("bench: another `next build` is running; waiting for it\n");
     await sleep(5000);
   }
 }
@@ -113,6 +113,13 @@ export const peakRssMiB = (pid: number) => statusKiB(pid, "VmHWM") / 1024;
 /** Current resident set (VmRSS) of a process, in MiB. */
 export const rssMiB = (pid: number) => statusKiB(pid, "VmRSS") / 1024;
 
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
 /** Resets VmHWM to the current RSS (Linux clear_refs 5); false where not permitted. */
 export function resetPeakRss(pid: number): boolean {
   try {
@@ -124,7 +131,20 @@ export function resetPeakRss(pid: number): boolean {
 }
 
 export async function startSyncdesk(root: string, databaseUrl: string, timeoutMs: number): Promise<RunningServer> {
-  await waitForOtherBuilds(10 * 60_000);
+  // Others may build in the same tree: wait for their build, and try again when ours collided.
+  for (let attempt = 1; ; attempt++) {
+    await waitForOtherBuilds(10 * 60_000);
+    try {
+      return await startOnce(root, databaseUrl, timeoutMs);
+    } catch (error) {
+      if (attempt >= 4 || !/Another next build process is already running/.test(String(error))) throw error;
+      process.stdout.write("bench: another `next build` collided with ours; retrying in 20 s\n");
+      await sleep(20_000);
+    }
+  }
+}
+
+async function startOnce(root: string, databaseUrl: string, timeoutMs: number): Promise<RunningServer> {
   const port = await freePort();
   const env = {
     ...process.env, ...SECRETS,

@@ -40,3 +40,11 @@ export async function pool<T, R>(jobs: T[], concurrency: number, fn: (job: T, in
 }
 
 export const now = () => performance.now();
+
+/** CPU milliseconds this process used while `fn` ran. */
+export async function withCpu<T>(fn: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const start = process.cpuUsage();
+  const result = await fn();
+  const used = process.cpuUsage(start);
+  return { result, cpuMs: (used.user + used.system) / 1000 };
+}

@@ -39,6 +39,8 @@ export type Row = {
   ratio: Summary | null;
   target: Target | null;
   notes?: string;
+  /** "breakdown": an informational stage timing, shown in its own table. */
+  section?: "breakdown";
   /** Set when the measure could not be taken: why. */
   skipped?: string;
   extra?: Record<string, number | string>;

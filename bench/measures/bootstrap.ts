@@ -4,8 +4,8 @@
 import type pg from "pg";
 import { bootstrap, makeDevice } from "../lib/client";
 import { analyze, seedRecords } from "../lib/seed";
-import { peakRssMiB, resetPeakRss, rssMiB } from "../lib/server";
-import { now, summarize } from "../lib/stats";
+import { cpuSeconds, peakRssMiB, resetPeakRss, rssMiB } from "../lib/server";
+import { now, summarize, withCpu } from "../lib/stats";
 import type { Ctx, Row } from "../lib/types";
 
 type RecordRow = { stream: string; type: string; id: string; version: number; data: unknown; deleted: boolean; checksum: string; updated_at: Date };
@@ -44,18 +44,26 @@ export async function measureBootstrap(ctx: Ctx): Promise<Row[]> {
     await seedRecords(ctx.admin, stream, size);
     await analyze(ctx.admin, "records", "streams");
     let deviceNo = 0;
+    const pages = Math.ceil(size / limit);
+    const cpu = { server: [] as number[], client: [] as number[], raw: [] as number[] };
     const httpRound = async () => {
       const device = await makeDevice(user, `${user}-d${deviceNo++}`);
+      const server = cpuSeconds(ctx.server.pid);
       const started = now();
-      const got = await bootstrap(ctx.server.url, device, limit);
+      const { result: got, cpuMs } = await withCpu(() => bootstrap(ctx.server.url, device, limit));
+      const rate = size / ((now() - started) / 1000);
       if (got.records !== size) throw new Error(`bootstrap: expected ${size} records, got ${got.records}`);
-      return size / ((now() - started) / 1000);
+      cpu.server.push(((cpuSeconds(ctx.server.pid) - server) * 1000) / pages);
+      cpu.client.push(cpuMs / pages);
+      return rate;
     };
     const rawRound = async () => {
       const started = now();
-      const got = await rawBootstrap(ctx.rawPool, stream, size, limit);
+      const { result: got, cpuMs } = await withCpu(() => rawBootstrap(ctx.rawPool, stream, size, limit));
+      const rate = size / ((now() - started) / 1000);
       if (got !== size) throw new Error(`raw bootstrap: expected ${size}, got ${got}`);
-      return size / ((now() - started) / 1000);
+      cpu.raw.push(cpuMs / pages);
+      return rate;
     };
     const before = rssMiB(ctx.server.pid);
     const reset = resetPeakRss(ctx.server.pid);
@@ -78,6 +86,8 @@ export async function measureBootstrap(ctx: Ctx): Promise<Row[]> {
       id: `bootstrap-${label}`, name: `Bootstrap: ${label} records, pages of ${limit}`, unit: "records/s",
       value: summarize(http), reference: summarize(raw), referenceLabel: "raw keyset SELECT + JSON.stringify",
       ratio: summarize(http.map((h, i) => h / (raw[i] ?? NaN))), ratioLabel: "HTTP / raw", target: { op: ">=", value: 0.5 },
+      notes: `CPU per page: server ${summarize(cpu.server).median.toFixed(1)} ms, HTTP client ${summarize(cpu.client).median.toFixed(1)} ms, raw ${summarize(cpu.raw).median.toFixed(1)} ms`,
+      extra: { server_cpu_ms_per_page: summarize(cpu.server).median, client_cpu_ms_per_page: summarize(cpu.client).median, raw_cpu_ms_per_page: summarize(cpu.raw).median },
     });
     rows.push({
       id: `bootstrap-rss-${label}`, name: `Bootstrap: server peak RSS at ${label}`, unit: "MiB",

@@ -4,7 +4,8 @@
 import type pg from "pg";
 import { bootstrap, makeDevice, pullAll } from "../lib/client";
 import { seedChanges, analyze } from "../lib/seed";
-import { now, pool, summarize } from "../lib/stats";
+import { cpuSeconds } from "../lib/server";
+import { now, pool, summarize, withCpu } from "../lib/stats";
 import type { Ctx, Row } from "../lib/types";
 
 type ChangeRow = {
@@ -54,15 +55,22 @@ export async function measurePull(ctx: Ctx): Promise<Row[]> {
   await seedChanges(ctx.admin, stream, 1, history);
   await analyze(ctx.admin, "changes", "streams");
   const total = count * history;
+  const pages = (count * history) / limit;
+  const cpu = { server: [] as number[], client: [] as number[], raw: [] as number[] };
   const httpRound = async () => {
+    const server = cpuSeconds(ctx.server.pid);
     const started = now();
-    const got = await pool(devices, count, (d, i) => pullAll(ctx.server.url, d, tokens[i] ?? "", limit));
+    const { result: got, cpuMs } = await withCpu(() => pool(devices, count, (d, i) => pullAll(ctx.server.url, d, tokens[i] ?? "", limit)));
+    const rate = total / ((now() - started) / 1000);
     if (got.some((n) => n !== history)) throw new Error(`pull: expected ${history} changes per device, got ${got.join(",")}`);
-    return total / ((now() - started) / 1000);
+    cpu.server.push(((cpuSeconds(ctx.server.pid) - server) * 1000) / pages);
+    cpu.client.push(cpuMs / pages);
+    return rate;
   };
   const rawRound = async () => {
     const started = now();
-    await pool(devices, count, () => rawPullAll(ctx.rawPool, stream, limit));
+    const { cpuMs } = await withCpu(() => pool(devices, count, () => rawPullAll(ctx.rawPool, stream, limit)));
+    cpu.raw.push(cpuMs / pages);
     return total / ((now() - started) / 1000);
   };
   await httpRound();
@@ -83,5 +91,7 @@ export async function measurePull(ctx: Ctx): Promise<Row[]> {
     id: "pull", name: `Pull: ${count} devices, pages of ${limit}, ${history.toLocaleString("en")} changes`, unit: "changes/s",
     value: summarize(http), reference: summarize(raw), referenceLabel: "raw SELECT + JSON.stringify",
     ratio: summarize(http.map((h, i) => h / (raw[i] ?? NaN))), ratioLabel: "HTTP / raw", target: { op: ">=", value: 0.5 },
+    notes: `CPU per page: server ${summarize(cpu.server).median.toFixed(1)} ms, HTTP client ${summarize(cpu.client).median.toFixed(1)} ms, raw ${summarize(cpu.raw).median.toFixed(1)} ms`,
+    extra: { server_cpu_ms_per_page: summarize(cpu.server).median, client_cpu_ms_per_page: summarize(cpu.client).median, raw_cpu_ms_per_page: summarize(cpu.raw).median },
   }];
 }

@@ -7,10 +7,11 @@ import type pg from "pg";
 import { makeDevice, push, pushBody, type Device } from "../lib/client";
 import { inTransaction } from "../lib/db";
 import { canonical, makeDoc, sha256, type Doc } from "../lib/records";
-import { now, percentiles, pool, summarize } from "../lib/stats";
+import { now, percentiles, pool, summarize, withCpu } from "../lib/stats";
+import { cpuSeconds } from "../lib/server";
 import type { Ctx, Row } from "../lib/types";
 
-type Side = { rate: number; latencies: number[] };
+type Side = { rate: number; latencies: number[]; cpuMsPerBundle: number; localCpuMsPerBundle: number };
 
 let seedCounter = 0;
 const bundleDocs = (items: number) => Array.from({ length: items }, () => makeDoc(++seedCounter));
@@ -18,11 +19,14 @@ const bundleDocs = (items: number) => Array.from({ length: items }, () => makeDo
 async function httpRound(ctx: Ctx, devices: Device[], bundles: number, items: number): Promise<Side> {
   const work = devices.map((d) => Array.from({ length: bundles }, () => pushBody(d, bundleDocs(items))));
   const latencies: number[] = [];
+  const cpu = cpuSeconds(ctx.server.pid);
   const started = now();
-  await pool(devices, devices.length, async (device, i) => {
+  const { cpuMs } = await withCpu(() => pool(devices, devices.length, async (device, i) => {
     for (const body of work[i] ?? []) latencies.push(await push(ctx.server.url, device, body));
-  });
-  return { rate: (devices.length * bundles * items) / ((now() - started) / 1000), latencies };
+  }));
+  const rate = (devices.length * bundles * items) / ((now() - started) / 1000);
+  const n = devices.length * bundles;
+  return { rate, latencies, cpuMsPerBundle: ((cpuSeconds(ctx.server.pid) - cpu) * 1000) / n, localCpuMsPerBundle: cpuMs / n };
 }
 
 type RawDevice = { userId: string; ref: string; stream: string; nextBundle: number };
@@ -72,14 +76,15 @@ async function rawRound(db: pg.Pool, devices: RawDevice[], bundles: number, item
   const work = devices.map(() => Array.from({ length: bundles }, () => bundleDocs(items)));
   const latencies: number[] = [];
   const started = now();
-  await pool(devices, devices.length, async (device, i) => {
+  const { cpuMs } = await withCpu(() => pool(devices, devices.length, async (device, i) => {
     for (const docs of work[i] ?? []) {
       const t = now();
       await rawBundle(db, device, docs);
       latencies.push(now() - t);
     }
-  });
-  return { rate: (devices.length * bundles * items) / ((now() - started) / 1000), latencies };
+  }));
+  const n = devices.length * bundles;
+  return { rate: (devices.length * bundles * items) / ((now() - started) / 1000), latencies, cpuMsPerBundle: cpuMs / n, localCpuMsPerBundle: cpuMs / n };
 }
 
 async function rawDevices(db: pg.Pool, count: number): Promise<RawDevice[]> {
@@ -119,12 +124,15 @@ export async function measurePush(ctx: Ctx): Promise<Row[]> {
   const ratio = summarize(http.map((s, i) => s.rate / (limit[i]?.rate ?? NaN)));
   const hl = percentiles(http.flatMap((s) => s.latencies));
   const ll = percentiles(limit.flatMap((s) => s.latencies));
+  const cpuMs = summarize(http.map((s) => s.cpuMsPerBundle)).median;
+  const clientMs = summarize(http.map((s) => s.localCpuMsPerBundle)).median;
+  const rawMs = summarize(limit.map((s) => s.cpuMsPerBundle)).median;
   return [
     {
       id: "push", name: `Push: ${count} devices x ${items}-item bundles`, unit: "changes/s",
       value: h, reference: l, referenceLabel: "raw SQL (pg)", ratio, target: { op: ">=", value: 0.5 },
-      notes: `latency p50/p99: HTTP ${hl.p50.toFixed(0)}/${hl.p99.toFixed(0)} ms, raw ${ll.p50.toFixed(0)}/${ll.p99.toFixed(0)} ms`,
-      extra: { http_p50_ms: hl.p50, http_p99_ms: hl.p99, raw_p50_ms: ll.p50, raw_p99_ms: ll.p99, changes_per_round: count * bundles * items },
+      notes: `latency p50/p99: HTTP ${hl.p50.toFixed(0)}/${hl.p99.toFixed(0)} ms, raw ${ll.p50.toFixed(0)}/${ll.p99.toFixed(0)} ms; CPU per bundle: server ${cpuMs.toFixed(1)} ms, HTTP client ${clientMs.toFixed(1)} ms, raw ${rawMs.toFixed(1)} ms`,
+      extra: { server_cpu_ms_per_bundle: cpuMs, client_cpu_ms_per_bundle: clientMs, raw_cpu_ms_per_bundle: rawMs, http_p50_ms: hl.p50, http_p99_ms: hl.p99, raw_p50_ms: ll.p50, raw_p99_ms: ll.p99, changes_per_round: count * bundles * items },
     },
   ];
 }
