@@ -175,7 +175,6 @@ export class SyncClient {
         const headers = { authorization: `Bearer ${await this.transport.bearer()}`, accept: "text/event-stream", ...this.headers() };
         return fetcher(url, { headers, signal });
       },
-      sleep: this.ctx.sleep,
       ...options,
     });
   }

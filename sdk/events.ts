@@ -37,7 +37,7 @@ export class SseParser {
 export type StreamOutcome = "unsupported" | "ended";
 
 /**
- * Reads one SSE connection until it ends, calling `onPoke` for every `poke` event. "unsupported"
+ * Reads one SSE connection until it ends, calling `onPoke` for every `ready` and `poke` event. "unsupported"
  * means the server or the platform has no live stream: do not reconnect, poll instead.
  */
 export async function readEvents(open: () => Promise<Response>, onPoke: () => void): Promise<StreamOutcome> {
@@ -53,7 +53,8 @@ export async function readEvents(open: () => Promise<Response>, onPoke: () => vo
     const { done, value } = await reader.read();
     if (done) return "ended";
     for (const event of parser.push(decoder.decode(value, { stream: true }))) {
-      if (event.event === "poke") onPoke();
+      // `ready` too: changes may have landed between the last sync and this connection.
+      if (event.event === "poke" || event.event === "ready") onPoke();
     }
   }
 }

@@ -206,3 +206,36 @@ describe("412 bootstrap_required", () => {
     expect((await a.list("memo")).map((r) => r.data.content).sort()).toEqual(["kept, edited offline", "new offline", "while b was away"]);
   });
 });
+
+describe("live()", () => {
+  it("syncs when the server pokes over Server-Sent Events, long before its polling interval", async () => {
+    const gus = user("gus");
+    let acks = 0;
+    const counting: FetchLike = (input, init) => {
+      if (input.endsWith("/sync/ack")) acks++;
+      return fetch(input, init);
+    };
+    const a = await makeClient(server.url, gus, { fetch: counting });
+    const b = await makeClient(server.url, gus);
+    const errors: unknown[] = [];
+    const live = a.live({ intervalMs: 10 * 60_000, onError: (e) => errors.push(e) });
+    try {
+      // After live()'s first sync (it ends with an ack), only the server's events can start another.
+      for (let i = 0; i < 400 && acks === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      const before = acks;
+      expect(before).toBeGreaterThanOrEqual(1);
+      await b.create("memo", memo("poke me"), { id: "poked" });
+      await b.sync();
+      let seen = await a.get("memo", "poked");
+      for (let i = 0; i < 400 && !seen; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        seen = await a.get("memo", "poked");
+      }
+      expect(seen?.data).toEqual(memo("poke me"));
+      expect(acks).toBeGreaterThan(before);
+    } finally {
+      await live.stop();
+    }
+    expect(errors).toEqual([]);
+  });
+});
