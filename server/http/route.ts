@@ -104,7 +104,7 @@ function parse<T>(schema: z.ZodType<T, unknown>, value: unknown, what: string): 
 }
 
 async function flatParams(context: NextContext | undefined): Promise<Record<string, string>> {
-  const raw = context ? await context.params : {};
+  const raw = (context ? await context.params : undefined) ?? {};
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
 }
 
