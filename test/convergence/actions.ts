@@ -1,6 +1,6 @@
 // The random cases of the convergence property: how many devices and users, how lossy the
 // network is, and a sequence of actions (offline edits, syncs alone or at once, app restarts,
-// conflict resolutions, compactions). Indices are taken modulo what exists when the action runs.
+// conflict resolutions, compactions, also while devices sync). Indices are taken modulo what exists when the action runs.
 import fc from "fast-check";
 
 export const TYPES = ["memo", "noot", "meter", "submission"] as const;
@@ -11,7 +11,7 @@ export type Action =
   | { kind: "update"; device: number; pick: number; field: boolean }
   | { kind: "delete"; device: number; pick: number }
   | { kind: "sync"; device: number }
-  | { kind: "syncMany"; devices: number[] }
+  | { kind: "syncMany"; devices: number[]; compact: number | null }
   | { kind: "restart"; device: number }
   | { kind: "resolve"; device: number; pick: number; keep: "server" | "local" | "merged" }
   | { kind: "compact"; stream: number };
@@ -32,7 +32,7 @@ export function caseArbitrary(options: { maxActions: number; weights?: Weights }
     { weight: w.update, arbitrary: fc.record({ kind: fc.constant("update" as const), device, pick: fc.nat(), field: fc.boolean() }) },
     { weight: w.delete, arbitrary: fc.record({ kind: fc.constant("delete" as const), device, pick: fc.nat() }) },
     { weight: w.sync, arbitrary: fc.record({ kind: fc.constant("sync" as const), device }) },
-    { weight: w.syncMany, arbitrary: fc.record({ kind: fc.constant("syncMany" as const), devices: fc.uniqueArray(device, { minLength: 2, maxLength: 4 }) }) },
+    { weight: w.syncMany, arbitrary: fc.record({ kind: fc.constant("syncMany" as const), devices: fc.uniqueArray(device, { minLength: 2, maxLength: 4 }), compact: fc.option(fc.nat({ max: 2 }), { freq: 3 }) }) },
     { weight: w.restart, arbitrary: fc.record({ kind: fc.constant("restart" as const), device }) },
     { weight: w.resolve, arbitrary: fc.record({ kind: fc.constant("resolve" as const), device, pick: fc.nat(), keep: fc.constantFrom("server" as const, "local" as const, "merged" as const) }) },
     { weight: w.compact, arbitrary: fc.record({ kind: fc.constant("compact" as const), stream: fc.nat({ max: 2 }) }) },

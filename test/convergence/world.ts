@@ -2,6 +2,7 @@
 // outlives a client the way a phone's disk outlives the app), a lossy network per device, and a
 // ledger of every edit the server acknowledged. After the actions, the network heals, every
 // device syncs to quiescence, and `check` holds the server and the devices to the property.
+import { compactStream } from "@/server/compaction/compact-stream";
 import { mintDeviceJwt } from "@/server/http/dev-token";
 import { canonicalJson } from "@/server/sync/canonical";
 import { SyncClient } from "@/sdk/client";
@@ -142,7 +143,8 @@ export class World {
       case "syncMany": {
         const devices = [...new Set(action.devices.map((i) => this.device(i)))];
         this.totals.syncs += devices.length;
-        const results = await Promise.allSettled(devices.map((d) => d.client.sync()));
+        const compaction = action.compact === null ? [] : [this.compact(this.streams[action.compact % this.streams.length] ?? "")];
+        const results = await Promise.allSettled([...devices.map((d) => d.client.sync()), ...compaction]);
         const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
         if (failed) throw failed.reason;
         return;
@@ -175,15 +177,17 @@ export class World {
     return d.client.resolveConflict(conflict.id, { keep: "merged", data: this.data(conflict.key.type as TypeName, base, true) });
   }
 
-  /** What compaction does to a stream, at its head: later pulls from older tokens get 412. */
+  /**
+   * The compaction job's own compactStream, forced to the stream's head (no retention window, no
+   * holds): changes deleted, tombstones purged, and every device behind the head gets 412. The
+   * changes up to that head are archived first, so the ledger still sees them; later ones stay.
+   */
   private async compact(stream: string): Promise<void> {
     const prisma = this.server.db.prisma;
-    const head = await prisma.stream.findUnique({ where: { name: stream } });
+    const head = await prisma.stream.findUnique({ where: { name: stream }, select: { name: true, headSeq: true, compactedUntilSeq: true } });
     if (!head) return;
     await this.archiveChanges([stream]);
-    await prisma.stream.update({ where: { name: stream }, data: { compactedUntilSeq: head.headSeq } });
-    await prisma.change.deleteMany({ where: { stream, seq: { lte: head.headSeq } } });
-    await prisma.record.deleteMany({ where: { stream, deleted: true, lastSeq: { lte: head.headSeq } } });
+    await compactStream(prisma, { ...head, deviceHold: null, bootstrapHold: null, point: head.headSeq }, 7);
     this.totals.compactions++;
   }
 
