@@ -54,7 +54,10 @@ describe("GET /api/v1/sync/events", () => {
     const own = `user:${alice.userId}`;
     expect(ready.data).toEqual({ streams: { [own]: 0 } });
 
+    // Warm the push route up first (its first call loads the module), so the bound below measures
+    // delivery. The push's round trip contains its commit: push start -> poke bounds commit -> poke.
     const phone = await makeDevice(server.url, alice.userId);
+    await push(await newDevice("warm-up"), 1, [{ type: "memo", id: "w", action: "create", data: memo("warm") }]);
     const pushedAt = Date.now();
     await push(phone, 1, [{ type: "memo", id: "n-1", action: "create", data: memo("hi") }, { type: "memo", id: "n-2", action: "create", data: memo("there") }]);
     const poke = await live.next("poke", 5_000);
