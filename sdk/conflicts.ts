@@ -34,7 +34,8 @@ export async function resolveConflict(ctx: Context, id: string, choice: Conflict
       await withRetry(() => ctx.transport.send("POST", path, JSON.stringify(body), ZResolveResponse), ctx.retry, ctx.sleep);
     } catch (error) {
       // 409: resolved already (by another device or in the console); the pull brings the outcome.
-      if (!(error instanceof SyncError) || error.status !== 409) throw error;
+      // 404: no longer among the user's conflicts (e.g. the stream was taken away): nothing to do.
+      if (!(error instanceof SyncError) || (error.status !== 409 && error.status !== 404)) throw error;
     }
     await forget();
     return;
