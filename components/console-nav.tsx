@@ -10,6 +10,7 @@ const LINKS = [
   { href: "/batches", label: "Sync batches" },
   { href: "/conflicts", label: "Conflicts" },
   { href: "/audit", label: "Audit log" },
+  { href: "/compaction", label: "Compaction" },
 ] as const;
 
 export function ConsoleNav({ staff }: { staff: StaffIdentity }) {

@@ -20,7 +20,9 @@ export const breathe = (): Promise<void> => new Promise((resolve) => setImmediat
 
 export type StreamOutcome = { stream: string; from: number; to: number; changesDeleted: number; tombstonesPurged: number };
 
-export async function compactStream(db: Db, plan: StreamPlan, batchSize: number): Promise<StreamOutcome> {
+export async function compactStream(
+  db: Db, plan: Pick<StreamPlan, "name" | "compactedUntilSeq" | "point"> & Partial<StreamPlan>, batchSize: number,
+): Promise<StreamOutcome> {
   // 1. GREATEST: a concurrent run that got further is never moved back.
   const [advanced] = await db.$queryRaw<{ point: bigint }[]>`
     UPDATE streams SET compacted_until_seq = GREATEST(compacted_until_seq, ${plan.point})

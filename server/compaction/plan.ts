@@ -18,6 +18,8 @@ export type StreamPlan = StreamState & {
   bootstrapHold: bigint | null;
   /** The new compaction point (equal to compactedUntilSeq when nothing may go). */
   point: bigint;
+  /** What stops the point short of history that is otherwise eligible, if anything does. */
+  heldBy: "device" | "bootstrap" | null;
 };
 
 const minOf = (values: (bigint | null)[]): bigint | null =>
@@ -69,5 +71,13 @@ export async function planStream(
     firstYoung = young ? young.seq : null;
   }
   const point = pointOf(stream, ceiling, policy.maxChangesPerStream, firstYoung);
-  return { ...stream, deviceHold, bootstrapHold, point };
+  let heldBy: StreamPlan["heldBy"] = null;
+  if (point === ceiling && ceiling < stream.headSeq) {
+    // Held back only if the change right after the ceiling could otherwise go.
+    const [next] = await db.$queryRaw<{ created_at: Date }[]>`
+      SELECT created_at FROM changes WHERE stream = ${stream.name} AND seq = ${ceiling + 1n}`;
+    const eligible = ceiling < stream.headSeq - BigInt(policy.maxChangesPerStream) || (next !== undefined && next.created_at < cutoff);
+    if (eligible) heldBy = ceiling === deviceHold ? "device" : "bootstrap";
+  }
+  return { ...stream, deviceHold, bootstrapHold, point, heldBy };
 }

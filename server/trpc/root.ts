@@ -2,6 +2,7 @@
 import { router } from "./init";
 import { auditRouter } from "./routers/audit/router";
 import { batchesRouter } from "./routers/batches/router";
+import { compactionRouter } from "./routers/compaction/router";
 import { conflictsRouter } from "./routers/conflicts/router";
 import { devicesRouter } from "./routers/devices/router";
 import { overviewRouter } from "./routers/overview/router";
@@ -14,6 +15,7 @@ export const appRouter = router({
   overview: overviewRouter,
   devices: devicesRouter,
   batches: batchesRouter,
+  compaction: compactionRouter,
 });
 
 export type AppRouter = typeof appRouter;
