@@ -18,6 +18,7 @@ import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
 import type { StaffIdentity } from "../staff/accounts";
 import type { ItemContext, ItemOutcome } from "../sync/apply-item";
+import { announceCommit } from "../sync/announce";
 import { openBundle } from "../sync/bundle";
 import { applyItemSafely, bundleStreams, toPushResult } from "../sync/push";
 import { ZPushRequest, type TPushRequest, type TPushResult } from "../sync/schemas";
@@ -39,7 +40,10 @@ class AtomicReplayRejected extends Error {
 export async function replayBatch(db: Db, actor: StaffIdentity, batchId: string): Promise<ReplayOutcome> {
   if (!z.uuid().safeParse(batchId).success) throw new AppError("not_found", `No sync batch ${batchId}`);
   try {
-    return await db.$transaction((tx) => replayInTransaction(tx, actor, batchId), { maxWait: 30_000, timeout: 120_000 });
+    const { outcome, heads } = await db.$transaction((tx) => replayInTransaction(tx, actor, batchId), { maxWait: 30_000, timeout: 120_000 });
+    // Devices listening for live updates hear about replayed changes like any other commit.
+    await announceCommit(db, heads);
+    return outcome;
   } catch (error) {
     if (!(error instanceof AtomicReplayRejected)) throw error;
     return db.$transaction(async (tx) => {
@@ -53,10 +57,11 @@ export async function replayBatch(db: Db, actor: StaffIdentity, batchId: string)
   }
 }
 
-async function replayInTransaction(tx: Tx, actor: StaffIdentity, batchId: string): Promise<ReplayOutcome> {
+async function replayInTransaction(tx: Tx, actor: StaffIdentity, batchId: string): Promise<{ outcome: ReplayOutcome; heads: Record<string, number> }> {
   const { loaded, device } = await loadForReplay(tx, batchId);
   if (loaded.retry.length === 0) {
-    return { replayed: false, attempt: null, status: null, results: [], message: "Nothing to replay: no item of this batch is waiting on a retry" };
+    const outcome: ReplayOutcome = { replayed: false, attempt: null, status: null, results: [], message: "Nothing to replay: no item of this batch is waiting on a retry" };
+    return { outcome, heads: {} };
   }
   const items = loaded.retry.map((index) => ({ index, item: loaded.request.items[index] }))
     .flatMap(({ index, item }) => (item ? [{ index, item }] : []));
@@ -76,7 +81,7 @@ async function replayInTransaction(tx: Tx, actor: StaffIdentity, batchId: string
   const results = outcomes.map((outcome, i) => toPushResult(outcome, items[i]?.item, items[i]?.index ?? -1, rejected));
   if (rejected) throw new AtomicReplayRejected(loaded, results);
   await bundle.close();
-  return recordAttempt(tx, actor, batchId, loaded, results);
+  return { outcome: await recordAttempt(tx, actor, batchId, loaded, results), heads: bundle.advancedHeads() };
 }
 
 async function loadForReplay(tx: Tx, batchId: string): Promise<{ loaded: Loaded; device: DeviceContext }> {
