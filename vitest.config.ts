@@ -28,8 +28,8 @@ export default defineConfig({
           env: { TEST_DB_ENGINE: engine },
           // Starting PGlite takes a second or two and migrating a database more; a slow CI
           // machine must not turn that into a flaky timeout.
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       })),
     ],
