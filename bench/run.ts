@@ -44,7 +44,7 @@ const CONFIG: Config = quick
       bootstrap: { sizes: [100_000, 1_000_000], limit: 5000, rounds: 3 },
       history: { small: 10_000, large: 5_000_000, pulls: 20, rounds: 5 },
       peer: { clients: 50, bundles: 4, items: 100, rounds: 3 },
-      console: { small: 100, large: 100_000, calls: 50, rounds: 5 },
+      console: { small: 100, large: 100_000, calls: 100, rounds: 7 },
       uploads: { bytes: 2 ** 30, chunk: 8 * 2 ** 20 },
     };
 

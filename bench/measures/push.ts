@@ -87,10 +87,10 @@ async function rawRound(db: pg.Pool, devices: RawDevice[], bundles: number, item
   return { rate: (devices.length * bundles * items) / ((now() - started) / 1000), latencies, cpuMsPerBundle: cpuMs / n, localCpuMsPerBundle: cpuMs / n };
 }
 
-async function rawDevices(db: pg.Pool, count: number): Promise<RawDevice[]> {
+async function rawDevices(db: pg.Pool, count: number, prefix = "raw-push"): Promise<RawDevice[]> {
   const devices: RawDevice[] = [];
   for (let i = 0; i < count; i++) {
-    const userId = `raw-push-${i}`;
+    const userId = `${prefix}-${i}`;
     const { rows } = await db.query<{ id: string }>(
       "INSERT INTO devices (id, user_id, device_id, streams) VALUES (gen_random_uuid(), $1, $2, $3) RETURNING id",
       [userId, `${userId}-phone`, [`user:${userId}`]],
@@ -137,9 +137,9 @@ export async function measurePush(ctx: Ctx): Promise<Row[]> {
   ];
 }
 
-/** One raw device for bench/profile.ts. */
+/** One raw device for the stage breakdown. */
 export async function rawBundleForProfile(db: pg.Pool) {
-  const [device] = await rawDevices(db, 1);
+  const [device] = await rawDevices(db, 1, `raw-profile-${Date.now()}`);
   if (!device) throw new Error("no device");
   return { push: (docs: Doc[]) => rawBundle(db, device, docs) };
 }
