@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo } from "react";
 import { useTRPC } from "@/components/trpc";
+import { LiveBadge, useLiveRefresh } from "@/components/use-live-refresh";
 import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
 import { Badge, DateTime, EmptyState, ErrorState, Loading } from "@/components/ui/primitives";
 import { Pager, Table, Td } from "@/components/ui/table";
@@ -27,6 +28,7 @@ const FIELDS: FilterField[] = [
 
 export function ConflictInbox() {
   const trpc = useTRPC();
+  const live = useLiveRefresh();
   const { values, cursor, setFilters } = useUrlFilters(KEYS);
   const status = STATUSES.find((s) => s.value === values.status)?.value ?? "open";
   const input = useMemo(
@@ -45,6 +47,7 @@ export function ConflictInbox() {
 
   return (
     <>
+      <div className="mb-2 flex justify-end"><LiveBadge connected={live} /></div>
       <div role="group" aria-label="Status" className="mb-4 inline-flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700">
         {STATUSES.map((s) => (
           <button

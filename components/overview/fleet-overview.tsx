@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { useTRPC } from "@/components/trpc";
+import { LiveBadge, useLiveRefresh } from "@/components/use-live-refresh";
 import { Card, ErrorState, Loading } from "@/components/ui/primitives";
 import { useUrlFilters } from "@/components/use-url-filters";
 import type { OverviewStats, StatsBucket } from "@/server/overview/stats";
@@ -28,12 +29,14 @@ const seriesOf = (buckets: StatsBucket[], label: string, pick: (b: StatsBucket) 
 
 export function FleetOverview() {
   const trpc = useTRPC();
+  const live = useLiveRefresh();
   const { values, setFilters } = useUrlFilters(KEYS);
   const range = values.window === "7d" ? "7d" : "24h";
   const stats = useQuery(trpc.overview.stats.queryOptions({ window: range }));
 
   return (
     <>
+      <div className="mb-2 flex justify-end"><LiveBadge connected={live} /></div>
       <div role="group" aria-label="Time window" className="mb-6 inline-flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700">
         {RANGES.map((r) => (
           <button

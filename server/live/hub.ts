@@ -12,12 +12,12 @@ const MAX_PAYLOAD = 7000;
 export type Heads = Record<string, number>;
 export type Listener = (heads: Heads) => void;
 
-type Hub = { instance: string; byStream: Map<string, Set<Listener>> };
+type Hub = { instance: string; byStream: Map<string, Set<Listener>>; everything: Set<Listener> };
 
 const globalState = globalThis as unknown as { syncdeskLiveHub?: Hub };
 
 function hub(): Hub {
-  globalState.syncdeskLiveHub ??= { instance: randomUUID(), byStream: new Map() };
+  globalState.syncdeskLiveHub ??= { instance: randomUUID(), byStream: new Map(), everything: new Set() };
   return globalState.syncdeskLiveHub;
 }
 
@@ -35,6 +35,14 @@ export function subscribe(streams: readonly string[], listener: Listener): () =>
       set?.delete(listener);
       if (set?.size === 0) byStream.delete(stream);
     }
+  };
+}
+
+/** Calls `listener` with every advance of every stream (the console's live view); returns the unsubscribe. */
+export function subscribeAll(listener: Listener): () => void {
+  hub().everything.add(listener);
+  return () => {
+    hub().everything.delete(listener);
   };
 }
 
@@ -56,6 +64,7 @@ export function publishLocally(heads: Heads): void {
     }
   }
   for (const [listener, mine] of byListener) listener(mine);
+  for (const listener of hub().everything) listener(heads);
 }
 
 /** NOTIFY payloads for `heads` (several when many streams changed at once). */
