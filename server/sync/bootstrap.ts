@@ -37,6 +37,32 @@ async function startCursor(db: DbOrTx, device: DeviceContext, types: string[] | 
   return { k: "boot", u: device.userId, d: device.deviceId, h, f: filter, t: typeVersions(filter), after: null, exp };
 }
 
+/**
+ * The next `take` records of the snapshot after the cursor's key, in (stream, type, id) order, with
+ * one keyset scan per stream. A single scan across all the device's streams walked the records of
+ * every other stream in between (on the first page, all streams sorting before the device's):
+ * ~180 ms for a first page behind 300k records of others, 0.4 ms per stream this way. Stream names
+ * are ASCII (ZStreamName), so JavaScript's order is the column's byte order (COLLATE "C").
+ */
+async function readSnapshotPage(db: DbOrTx, cursor: BootstrapCursor, streams: string[], take: number): Promise<RecordRowRaw[]> {
+  const [afterStream, afterType, afterId] = cursor.after ?? ["", "", ""];
+  const rows: RecordRowRaw[] = [];
+  for (const stream of [...streams].sort()) {
+    if (rows.length >= take) break;
+    if (stream < afterStream) continue;
+    const [type, id] = stream === afterStream ? [afterType, afterId] : ["", ""];
+    rows.push(...(await db.$queryRaw<RecordRowRaw[]>`
+      SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum, r.updated_at
+      FROM records r
+      WHERE r.stream = ${stream} AND (r.stream, r.type, r.id) > (${stream}, ${type}, ${id})
+        AND NOT r.deleted AND r.last_seq <= ${BigInt(cursor.h[stream] ?? 0)}
+        AND (${cursor.f}::text[] IS NULL OR r.type = ANY(${cursor.f}::text[]))
+      ORDER BY r.stream, r.type, r.id
+      LIMIT ${take - rows.length}`));
+  }
+  return rows;
+}
+
 export async function bootstrapPage(db: DbOrTx, device: DeviceContext, request: TBootstrapRequest): Promise<TBootstrapResponse> {
   const secret = env().syncTokenSecret;
   const owner = { userId: device.userId, deviceId: device.deviceId };
@@ -46,17 +72,7 @@ export async function bootstrapPage(db: DbOrTx, device: DeviceContext, request: 
   // Streams granted after the snapshot began are not in it: the pull from the token picks them up.
   const streams = Object.keys(cursor.h).filter((s) => device.streams.includes(s));
   await checkPosition(db, cursor, new Map(streams.map((s) => [s, cursor.h[s] ?? 0])));
-  const [afterStream, afterType, afterId] = cursor.after ?? ["", "", ""];
-  const rows = await db.$queryRaw<RecordRowRaw[]>`
-    SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum, r.updated_at
-    FROM records r
-    JOIN unnest(${streams}::text[], ${streams.map((s) => BigInt(cursor.h[s] ?? 0))}::bigint[]) AS h(stream, head)
-      ON r.stream = h.stream
-    WHERE NOT r.deleted AND r.last_seq <= h.head
-      AND (${cursor.f}::text[] IS NULL OR r.type = ANY(${cursor.f}::text[]))
-      AND (r.stream, r.type, r.id) > (${afterStream}, ${afterType}, ${afterId})
-    ORDER BY r.stream, r.type, r.id
-    LIMIT ${request.limit + 1}`;
+  const rows = await readSnapshotPage(db, cursor, streams, request.limit + 1);
   const more = rows.length > request.limit;
   const page = rows.slice(0, request.limit);
   const last = page.at(-1);
