@@ -106,6 +106,8 @@ async function main(): Promise<number> {
     const ctx: Ctx = { cfg: CONFIG, root, server, databaseUrl, rawPool, admin, progress: log };
     for (const measure of MEASURES) {
       if (only && !only.includes(measure.id)) continue;
+      // The stage breakdown explains the full run; a quick run has it only when asked for.
+      if (quick && !only && measure.id === "breakdown") continue;
       log(`== ${measure.id}`);
       const t = Date.now();
       try {
