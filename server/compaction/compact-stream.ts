@@ -18,6 +18,9 @@ import type { StreamPlan } from "./plan";
  *  returning to the event loop, so a long run would otherwise keep HTTP requests waiting. */
 export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A background batch may wait behind busy writers for the stream lock: give it time. */
+export const LONG_TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
+
 export type StreamOutcome = { stream: string; from: number; to: number; changesDeleted: number; tombstonesPurged: number };
 
 export async function compactStream(
@@ -50,7 +53,7 @@ export async function compactStream(
           LIMIT ${batchSize}
         ) t
         WHERE r.stream = t.stream AND r.type = t.type AND r.id = t.id`;
-    });
+    }, LONG_TRANSACTION);
     tombstonesPurged += purged;
     await breathe();
     if (purged < batchSize) break;

@@ -7,6 +7,7 @@
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
+import { LONG_TRANSACTION } from "./compact-stream";
 
 const DAY_MS = 86_400_000;
 const BATCH = 5_000;
@@ -37,7 +38,7 @@ async function deleteOldAuditEntries(db: Db, before: Date): Promise<number> {
       await tx.$queryRaw`SELECT set_config('syncdesk.audit_retention', 'on', true) AS opted_in`;
       return tx.$executeRaw`
         DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ${before} ORDER BY at, id LIMIT ${BATCH})`;
-    });
+    }, LONG_TRANSACTION);
     total += deleted;
     if (deleted < BATCH) return total;
   }

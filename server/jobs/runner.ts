@@ -44,6 +44,7 @@ export async function claimAndRun(db: Db, job: JobDefinition, options: RunOption
   try {
     const result = await job.run({ db, runId, now: options.now, trigger: options.trigger, actor: options.actor, input: options.input ?? {} });
     await finishRun(db, runId, clock(), { result });
+    logger.info({ job: job.name, runId, trigger: options.trigger }, "job run finished");
     return { job: job.name, runId, status: "succeeded", result };
   } catch (error) {
     logger.error({ err: error, job: job.name, runId }, "job run failed");
