@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo } from "react";
 import { useTRPC } from "@/components/trpc";
+import { Segmented } from "@/components/ui/segmented";
 import { LiveBadge, useLiveRefresh } from "@/components/use-live-refresh";
 import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
 import { Badge, DateTime, EmptyState, ErrorState, Loading } from "@/components/ui/primitives";
@@ -48,19 +49,7 @@ export function ConflictInbox() {
   return (
     <>
       <div className="mb-2 flex justify-end"><LiveBadge connected={live} /></div>
-      <div role="group" aria-label="Status" className="mb-4 inline-flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700">
-        {STATUSES.map((s) => (
-          <button
-            key={s.value}
-            type="button"
-            aria-pressed={status === s.value}
-            onClick={() => setFilters({ status: s.value === "open" ? "" : s.value })}
-            className={`px-3 py-1.5 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${status === s.value ? "bg-indigo-600 text-white" : "bg-white hover:bg-slate-50 dark:bg-slate-900 dark:hover:bg-slate-800"}`}
-          >
-            {s.label}
-          </button>
-        ))}
-      </div>
+      <Segmented label="Status" options={STATUSES} value={status} onChange={(v) => setFilters({ status: v === "open" ? "" : v })} className="mb-4" />
       <FilterBar fields={FIELDS} values={values} onChange={setFilters} />
       {list.isPending ? (
         <Loading label="Loading conflicts…" />

@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { useTRPC } from "@/components/trpc";
+import { Segmented } from "@/components/ui/segmented";
 import { LiveBadge, useLiveRefresh } from "@/components/use-live-refresh";
 import { Card, ErrorState, Loading } from "@/components/ui/primitives";
 import { useUrlFilters } from "@/components/use-url-filters";
@@ -37,19 +38,7 @@ export function FleetOverview() {
   return (
     <>
       <div className="mb-2 flex justify-end"><LiveBadge connected={live} /></div>
-      <div role="group" aria-label="Time window" className="mb-6 inline-flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700">
-        {RANGES.map((r) => (
-          <button
-            key={r.value}
-            type="button"
-            aria-pressed={range === r.value}
-            onClick={() => setFilters({ window: r.value === "24h" ? "" : r.value })}
-            className={`px-3 py-1.5 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${range === r.value ? "bg-indigo-600 text-white" : "bg-white hover:bg-slate-50 dark:bg-slate-900 dark:hover:bg-slate-800"}`}
-          >
-            {r.label}
-          </button>
-        ))}
-      </div>
+      <Segmented label="Time window" options={RANGES} value={range} onChange={(v) => setFilters({ window: v === "24h" ? "" : v })} className="mb-6" />
       {stats.isPending ? <Loading label="Loading activity…" /> : stats.isError ? <ErrorState error={stats.error} /> : <Panels stats={stats.data} />}
     </>
   );
