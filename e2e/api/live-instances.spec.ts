@@ -1,77 +1,31 @@
 // Live updates across app instances (issue acceptance): two real `next start` processes on one
 // fresh PostgreSQL database. A device connected to instance B is poked within 1 s of a push
 // committed on instance A (PostgreSQL LISTEN/NOTIFY). Uses the build the suite's server made.
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import pg from "pg";
 import { E2E_SECRETS } from "../../playwright.config";
 import { mintDeviceJwt } from "../../server/http/dev-token";
-import { E2E_PG_ADMIN_URL } from "../support/accounts";
+import { createScratchDatabase, defineInstances, startInstances, stopInstances, type AppInstance, type ScratchDatabase } from "../support/instances";
 
-const PORTS = [Number(process.env.E2E_LIVE_PORT ?? 3102), Number(process.env.E2E_LIVE_PORT ?? 3102) + 1] as const;
-const database = `syncdesk_e2e_live_${randomBytes(6).toString("hex")}`;
-const servers: ChildProcess[] = [];
-
-function databaseUrl(name: string): string {
-  const url = new URL(E2E_PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: E2E_PG_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`instance on ${port} did not become healthy`);
-}
+const FIRST_PORT = Number(process.env.E2E_LIVE_PORT ?? 3102);
+const PORTS = [FIRST_PORT, FIRST_PORT + 1] as const;
+let database: ScratchDatabase | undefined;
+let instances: AppInstance[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  await admin(`CREATE DATABASE "${database}"`);
-  for (const port of PORTS) {
-    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: databaseUrl(database),
-        DATA_DIR: `.data/e2e/${port}`,
-        JOBS_ENABLED: "false",
-        LOG_LEVEL: "warn",
-        ...E2E_SECRETS,
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    servers.push(child);
-  }
-  await Promise.all(PORTS.map((port, i) => waitHealthy(port, servers[i] as ChildProcess)));
+  database = await createScratchDatabase("live");
+  instances = defineInstances(PORTS, database.url, { JOBS_ENABLED: "false" });
+  await startInstances(instances);
 });
 
 test.afterAll(async () => {
-  await Promise.all(servers.map((child) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  })));
-  await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await stopInstances(instances);
+  await database?.drop();
 });
 
 test("a poke reaches a device on instance B within 1 s of a push committed on instance A", async () => {
-  const [a, b] = PORTS.map((port) => `http://127.0.0.1:${port}`) as [string, string];
+  const [a, b] = instances.map((instance) => instance.url) as [string, string];
   const userId = `e2e-live-${randomUUID()}`;
   const jwt = await mintDeviceJwt({ userId, secret: E2E_SECRETS.SYNC_JWT_SECRET });
   const headers = { authorization: `Bearer ${jwt}`, "content-type": "application/json" };
