@@ -8,6 +8,9 @@ import { z } from "zod";
 
 const secret = z.string().min(32, "must be at least 32 characters");
 const optionalText = z.string().trim().min(1).optional();
+/** A limit (server/limits): a whole number, where 0 or "off" disables it. */
+const limit = (fallback: number) =>
+  z.union([z.literal("off").transform(() => 0), z.coerce.number().int().min(0)]).default(fallback);
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -41,6 +44,17 @@ const ZEnv = z.object({
   BATCH_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true"),
+  /** Abuse limits (docs/deployment.md "Limits and abuse protection"). */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_DEVICE_REQUESTS: limit(600),
+  RATE_LIMIT_USER_REQUESTS: limit(1200),
+  REQUEST_BODY_TIMEOUT_SECONDS: limit(30),
+  DB_STATEMENT_TIMEOUT_SECONDS: limit(30),
+  LIVE_MAX_CONNECTIONS_PER_DEVICE: limit(3),
+  LOGIN_MAX_FAILURES: limit(10),
+  LOGIN_MAX_FAILURES_PER_IP: limit(50),
+  LOGIN_SLOWDOWN_AFTER: z.coerce.number().int().min(0).default(3),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 });
 
 export type Env = z.infer<typeof ZEnv> & {
@@ -75,9 +89,18 @@ function loadDevSecrets(dataDir: string): DevSecrets {
   return secrets;
 }
 
+/**
+ * Under NODE_ENV=test (vitest) request rate limits are off unless set: suites drive one user far
+ * faster than a phone would. Tests of the limits set them explicitly.
+ */
+function withTestDefaults(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  if (source.NODE_ENV !== "test") return source;
+  return { RATE_LIMIT_DEVICE_REQUESTS: "off", RATE_LIMIT_USER_REQUESTS: "off", ...source };
+}
+
 /** Parses an environment. Pure apart from development secrets written under DATA_DIR. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = ZEnv.safeParse(source);
+  const parsed = ZEnv.safeParse(withTestDefaults(source));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);

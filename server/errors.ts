@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   device_revoked: { status: 403, trpc: "FORBIDDEN" },
   not_found: { status: 404, trpc: "NOT_FOUND" },
   method_not_allowed: { status: 405, trpc: "METHOD_NOT_SUPPORTED" },
+  request_timeout: { status: 408, trpc: "TIMEOUT" },
   idempotency_conflict: { status: 409, trpc: "CONFLICT" },
   conflict: { status: 409, trpc: "CONFLICT" },
   bootstrap_required: { status: 412, trpc: "PRECONDITION_FAILED" },

@@ -5,10 +5,11 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { env } from "../env";
+import { statementTimeoutMs } from "../limits/timeouts";
 import { openEmbedded } from "./embedded";
 import { PrismaClient, type Prisma } from "./generated/client";
 import { migrate, readMigrations } from "./migrator";
-import { openPgSession, sessionFromPglite, type SqlSession } from "./sql";
+import { openPgSession, sessionFromPglite, trackTransactionConnections, type SqlSession } from "./sql";
 
 export type Db = PrismaClient;
 /** A client usable inside `db.$transaction(async (tx) => ...)`. */
@@ -27,7 +28,7 @@ export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
 
 /** Opens and migrates a database. Tests call this directly with their own URL or directory. */
 export async function openDatabase(
-  target: { url: string } | { dataDir: string },
+  target: { url: string; statementTimeoutMs?: number } | { dataDir: string },
   migrationsDir = MIGRATIONS_DIR,
 ): Promise<Database> {
   if ("url" in target) {
@@ -37,9 +38,12 @@ export async function openDatabase(
     } finally {
       await session.close();
     }
-    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    // statement_timeout bounds each statement of every pooled connection (server/limits/timeouts.ts).
+    const pool = new pg.Pool({ connectionString: target.url, max: 10, statement_timeout: target.statementTimeoutMs });
     // An idle connection the server closed is replaced on next use; it must not crash the process.
     pool.on("error", () => {});
+    // The push transaction writes through its own pg connection (server/db/sql.ts "inTransaction").
+    trackTransactionConnections(pool);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       prisma,
@@ -90,7 +94,9 @@ export function getDatabase(): Promise<Database> {
   if (!globalState.syncdeskDb) {
     const config = env();
     globalState.syncdeskDb = openDatabase(
-      config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.DATA_DIR },
+      config.DATABASE_URL
+        ? { url: config.DATABASE_URL, statementTimeoutMs: statementTimeoutMs(config.DB_STATEMENT_TIMEOUT_SECONDS) }
+        : { dataDir: config.DATA_DIR },
     );
     globalState.syncdeskDb.catch(() => {
       globalState.syncdeskDb = undefined;

@@ -22,8 +22,9 @@ export type MobileRoute = {
   errors: readonly ErrorCode[];
 };
 
-const AUTH: ErrorCode[] = ["unauthorized", "invalid_token", "device_revoked"];
-const BODY: ErrorCode[] = ["invalid_request", ...AUTH, "payload_too_large"];
+// Every authenticated route may also answer 429 (rate limits) and 503 (database busy or slow).
+const AUTH: ErrorCode[] = ["unauthorized", "invalid_token", "device_revoked", "rate_limited", "unavailable"];
+const BODY: ErrorCode[] = ["invalid_request", ...AUTH, "payload_too_large", "request_timeout"];
 const QUERY: ErrorCode[] = ["invalid_request", ...AUTH];
 
 export const MOBILE_ROUTES: readonly MobileRoute[] = [

@@ -3,6 +3,9 @@
 import type { z } from "zod";
 import { getDb, type Db } from "../db/client";
 import { AppError, invalidRequest, toErrorBody } from "../errors";
+import { env } from "../env";
+import { enforceRateLimit, requestDeviceId, retryAfterHeader } from "../limits/rate-limit";
+import { bodyDeadline, databaseTimeoutError, readBefore } from "../limits/timeouts";
 import { logger } from "../log";
 import { LIMITS, ZDeviceId } from "../sync/schemas";
 import { ensureDevice, type DeviceContext } from "../devices/register";
@@ -41,11 +44,17 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 }
 
 export function errorResponse(error: unknown): Response {
+  const timedOut = databaseTimeoutError(error);
+  if (timedOut) {
+    logger.warn({ err: error }, "database timeout");
+    return errorResponse(timedOut);
+  }
   if (error instanceof AppError) {
     // An oversize body may still be arriving unread: close rather than let the client reuse a
     // connection whose next request would be taken for the rest of this body.
-    const headers: Record<string, string> = error.code === "payload_too_large" ? { connection: "close" } : {};
-    return json(toErrorBody(error), error.status, headers);
+    const unread = error.code === "payload_too_large" || error.code === "request_timeout";
+    const headers: Record<string, string> = unread ? { connection: "close" } : {};
+    return json(toErrorBody(error), error.status, { ...headers, ...retryAfterHeader(error) });
   }
   logger.error({ err: error }, "unhandled error");
   return json(toErrorBody(new AppError("internal", "Internal error")), 500);
@@ -80,8 +89,9 @@ async function readCapped(request: Request): Promise<string> {
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  const deadline = bodyDeadline(env().REQUEST_BODY_TIMEOUT_SECONDS);
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await readBefore(() => reader.read(), deadline, () => void reader.cancel().catch(() => {}));
     if (done) break;
     size += value.byteLength;
     if (size > LIMITS.maxBodyBytes) {
@@ -113,11 +123,14 @@ export function deviceRoute<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>)
   return observe(async (request: Request, context?: NextContext): Promise<Response> => {
     try {
       const caller = await authenticateDevice(request);
-      const body = spec.body ? parse(spec.body, await readJson(request), "body") : (undefined as B);
+      const raw = spec.body ? await readJson(request) : undefined;
+      const db = await getDb();
+      // Counted before validation: malformed requests count too.
+      await enforceRateLimit(db, { userId: caller.userId, deviceId: requestDeviceId(request, raw) });
+      const body = spec.body ? parse(spec.body, raw, "body") : (undefined as B);
       const search = Object.fromEntries(new URL(request.url).searchParams);
       const query = spec.query ? parse(spec.query, search, "query") : (undefined as Q);
       const params = await flatParams(context);
-      const db = await getDb();
       const result = await spec.handler({ request, caller, db, body, query, params });
       return result instanceof Response ? result : json(result);
     } catch (error) {

@@ -49,10 +49,13 @@ export async function createRecord(device: TestDevice, type: string, data: Recor
   return { id: result?.id ?? "", version: result?.version ?? 0 };
 }
 
-/** The application tables of the current schema (everything but the migrations table). */
+/**
+ * The application tables of the current schema: everything but the migrations table and the
+ * rate-limit counters (server/limits), which count every request, a refused one too.
+ */
 export async function tableNames(prisma: Prisma): Promise<string[]> {
   const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(
-    `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations' ORDER BY 1`,
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('_prisma_migrations', 'rate_limit_counters') ORDER BY 1`,
   );
   return rows.map((r) => r.name);
 }

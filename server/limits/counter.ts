@@ -1,0 +1,57 @@
+// Fixed-window counters in the database, so every instance on one PostgreSQL shares them. One
+// statement counts a hit on several keys at once: each key's window starts at its first hit and
+// lasts `windowSeconds`; a hit after `reset_at` starts a new window. Database time (now()) is
+// the clock, so instances with skewed clocks still agree.
+import type { DbOrTx } from "../db/client";
+
+export type CounterHit = { key: string; count: number; retryAfterSeconds: number };
+
+type Row = { key: string; count: number; retry_after: number };
+
+/** Counts one hit on each key (distinct keys) and returns each key's count in its window. */
+export async function hitCounters(db: DbOrTx, keys: readonly string[], windowSeconds: number): Promise<CounterHit[]> {
+  if (keys.length === 0) return [];
+  // Sorted: concurrent statements lock shared rows (a user's) in the same order, never deadlock.
+  const sorted = [...new Set(keys)].sort();
+  const rows = await db.$queryRaw<Row[]>`
+    INSERT INTO rate_limit_counters AS c (key, count, reset_at)
+    SELECT k, 1, now() + make_interval(secs => ${windowSeconds}::int) FROM unnest(${sorted}::text[]) AS k
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN c.reset_at <= now() THEN 1 ELSE c.count + 1 END,
+      reset_at = CASE WHEN c.reset_at <= now() THEN EXCLUDED.reset_at ELSE c.reset_at END
+    RETURNING key, count, ceil(extract(epoch FROM (reset_at - now())))::int AS retry_after`;
+  sweepNowAndThen(db);
+  return rows.map((r) => ({ key: r.key, count: Number(r.count), retryAfterSeconds: Math.max(1, Number(r.retry_after)) }));
+}
+
+/** The current count of a key (0 when it has no live window) without counting a hit. */
+export async function readCounter(db: DbOrTx, key: string): Promise<CounterHit> {
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT key, count, ceil(extract(epoch FROM (reset_at - now())))::int AS retry_after
+    FROM rate_limit_counters WHERE key = ${key} AND reset_at > now()`;
+  const row = rows[0];
+  return row ? { key, count: Number(row.count), retryAfterSeconds: Math.max(1, Number(row.retry_after)) } : { key, count: 0, retryAfterSeconds: 0 };
+}
+
+/** Extends a key's window to end `seconds` from now (a lock), keeping its count. */
+export async function extendCounter(db: DbOrTx, key: string, seconds: number): Promise<void> {
+  await db.$executeRaw`
+    UPDATE rate_limit_counters SET reset_at = greatest(reset_at, now() + make_interval(secs => ${seconds}::int)) WHERE key = ${key}`;
+}
+
+export async function clearCounter(db: DbOrTx, key: string): Promise<void> {
+  await db.$executeRaw`DELETE FROM rate_limit_counters WHERE key = ${key}`;
+}
+
+const SWEEP_EVERY_MS = 10 * 60_000;
+const globalState = globalThis as unknown as { syncdeskCounterSweep?: number };
+
+/** Deletes long-expired counters, at most once per ten minutes per process (never in the way). */
+function sweepNowAndThen(db: DbOrTx): void {
+  const now = Date.now();
+  if (now - (globalState.syncdeskCounterSweep ?? 0) < SWEEP_EVERY_MS) return;
+  globalState.syncdeskCounterSweep = now;
+  void db.$executeRaw`
+    DELETE FROM rate_limit_counters WHERE key IN (
+      SELECT key FROM rate_limit_counters WHERE reset_at < now() - interval '1 hour' LIMIT 10000)`.catch(() => {});
+}

@@ -1,0 +1,56 @@
+// Request rate limits of mobile routes (docs/deployment.md "Limits and abuse protection"): per
+// device and per user, each at most N requests per window, counted in the database so that all
+// instances share them. One statement per request counts both. A refused request does nothing
+// else: it answers 429 `rate_limited` with Retry-After before any domain work.
+import type { DbOrTx } from "../db/client";
+import { env, type Env } from "../env";
+import { AppError } from "../errors";
+import { hitCounters } from "./counter";
+
+export type RateLimitConfig = { windowSeconds: number; perDevice: number; perUser: number };
+export type RateLimitSubject = { userId: string; deviceId?: string | null };
+export type RateLimitScope = "device" | "user";
+
+export function rateLimitConfig(config: Pick<Env, "RATE_LIMIT_WINDOW_SECONDS" | "RATE_LIMIT_DEVICE_REQUESTS" | "RATE_LIMIT_USER_REQUESTS">): RateLimitConfig {
+  return { windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, perDevice: config.RATE_LIMIT_DEVICE_REQUESTS, perUser: config.RATE_LIMIT_USER_REQUESTS };
+}
+
+// Keys carry the user: device ids are chosen by clients, so one user's id never counts for another.
+const userKey = (userId: string) => `rl:user:${userId}`;
+const deviceKey = (userId: string, deviceId: string) => `rl:device:${userId}:${deviceId}`;
+
+/**
+ * Counts one request of `subject` and throws 429 `rate_limited` when it is over a limit. A limit
+ * of 0 is off. For every entry point of devices: the route builder, uploads, live updates.
+ */
+export async function enforceRateLimit(db: DbOrTx, subject: RateLimitSubject, config: RateLimitConfig = rateLimitConfig(env())): Promise<void> {
+  const limits = new Map<string, { scope: RateLimitScope; limit: number }>();
+  if (config.perUser > 0) limits.set(userKey(subject.userId), { scope: "user", limit: config.perUser });
+  if (config.perDevice > 0 && subject.deviceId) limits.set(deviceKey(subject.userId, subject.deviceId), { scope: "device", limit: config.perDevice });
+  if (limits.size === 0) return;
+  const hits = await hitCounters(db, [...limits.keys()], config.windowSeconds);
+  const over = hits
+    .map((hit) => ({ hit, rule: limits.get(hit.key) }))
+    .filter(({ hit, rule }) => rule !== undefined && hit.count > rule.limit)
+    .sort((a, b) => b.hit.retryAfterSeconds - a.hit.retryAfterSeconds)[0];
+  if (!over?.rule) return;
+  const { scope, limit } = over.rule;
+  throw new AppError("rate_limited", `Too many requests for this ${scope}: at most ${limit} per ${config.windowSeconds} s`, {
+    retry_after_seconds: over.hit.retryAfterSeconds,
+    scope,
+    limit,
+    window_seconds: config.windowSeconds,
+  });
+}
+
+/** The device a request names: `device_id` of its body, else its X-Device-Id header. */
+export function requestDeviceId(request: Request, body: unknown): string | null {
+  if (typeof body === "object" && body !== null && "device_id" in body && typeof body.device_id === "string") return body.device_id;
+  return request.headers.get("x-device-id")?.trim().slice(0, 200) || null;
+}
+
+/** Retry-After for an error that carries `retry_after_seconds` (429, 503). */
+export function retryAfterHeader(error: AppError): Record<string, string> {
+  const seconds = error.details?.retry_after_seconds;
+  return typeof seconds === "number" && seconds > 0 ? { "retry-after": String(Math.ceil(seconds)) } : {};
+}

@@ -1,0 +1,121 @@
+// Rate limits of mobile routes (docs/deployment.md "Limits and abuse protection"): per device and
+// per user, 429 `rate_limited` with Retry-After, nothing written by a refused push, and counters
+// shared by every instance on one database.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "@/server/db/client";
+import { AppError } from "@/server/errors";
+import { enforceRateLimit, type RateLimitConfig } from "@/server/limits/rate-limit";
+import { makeDevice, type TestDevice } from "../support/device";
+import { countRows, expectError, freshBundleId, pushBody, snapshotTables } from "../support/protocol";
+import { startTestServer, type TestServer } from "../support/server";
+import { setTestEnv } from "./env";
+
+const restoreEnv = setTestEnv({ RATE_LIMIT_DEVICE_REQUESTS: "3", RATE_LIMIT_USER_REQUESTS: "5", RATE_LIMIT_WINDOW_SECONDS: "60" });
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+  restoreEnv();
+});
+
+const memo = (content: string) => ({ content, tags: [], pinned: false });
+const pushOne = (d: TestDevice, id: string) =>
+  d.call("POST", "/api/v1/sync/push", pushBody(d, [{ type: "memo", action: "create", id, data: memo(id) }]));
+
+function expectRateLimited(answer: { status: number; body: any; headers: Headers }, scope: "device" | "user") {
+  expectError(answer, 429, "rate_limited");
+  const retryAfter = Number(answer.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(60);
+  expect(answer.body.error.details).toMatchObject({ scope, retry_after_seconds: retryAfter, window_seconds: 60 });
+}
+
+describe("per device and per user", () => {
+  it("refuses a device's 4th request in the window with 429 and Retry-After, and stores nothing", async () => {
+    const user = `rl-${freshBundleId()}`;
+    const d = await makeDevice(server.url, user);
+    for (const id of ["a", "b", "c"]) expect((await pushOne(d, id)).status).toBe(200);
+    const before = await snapshotTables(server.db.prisma);
+    const refused = await pushOne(d, "d");
+    expectRateLimited(refused, "device");
+    expect(await snapshotTables(server.db.prisma)).toEqual(before);
+    expect(await server.db.prisma.record.count({ where: { stream: `user:${user}` } })).toBe(3);
+  });
+
+  it("counts the user's devices together, and other users separately", async () => {
+    const user = `rl-${freshBundleId()}`;
+    const first = await makeDevice(server.url, user);
+    const second = await makeDevice(server.url, user);
+    for (const id of ["a", "b", "c"]) expect((await pushOne(first, id)).status).toBe(200);
+    for (const id of ["d", "e"]) expect((await pushOne(second, id)).status).toBe(200);
+    const counts = await countRows(server.db.prisma);
+    expectRateLimited(await pushOne(second, "f"), "user");
+    expect(await countRows(server.db.prisma)).toEqual(counts);
+    // A request without a device (no device_id, no X-Device-Id) still counts for its user.
+    expectRateLimited(await first.call("GET", "/api/v1/conflicts"), "user");
+    const stranger = await makeDevice(server.url, `rl-${freshBundleId()}`);
+    expect((await pushOne(stranger, "a")).status).toBe(200);
+  });
+
+  it("counts malformed requests too (the 4th is refused before validation)", async () => {
+    const d = await makeDevice(server.url, `rl-${freshBundleId()}`);
+    for (let i = 0; i < 3; i++) {
+      expect((await d.call("POST", "/api/v1/sync/push", { device_id: d.deviceId, bundle_id: "x" })).status).toBe(400);
+    }
+    expectRateLimited(await pushOne(d, "a"), "device");
+  });
+});
+
+describe("shared between instances", () => {
+  let other: Database;
+  const config: RateLimitConfig = { windowSeconds: 60, perDevice: 4, perUser: 100 };
+
+  beforeAll(async () => {
+    // On PostgreSQL a second instance has its own pool and Prisma client on the same database.
+    // The embedded database is one process's by nature: there the same client stands in.
+    other = server.db.url ? await openDatabase({ url: server.db.url }) : server.db;
+  });
+  afterAll(async () => {
+    if (other !== server.db) await other.close();
+  });
+
+  it("lets two instances together admit only the limit", async () => {
+    const subject = { userId: `rl-${freshBundleId()}`, deviceId: "phone" };
+    const instances = [server.db.prisma, other.prisma];
+    for (let i = 0; i < 4; i++) await enforceRateLimit(instances[i % 2]!, subject, config);
+    for (const db of instances) {
+      const refused = await enforceRateLimit(db, subject, config).then(() => null, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(AppError);
+      expect((refused as AppError).code).toBe("rate_limited");
+      expect((refused as AppError).details).toMatchObject({ scope: "device", limit: 4 });
+    }
+  });
+
+  it("admits all of 20 concurrent requests under the limit and refuses the rest exactly", async () => {
+    const subject = { userId: `rl-${freshBundleId()}`, deviceId: "tablet" };
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        enforceRateLimit([server.db.prisma, other.prisma][i % 2]!, subject, { ...config, perDevice: 12 }).then(() => "ok", () => "refused"),
+      ),
+    );
+    expect(outcomes.filter((o) => o === "ok")).toHaveLength(12);
+  });
+
+  it("starts a new window after the old one ends", async () => {
+    const subject = { userId: `rl-${freshBundleId()}`, deviceId: "watch" };
+    const short: RateLimitConfig = { windowSeconds: 1, perDevice: 1, perUser: 0 };
+    await enforceRateLimit(server.db.prisma, subject, short);
+    await expect(enforceRateLimit(other.prisma, subject, short)).rejects.toThrow(/Too many requests/);
+    await server.db.prisma.$executeRaw`UPDATE rate_limit_counters SET reset_at = now() - interval '1 second' WHERE key LIKE ${`%${subject.userId}%`}`;
+    await expect(enforceRateLimit(other.prisma, subject, short)).resolves.toBeUndefined();
+  });
+
+  it("writes nothing when both limits are off", async () => {
+    const subject = { userId: `rl-${freshBundleId()}`, deviceId: "off" };
+    for (let i = 0; i < 5; i++) await enforceRateLimit(server.db.prisma, subject, { windowSeconds: 60, perDevice: 0, perUser: 0 });
+    expect(await server.db.prisma.rateLimitCounter.count({ where: { key: { contains: subject.userId } } })).toBe(0);
+  });
+});
