@@ -9,7 +9,7 @@ import { statementTimeoutMs } from "../limits/timeouts";
 import { openEmbedded } from "./embedded";
 import { PrismaClient, type Prisma } from "./generated/client";
 import { migrate, readMigrations } from "./migrator";
-import { openPgSession, sessionFromPglite, trackTransactionConnections, type SqlSession } from "./sql";
+import { openPgSession, sessionFromPglite, type SqlSession } from "./sql";
 
 export type Db = PrismaClient;
 /** A client usable inside `db.$transaction(async (tx) => ...)`. */
@@ -42,8 +42,6 @@ export async function openDatabase(
     const pool = new pg.Pool({ connectionString: target.url, max: 10, statement_timeout: target.statementTimeoutMs });
     // An idle connection the server closed is replaced on next use; it must not crash the process.
     pool.on("error", () => {});
-    // The push transaction writes through its own pg connection (server/db/sql.ts "inTransaction").
-    trackTransactionConnections(pool);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       prisma,
