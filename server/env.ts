@@ -44,6 +44,18 @@ const ZEnv = z.object({
   BATCH_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true"),
+  /** Where blobs live: `file` (under DATA_DIR/blobs; several instances need a shared volume) or `s3`. */
+  STORAGE_DRIVER: z.enum(["file", "s3"]).default("file"),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: optionalText,
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false"),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(5 * 2 ** 30),
+  /** Largest chunk one PUT may carry (and the S3 part size); at least 5 MiB. */
+  UPLOAD_CHUNK_BYTES: z.coerce.number().int().min(5 * 2 ** 20).max(512 * 2 ** 20).default(8 * 2 ** 20),
+  UPLOAD_TTL_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(24),
   /** Abuse limits (docs/deployment.md "Limits and abuse protection"). */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   RATE_LIMIT_DEVICE_REQUESTS: limit(600),

@@ -1,6 +1,7 @@
 // The resource-type registry: every type a device may sync, its data schema, conflict policy,
 // unique fields and media fields. This is the one module to edit when an app adds a type.
 import { z } from "zod";
+import { ZBlobKey, ZBlobRecordData } from "../uploads/schemas";
 
 export type ConflictPolicy = "manual" | "lww" | "version" | "merge";
 
@@ -69,6 +70,26 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
       reading: z.number().finite(),
       unit: z.string().min(1).max(20),
     }),
+  },
+  // A photo with its image uploaded separately (docs/protocol.md "Uploads"): `image` holds a blob
+  // key the pushing user owns (or null until the upload is done).
+  photo: {
+    name: "photo",
+    version: 1,
+    policy: "lww",
+    mediaFields: ["image"],
+    schema: z.strictObject({
+      caption: shortText,
+      image: ZBlobKey.nullable(),
+    }),
+  },
+  // What an upload finished without `attach` writes: one record per blob, id = the blob key.
+  blob: {
+    name: "blob",
+    version: 1,
+    policy: "lww",
+    mediaFields: ["key"],
+    schema: ZBlobRecordData,
   },
 };
 

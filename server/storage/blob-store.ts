@@ -1,0 +1,97 @@
+// One interface over where bytes live (file system or S3). Everything streams: a store never holds
+// a whole blob in memory; the S3 store buffers at most one multipart part while appending.
+//
+// Resumable uploads keep their partial data in the store too (`PartialState`, saved by the caller
+// with the session), so any app instance can take the next chunk of an upload.
+import { z } from "zod";
+import { storageConfig } from "./config";
+import { createFileStore } from "./file-store";
+import { createS3Store } from "./s3-store";
+
+/** Inclusive byte range, as in HTTP. */
+export type ByteRange = { start: number; end: number };
+
+export const ZPartialState = z.union([
+  z.strictObject({ kind: z.literal("file") }),
+  z.strictObject({
+    kind: z.literal("s3"),
+    uploadId: z.string().nullable(),
+    parts: z.array(z.strictObject({ n: z.number().int().min(1), etag: z.string(), size: z.number().int().min(0) })),
+    /** Bytes held as their own object (fewer than a part), and that object's key. */
+    tail: z.number().int().min(0),
+    tailKey: z.string().nullable(),
+  }),
+]);
+export type PartialState = z.infer<typeof ZPartialState>;
+
+export type AppendInput = {
+  /** The partial data's current length (the session's offset). */
+  offset: number;
+  /** The upload's total size: reaching it flushes everything. */
+  total: number;
+  body: AsyncIterable<Uint8Array>;
+};
+
+/**
+ * What an append stored. `error` is set when the body failed midway (client gone, or too long):
+ * `state`/`offset` then describe the bytes that did arrive, and the caller decides to keep them.
+ */
+export type AppendResult = { state: PartialState; offset: number; error?: unknown };
+
+export interface BlobStore {
+  readonly driver: "file" | "s3";
+  stat(key: string): Promise<{ size: number } | null>;
+  read(key: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>>;
+  /** Stores a whole object from a stream; returns its size. */
+  write(key: string, body: AsyncIterable<Uint8Array>, contentType?: string): Promise<{ size: number }>;
+  delete(key: string): Promise<void>;
+  beginPartial(key: string): PartialState;
+  appendPartial(key: string, state: PartialState, input: AppendInput): Promise<AppendResult>;
+  /** Turns complete partial data of `size` bytes into the object `key`. */
+  finishPartial(key: string, state: PartialState, size: number): Promise<void>;
+  /** Removes partial data (and the object, if any). */
+  discardPartial(key: string, state: PartialState): Promise<void>;
+  /** A presigned PUT URL, or null when the store has none (the server signs its own URL). */
+  presignPut(key: string, options: { contentType: string; size: number; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> } | null>;
+}
+
+const globalState = globalThis as unknown as { syncdeskBlobStore?: BlobStore | null };
+
+/** The store of this process (per config). Kept on globalThis: Next loads a copy per route bundle. */
+export function getBlobStore(): BlobStore {
+  if (!globalState.syncdeskBlobStore) {
+    const config = storageConfig();
+    globalState.syncdeskBlobStore = config.driver === "file" ? createFileStore(config.root) : createS3Store(config.bucket, config.clientConfig);
+  }
+  return globalState.syncdeskBlobStore;
+}
+
+/** Tests: use this store (null: back to the configured one). */
+export function setBlobStore(store: BlobStore | null): void {
+  globalState.syncdeskBlobStore = store;
+}
+
+/**
+ * Objects an append left behind: once the new state is saved, the old tail; when the append is
+ * dropped instead, the tail it wrote.
+ */
+export function partialGarbage(before: PartialState, after: PartialState, saved: boolean): string[] {
+  if (before.kind !== "s3" || after.kind !== "s3" || before.tailKey === after.tailKey) return [];
+  const key = saved ? before.tailKey : after.tailKey;
+  return key ? [key] : [];
+}
+
+/** Iterates a web stream (a request body) as chunks. */
+export async function* iterateStream(stream: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8Array> {
+  if (!stream) return;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}

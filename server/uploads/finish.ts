@@ -1,0 +1,95 @@
+// Finishing an upload (resumable Content-Range uploads and tus both end here), in one transaction:
+//   1. find the record to attach to, if any, among the caller's streams (404 otherwise);
+//   2. lock that stream (or the caller's user stream) as every writer does;
+//   3. insert the blob row and the stream's reference to it;
+//   4. write the change devices receive on pull: the attached record with `field` set to the blob
+//      key, or a `blob` record (id = blob key) in the caller's user stream;
+//   5. after commit, announce the change to live-update connections.
+import type { Db } from "../db/client";
+import { AppError, invalidRequest } from "../errors";
+import type { Caller } from "../http/device-auth";
+import { announceCommit } from "../sync/announce";
+import { openBundle } from "../sync/bundle";
+import { commitRecordChange, toWireRecord, type RecordRow } from "../sync/records";
+import { getResourceType } from "../sync/resource-types";
+import type { TRecord } from "../sync/schemas";
+import { blobUrl, newBlobKey } from "./keys";
+import type { TAttach, TBlob } from "./schemas";
+
+export type FinishUploadInput = {
+  /** Where the BlobStore finds the bytes. */
+  storageKey: string;
+  size: number;
+  /** Verified digest, hex (a `sha256:` prefix is accepted). */
+  sha256: string;
+  contentType?: string;
+  filename: string;
+  attach?: TAttach;
+};
+
+export type FinishedUpload = { blob: TBlob; record: TRecord };
+
+export const BLOB_TYPE = "blob";
+
+export async function finishUpload(db: Db, caller: Caller, input: FinishUploadInput): Promise<FinishedUpload> {
+  const sha256 = input.sha256.replace(/^sha256:/, "").toLowerCase();
+  const contentType = input.contentType ?? "application/octet-stream";
+  const key = newBlobKey();
+  let heads: Record<string, number> = {};
+  const result = await db.$transaction(async (tx) => {
+    // 1.
+    let stream = `user:${caller.userId}`;
+    if (input.attach) {
+      const attach = input.attach;
+      const type = getResourceType(attach.type);
+      if (!type?.mediaFields?.includes(attach.field)) {
+        throw new AppError("invalid_request", `${attach.type}.${attach.field} is not a media field`, {
+          fields: [{ field: "attach.field", message: "not a media field of this type" }],
+        });
+      }
+      const streams = attach.stream ? caller.streams.filter((s) => s === attach.stream) : caller.streams;
+      const found = await tx.record.findFirst({
+        where: { type: attach.type, id: attach.id, stream: { in: streams }, deleted: false },
+        select: { stream: true },
+        orderBy: { stream: "asc" },
+      });
+      if (!found) throw new AppError("not_found", `No ${attach.type} ${attach.id}`);
+      stream = found.stream;
+    }
+    // 2.
+    const bundle = await openBundle(tx, [stream], null);
+    // 3.
+    const created = await tx.blob.create({
+      data: {
+        key, ownerId: caller.userId, stream, size: BigInt(input.size), sha256,
+        contentType, filename: input.filename, storageKey: input.storageKey,
+      },
+      select: { createdAt: true },
+    });
+    await tx.blobRef.create({ data: { blobKey: key, stream } });
+    // 4.
+    let row: RecordRow;
+    if (input.attach) {
+      const { type: typeName, id, field } = input.attach;
+      const recordKey = { stream, type: typeName, id };
+      const existing = await bundle.readRecord(recordKey);
+      if (!existing || existing.deleted) throw new AppError("not_found", `No ${typeName} ${id}`);
+      const parsed = getResourceType(typeName)?.schema.safeParse({ ...existing.data, [field]: key });
+      if (!parsed?.success) throw invalidRequest(parsed?.error.issues ?? [], `The blob cannot be set on ${typeName}.${field}`);
+      row = commitRecordChange(bundle, recordKey, existing, { op: "upsert", data: parsed.data, updatedAt: new Date() });
+    } else {
+      const data = { key, filename: input.filename, content_type: contentType, size: input.size, sha256: `sha256:${sha256}` };
+      row = commitRecordChange(bundle, { stream, type: BLOB_TYPE, id: key }, null, { op: "upsert", data, updatedAt: new Date() });
+    }
+    await bundle.close();
+    heads = bundle.advancedHeads();
+    const blob: TBlob = {
+      key, size: input.size, sha256: `sha256:${sha256}`, content_type: contentType, filename: input.filename,
+      stream, url: blobUrl(key), created_at: created.createdAt.toISOString(),
+    };
+    return { blob, record: toWireRecord(row) };
+  });
+  // 5.
+  await announceCommit(db, heads);
+  return result;
+}
