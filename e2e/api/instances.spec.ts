@@ -1,0 +1,259 @@
+// Several instances (issue 9, item 5): two `next start` processes on one PostgreSQL database
+// behind a round-robin client, as a load balancer without sticky sessions would spread a device's
+// calls. Pushes, pulls, retries, conflicts, acks and background jobs (compaction among them) must
+// behave exactly as on one instance. (Live pokes across instances: live-instances.spec.ts.)
+import { randomUUID } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { E2E_SECRETS } from "../../playwright.config";
+import { mintDeviceJwt } from "../../server/http/dev-token";
+import {
+  ZAckResponse, ZBootstrapResponse, ZConflictPage, ZPullResponse, ZPushResponse, ZResolveResponse,
+  type TChange, type TPushItem, type TPushResponse,
+} from "../../server/sync/schemas";
+import {
+  createScratchDatabase, defineInstances, startInstances, stopInstances, withClient,
+  type AppInstance, type ScratchDatabase,
+} from "../support/instances";
+
+const PORTS = [3243, 3244] as const;
+/** Streams with more changes than this get compacted by the job (the other tests stay below). */
+const MAX_CHANGES = 30;
+let database: ScratchDatabase | undefined;
+let instances: AppInstance[] = [];
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  database = await createScratchDatabase("instances");
+  instances = defineInstances(PORTS, database.url, {
+    JOBS_ENABLED: "true",
+    COMPACTION_INTERVAL_MINUTES: "1",
+    COMPACTION_MAX_CHANGES_PER_STREAM: String(MAX_CHANGES),
+    SYNC_BOOTSTRAP_CURSOR_TTL_SECONDS: "60",
+    LOG_LEVEL: "info", // the job runner's "job run finished" lines say which process ran a slot
+  });
+  await startInstances(instances);
+});
+
+test.afterAll(async () => {
+  await stopInstances(instances);
+  await database?.drop();
+});
+
+/** Alternates instances call by call, like a round-robin load balancer. */
+class RoundRobin {
+  private turn = 0;
+  next(): string {
+    const instance = instances[this.turn % instances.length] as AppInstance;
+    this.turn += 1;
+    return instance.url;
+  }
+}
+
+type Answer = { status: number; body: unknown };
+
+/** A device whose every call goes to the next instance in turn. */
+class Device {
+  readonly deviceId = randomUUID();
+  token: string | null = null;
+  private bundleId = 0;
+  constructor(private readonly jwt: string, readonly rr: RoundRobin) {}
+
+  static async open(userId: string, rr = new RoundRobin()): Promise<Device> {
+    return new Device(await mintDeviceJwt({ userId, secret: E2E_SECRETS.SYNC_JWT_SECRET, expiresIn: "1h" }), rr);
+  }
+
+  async call(method: "GET" | "POST", path: string, body?: unknown, base = this.rr.next()): Promise<Answer> {
+    const response = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.jwt}`, "content-type": "application/json", "x-device-id": this.deviceId },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  async ok(method: "GET" | "POST", path: string, body?: unknown, base?: string): Promise<unknown> {
+    const answer = await this.call(method, path, body, base);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body;
+  }
+
+  bundle(items: TPushItem[], mode: "partial" | "atomic" = "partial") {
+    this.bundleId += 1;
+    return { device_id: this.deviceId, bundle_id: this.bundleId, mode, items };
+  }
+
+  async push(items: TPushItem[], mode: "partial" | "atomic" = "partial"): Promise<TPushResponse> {
+    return ZPushResponse.parse(await this.ok("POST", "/sync/push", this.bundle(items, mode)));
+  }
+
+  async bootstrap(): Promise<number> {
+    let cursor: string | null = null;
+    let records = 0;
+    for (;;) {
+      const page = ZBootstrapResponse.parse(await this.ok("POST", "/sync/bootstrap", { device_id: this.deviceId, ...(cursor ? { cursor } : {}) }));
+      records += page.items.length;
+      if (!page.more) {
+        this.token = page.token;
+        return records;
+      }
+      cursor = page.cursor;
+    }
+  }
+
+  async pull(limit = 200): Promise<TChange[]> {
+    const changes: TChange[] = [];
+    for (;;) {
+      const page = ZPullResponse.parse(await this.ok("POST", "/sync/pull", { token: this.token, limit }));
+      changes.push(...page.changes);
+      this.token = page.token;
+      if (!page.more) return changes;
+    }
+  }
+}
+
+const memo = (content: string) => ({ content, tags: ["rr"], pinned: false });
+const query = <T>(sql: string, params: unknown[] = []) =>
+  withClient((database as ScratchDatabase).url, async (client) => (await client.query(sql, params)).rows as T[]);
+
+test("pushes and pulls alternate instances: tokens, order and idempotency hold across them", async () => {
+  const userId = `rr-${randomUUID().slice(0, 8)}`;
+  const writer = await Device.open(userId);
+  const reader = await Device.open(userId);
+  expect(await reader.bootstrap()).toBe(0);
+
+  // Ten bundles, each through the next instance; the reader pulls in between, also alternating,
+  // always with the token the other instance issued.
+  const pulled: TChange[] = [];
+  const answers: TPushResponse[] = [];
+  for (let i = 0; i < 10; i += 1) {
+    const answer = await writer.push([
+      { type: "memo", id: `m-${i}`, action: "create", data: memo(`memo ${i}`) },
+      { type: "diary", id: `d-${i}`, action: "create", data: { date: "2026-11-22", mood: "ok", summary: `day ${i}` } },
+    ], i % 2 === 0 ? "atomic" : "partial");
+    expect(answer.status).toBe("applied");
+    answers.push(answer);
+    if (i % 3 === 2) pulled.push(...(await reader.pull(3)));
+  }
+  pulled.push(...(await reader.pull(3)));
+  expect(pulled.map((c) => c.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  expect(pulled.map((c) => c.id)).toEqual(Array.from({ length: 10 }, (_, i) => [`m-${i}`, `d-${i}`]).flat());
+  expect(new Set(pulled.map((c) => c.batch_id))).toEqual(new Set(answers.map((a) => a.batch_id)));
+
+  // A retry of every bundle, each through the instance that did not apply it, is answered with
+  // the stored result and writes nothing.
+  const [a, b] = instances.map((i) => i.url) as [string, string];
+  for (const [index, answer] of answers.entries()) {
+    const body = { device_id: writer.deviceId, bundle_id: index + 1, mode: index % 2 === 0 ? "atomic" : "partial", items: [
+      { type: "memo", id: `m-${index}`, action: "create", data: memo(`memo ${index}`) },
+      { type: "diary", id: `d-${index}`, action: "create", data: { date: "2026-11-22", mood: "ok", summary: `day ${index}` } },
+    ] };
+    expect(await writer.ok("POST", "/sync/push", body, index % 2 === 0 ? b : a)).toEqual(answer);
+  }
+
+  // The same new bundle sent to both instances at once: one applies it, both answer the same.
+  const racing = writer.bundle([{ type: "memo", id: "race", action: "create", data: memo("raced") }]);
+  const [onA, onB] = await Promise.all([writer.ok("POST", "/sync/push", racing, a), writer.ok("POST", "/sync/push", racing, b)]);
+  expect(onA).toEqual(onB);
+  const [counts] = await query<{ batches: number; changes: number; head: string }>(
+    `SELECT (SELECT count(*)::int FROM sync_batches b JOIN devices d ON d.id = b.device_ref WHERE d.device_id = $1) AS batches,
+            (SELECT count(*)::int FROM changes WHERE stream = $2) AS changes,
+            (SELECT head_seq::text FROM streams WHERE name = $2) AS head`, [writer.deviceId, `user:${userId}`]);
+  expect(counts).toEqual({ batches: 11, changes: 21, head: "21" });
+  const tail = await reader.pull();
+  expect(tail.map((c) => [c.seq, c.id])).toEqual([[21, "race"]]);
+});
+
+test("a conflict stored through one instance is listed and resolved through the other", async () => {
+  const userId = `rr-${randomUUID().slice(0, 8)}`;
+  const rr = new RoundRobin();
+  const phone = await Device.open(userId, rr);
+  const tablet = await Device.open(userId, rr);
+  const [a, b] = instances.map((i) => i.url) as [string, string];
+  await phone.bootstrap();
+
+  // meter's policy is manual: two edits based on version 1 leave the second one stored.
+  const meter = (reading: number) => ({ code: "M-1", reading, unit: "kWh" });
+  const created = ZPushResponse.parse(await phone.ok("POST", "/sync/push", phone.bundle([{ type: "meter", id: "m-1", action: "create", data: meter(1) }]), a));
+  expect(created.results[0]).toMatchObject({ status: "ok", version: 1 });
+  const first = ZPushResponse.parse(await tablet.ok("POST", "/sync/push", tablet.bundle([{ type: "meter", id: "m-1", action: "update", base_version: 1, data: meter(2) }]), b));
+  expect(first.results[0]).toMatchObject({ status: "ok", version: 2 });
+  const second = ZPushResponse.parse(await phone.ok("POST", "/sync/push", phone.bundle([{ type: "meter", id: "m-1", action: "update", base_version: 1, data: meter(3) }]), a));
+  const conflictId = second.results[0]?.conflict?.conflict_id;
+  expect(second.results[0]?.status).toBe("conflict");
+  expect(conflictId).toEqual(expect.any(String));
+
+  const listed = ZConflictPage.parse(await tablet.ok("GET", "/conflicts?status=open", undefined, b));
+  expect(listed.conflicts.map((c) => c.id)).toEqual([conflictId]);
+  const resolved = ZResolveResponse.parse(await tablet.ok("POST", `/conflicts/${conflictId}/resolve`, { resolution: "manual_merge", data: meter(2.5) }, b));
+  expect(resolved.conflict.status).toBe("resolved");
+  expect(resolved.record).toMatchObject({ version: 3, data: meter(2.5) });
+
+  // The other instance knows it is resolved: a second resolution is refused and changes nothing.
+  const again = await phone.call("POST", `/conflicts/${conflictId}/resolve`, { resolution: "accept_client" }, a);
+  expect(again.status).toBe(409);
+  expect(again.body).toMatchObject({ error: { code: "conflict" } });
+  const [stored] = await query<{ status: string; resolution: string; version: number }>(
+    `SELECT c.status, c.resolution, r.version FROM conflicts c JOIN records r ON r.stream = c.stream AND r.type = c.type AND r.id = c.record_id WHERE c.id = $1`,
+    [conflictId]);
+  expect(stored).toEqual({ status: "resolved", resolution: "manual_merge", version: 3 });
+
+  // Devices pull the resolution, with its conflict note, through either instance.
+  const changes = await phone.pull();
+  expect(changes.map((c) => [c.id, c.version])).toEqual([["m-1", 1], ["m-1", 2], ["m-1", 3]]);
+  expect(changes.at(-1)?.conflict).toMatchObject({ conflict_id: conflictId, reason: "manual_merge" });
+  expect(ZConflictPage.parse(await phone.ok("GET", "/conflicts?status=open", undefined, a)).conflicts).toEqual([]);
+});
+
+test("background jobs run once per slot across instances, and compaction is seen through both", async () => {
+  test.setTimeout(300_000);
+  const userId = `rr-${randomUUID().slice(0, 8)}`;
+  const device = await Device.open(userId);
+  const stream = `user:${userId}`;
+  await device.bootstrap();
+  const staleToken = device.token;
+
+  // More changes than the stream may keep; the device acks at the head (through the other
+  // instance than it pulled from), so only the changes before the newest MAX_CHANGES may go.
+  for (let i = 0; i < 8; i += 1) {
+    await device.push(Array.from({ length: 5 }, (_, j) => ({ type: "memo", id: `c-${i}-${j}`, action: "create" as const, data: memo(`c ${i} ${j}`) })));
+  }
+  expect(await device.pull()).toHaveLength(40);
+  const ack = ZAckResponse.parse(await device.ok("POST", "/sync/ack", { device_id: device.deviceId, token: device.token }));
+  expect(ack.checkpoint[stream]).toBe(40);
+
+  // A scheduled compaction run (each minute, on whichever instance claims the slot) moves the point.
+  await expect.poll(async () => (await query<{ p: string }>("SELECT compacted_until_seq::text AS p FROM streams WHERE name = $1", [stream]))[0]?.p,
+    { timeout: 200_000, intervals: [2_000] }).toBe(String(40 - MAX_CHANGES));
+  const [left] = await query<{ n: number; min: string }>("SELECT count(*)::int AS n, min(seq)::text AS min FROM changes WHERE stream = $1", [stream]);
+  expect(left).toEqual({ n: MAX_CHANGES, min: String(40 - MAX_CHANGES + 1) });
+
+  // Both instances agree: the old token is compacted away on each, and a bootstrap recovers.
+  for (const base of instances.map((i) => i.url)) {
+    const stale = await device.call("POST", "/sync/pull", { token: staleToken }, base);
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ error: { code: "bootstrap_required", details: { reason: "compacted" } } });
+  }
+  expect(await device.bootstrap()).toBe(40);
+  expect(await device.pull()).toEqual([]);
+
+  // One run per (job, slot) across both processes: every run is logged by exactly one of them,
+  // runs of a job never overlap, and each process ran its own job runner.
+  const runs = await query<{ id: string; job: string; slot: Date; instance: string; status: string; started_at: Date; finished_at: Date | null }>(
+    "SELECT id::text, job, slot, instance, status, started_at, finished_at FROM job_runs ORDER BY job, started_at");
+  const logged = instances.map((i) => i.logLines().filter((l) => l.msg === "job run finished").map((l) => String(l.runId)));
+  for (const instance of instances) expect(instance.logLines().some((l) => l.msg === "background jobs started")).toBe(true);
+  expect(runs.filter((r) => r.job === "compaction").length).toBeGreaterThanOrEqual(2);
+  expect(runs.every((r) => r.status === "succeeded")).toBe(true);
+  expect(new Set(runs.map((r) => `${r.job} ${r.slot.toISOString()}`)).size).toBe(runs.length);
+  expect([...logged.flat()].sort()).toEqual(runs.map((r) => r.id).sort());
+  const ranBy = runs.map((r) => logged.findIndex((ids) => ids.includes(r.id)));
+  for (const [index, run] of runs.entries()) {
+    const sameProcess = runs.filter((other, j) => ranBy[j] === ranBy[index]);
+    expect(new Set(sameProcess.map((r) => r.instance)), `instance names of process ${ranBy[index]}`).toEqual(new Set([run.instance]));
+    const next = runs[index + 1];
+    if (next?.job === run.job) expect(run.finished_at?.getTime() ?? Infinity).toBeLessThanOrEqual(next.started_at.getTime());
+  }
+  test.info().annotations.push({ type: "jobs", description: `${runs.length} runs: ${logged.map((ids, i) => `instance ${i + 1} ran ${ids.length}`).join(", ")}` });
+});
