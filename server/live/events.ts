@@ -8,9 +8,13 @@
 //      memory stays bounded by the number of its streams, whatever the write rate.
 //   4. A comment line every LIVE_HEARTBEAT_SECONDS keeps proxies from closing an idle connection.
 //   5. A disconnect (abort or cancel) unsubscribes and stops the timer.
+//   6. At most LIVE_MAX_CONNECTIONS_PER_DEVICE connections per device and instance: a new one
+//      ends the device's oldest with a last `closed` event, `{reason: "replaced"}`.
 import type { DbOrTx } from "../db/client";
 import { getDatabase } from "../db/client";
 import type { DeviceContext } from "../devices/register";
+import { env } from "../env";
+import { admitLiveConnection } from "../limits/live-connections";
 import { metrics } from "../metrics/registry";
 import { checkPosition, cursorsFor } from "../sync/pull";
 import type { PullPosition } from "../sync/tokens";
@@ -67,9 +71,11 @@ export async function openLiveStream(db: DbOrTx, device: DeviceContext, position
     if (!closed && controller && (controller.desiredSize ?? 0) > 0) controller.enqueue(encoder.encode(": heartbeat\n\n"));
   }, options.heartbeatSeconds * 1000);
   // 5
+  let release: (() => void) | undefined;
   const close = () => {
     if (closed) return;
     closed = true;
+    release?.();
     unsubscribe();
     clearInterval(heartbeat);
     options.signal.removeEventListener("abort", close);
@@ -107,6 +113,11 @@ export async function openLiveStream(db: DbOrTx, device: DeviceContext, position
     },
     new CountQueuingStrategy({ highWaterMark: 16 }),
   );
+  // 6 (a connection that already ended has nothing to register)
+  if (!closed) release = admitLiveConnection(device.deviceRef, env().LIVE_MAX_CONNECTIONS_PER_DEVICE, () => {
+    if (!closed && started) controller?.enqueue(frame("closed", { reason: "replaced" }));
+    close();
+  });
   return new Response(stream, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
