@@ -58,15 +58,20 @@ export function bodyDeadline(seconds: number): BodyDeadline {
 /** Runs one read of a body, giving up at the deadline with 408 `request_timeout` (after `cancel`). */
 export function readBefore<T>(read: () => Promise<T>, deadline: BodyDeadline, cancel: () => void): Promise<T> {
   if (deadline === null) return read();
-  const expired = () => {
-    cancel();
-    return new AppError("request_timeout", `The request body did not arrive within ${deadline.seconds} s`, { timeout_seconds: deadline.seconds });
-  };
+  const expired = () =>
+    new AppError("request_timeout", `The request body did not arrive within ${deadline.seconds} s`, { timeout_seconds: deadline.seconds });
   const left = deadline.at - Date.now();
-  if (left <= 0) return Promise.reject(expired());
+  if (left <= 0) {
+    cancel();
+    return Promise.reject(expired());
+  }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(expired()), left);
+    timer = setTimeout(() => {
+      // Reject before cancelling: a cancel ends the pending read ("done"), which must not win.
+      reject(expired());
+      cancel();
+    }, left);
   });
   return Promise.race([read(), timeout]).finally(() => clearTimeout(timer));
 }
