@@ -3,13 +3,14 @@
 import type { z } from "zod";
 import type { ErrorCode } from "../errors";
 import * as S from "../sync/schemas";
+import * as U from "../uploads/schemas";
 import * as W from "../watermelon/schemas";
 
 export type MobileRoute = {
   id: string;
-  method: "get" | "post";
+  method: "get" | "post" | "put";
   path: string;
-  tag: "sync" | "verify" | "conflicts" | "watermelon" | "service";
+  tag: "sync" | "verify" | "conflicts" | "watermelon" | "uploads" | "service";
   summary: string;
   description: string;
   auth: boolean;
@@ -19,6 +20,12 @@ export type MobileRoute = {
   response: z.ZodType;
   /** A streamed answer (Server-Sent Events) instead of JSON: its description. */
   stream?: string;
+  /** The success status when not 200 (201 for a create). */
+  status?: number;
+  /** A raw (non-JSON) request body: its description. */
+  rawBody?: string;
+  /** Raw bytes answered instead of JSON: its description. */
+  binary?: string;
   errors: readonly ErrorCode[];
 };
 
@@ -112,6 +119,50 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
     summary: "WatermelonDB push: all changes or none",
     description: "409 if a record changed on the server since `last_pulled_at`; a retry of the same push is answered like the first.",
     query: W.ZWatermelonPushQuery, body: W.ZWatermelonChanges, response: W.ZWatermelonPushResponse, errors: [...BODY, "conflict"],
+  },
+  {
+    id: "createUpload", method: "post", path: "/api/v1/uploads", tag: "uploads", auth: true, deviceHeader: true, status: 201,
+    summary: "Start a resumable upload",
+    description: "Answers 201 with `upload_url` (PUT the chunks there), `chunk_size` (the largest chunk) and `expires_at`. See docs/protocol.md \"Uploads\".",
+    body: U.ZCreateUploadRequest, response: U.ZUploadInfo, errors: BODY,
+  },
+  {
+    id: "uploadStatus", method: "get", path: "/api/v1/uploads/{id}", tag: "uploads", auth: true, deviceHeader: true,
+    summary: "An upload's offset (where to resume), size, status and expiry",
+    description: "Never cached. Another user's upload is 404 like an unknown or expired one.",
+    response: U.ZUploadInfo, errors: [...AUTH, "not_found"],
+  },
+  {
+    id: "uploadChunk", method: "put", path: "/api/v1/uploads/{id}", tag: "uploads", auth: true, deviceHeader: true,
+    summary: "Append one chunk (raw bytes) at the upload's offset",
+    description: "`Content-Range: bytes <start>-<end>/<size>`; `start` must be the offset (else 416 with `details.offset`), the chunk at most `chunk_size` bytes. What arrives of an interrupted chunk is kept: ask for the offset and go on.",
+    rawBody: "The chunk's bytes (application/octet-stream)",
+    response: U.ZAppendResponse, errors: ["invalid_request", ...AUTH, "not_found", "conflict", "payload_too_large", "range_not_satisfiable"],
+  },
+  {
+    id: "completeUpload", method: "post", path: "/api/v1/uploads/{id}/complete", tag: "uploads", auth: true, deviceHeader: true,
+    summary: "Verify size and sha256, store the blob and write the change devices pull",
+    description: "With `attach` the record's media field is set to the blob key; without, a `blob` record is written. 422 `checksum_mismatch` keeps nothing.",
+    body: U.ZCompleteRequest, response: U.ZCompleteResponse, errors: [...BODY, "not_found", "conflict", "range_not_satisfiable", "checksum_mismatch"],
+  },
+  {
+    id: "presignMedia", method: "post", path: "/api/v1/media/presign", tag: "uploads", auth: true, deviceHeader: true,
+    summary: "A URL to PUT one media file to directly",
+    description: "A presigned S3 PUT, or a signed, expiring URL on this server for the file store. Reference `key` in a media field of a record once the PUT succeeded.",
+    body: U.ZPresignRequest, response: U.ZPresignResponse, errors: BODY,
+  },
+  {
+    id: "mediaPut", method: "put", path: "/api/v1/media/{key}", tag: "uploads", auth: false,
+    summary: "The file store's signed media upload (the URL presign answered)",
+    description: "Authorised by the URL's signature (`expires`, `sig`), not a bearer token. The body must be exactly the presigned size.",
+    rawBody: "The file's bytes", response: U.ZMediaPutResponse,
+    errors: ["invalid_request", "forbidden", "not_found", "conflict", "payload_too_large"],
+  },
+  {
+    id: "downloadBlob", method: "get", path: "/api/v1/blobs/{key}", tag: "uploads", auth: true, deviceHeader: true,
+    summary: "Download a blob (Range supported)",
+    description: "For devices allowed to see it: its owner, and members of streams whose records reference it. `Range: bytes=a-b` answers 206 with Content-Range; an unsatisfiable range 416.",
+    binary: "The blob's bytes", response: U.ZBlob, errors: [...AUTH, "not_found", "range_not_satisfiable"],
   },
   {
     id: "health", method: "get", path: "/api/health", tag: "service", auth: false,

@@ -55,18 +55,23 @@ function errorResponses(codes: readonly ErrorCode[]): Record<string, JsonSchema>
 function operation(route: MobileRoute): JsonSchema {
   const success: JsonSchema = route.stream
     ? { description: route.stream, content: { "text/event-stream": { schema: { type: "string" } } } }
-    : { description: "OK", content: { "application/json": { schema: jsonSchema(route.response, "output") } } };
+    : route.binary
+      ? { description: route.binary, content: { "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } } } }
+      : { description: "OK", content: { "application/json": { schema: jsonSchema(route.response, "output") } } };
   const op: JsonSchema = {
     operationId: route.id,
     summary: route.summary,
     description: route.description,
     tags: [route.tag],
     parameters: parameters(route),
-    responses: { "200": success, ...errorResponses(route.errors) },
+    responses: { [String(route.status ?? 200)]: success, ...errorResponses(route.errors) },
   };
   if (!route.auth) op.security = [];
   if (route.body) {
     op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } };
+  }
+  if (route.rawBody) {
+    op.requestBody = { required: true, description: route.rawBody, content: { "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } } } };
   }
   return op;
 }

@@ -84,3 +84,5 @@ export const ZBlobRecordData = z.strictObject({
   size: z.number().int().min(0),
   sha256: z.string().nullable(),
 });
+
+export const ZMediaPutResponse = z.object({ key: ZBlobKey, size: z.number().int() });

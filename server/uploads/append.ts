@@ -1,0 +1,71 @@
+// A chunk PUT of a resumable upload (PROTOCOL.md "Uploads"):
+//   1. parse Content-Range; its size must be the session's and the chunk at most chunk_size;
+//   2. claim the session at `start` (416 with the offset when the upload continues elsewhere);
+//   3. stream the body into the store's partial data (never buffered whole);
+//   4. save the new offset: everything that arrived is kept, also when the client went away
+//      mid-body, so the client resumes from GET's offset; a body longer than its range is refused
+//      and nothing of it is kept;
+//   5. each chunk moves the session's expiry (UPLOAD_TTL_HOURS after the last activity).
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import type { Caller } from "../http/device-auth";
+import { recordUploadBytes } from "../metrics/registry";
+import { getBlobStore, iterateStream, partialGarbage } from "../storage/blob-store";
+import { BodyTooLong, capBytes, parseContentRange } from "./content-range";
+import { claimSession, releaseSession } from "./lease";
+import { uploadLimits } from "./limits";
+import type { TAppendResponse } from "./schemas";
+import { getUploadSessionOrThrow, partialStateOf } from "./sessions";
+
+export async function appendChunk(db: Db, caller: Caller, id: string, request: Request): Promise<TAppendResponse> {
+  const limits = uploadLimits();
+  // 1.
+  const range = parseContentRange(request.headers.get("content-range"));
+  const session = await getUploadSessionOrThrow(db, caller, id);
+  if (session.status !== "open") throw new AppError("conflict", `The upload is ${session.status}`, { status: session.status });
+  if (range.total !== Number(session.size)) {
+    throw new AppError("invalid_request", `Content-Range size must be the upload's size, ${session.size}`, {
+      fields: [{ field: "Content-Range", message: "size differs from the upload's" }],
+    });
+  }
+  const length = range.end - range.start + 1;
+  if (length > limits.chunkBytes) {
+    throw new AppError("payload_too_large", `A chunk is at most ${limits.chunkBytes} bytes`, { limit: limits.chunkBytes });
+  }
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) !== length) {
+    throw new AppError("invalid_request", "Content-Length differs from the Content-Range length");
+  }
+  // 2.
+  const lease = await claimSession(db, session, range.start);
+  const store = getBlobStore();
+  const before = partialStateOf(lease.row);
+  // 3.
+  const result = await store.appendPartial(lease.row.storageKey, before, {
+    offset: range.start,
+    total: range.total,
+    body: capBytes(iterateStream(request.body), length),
+  });
+  // 4.
+  const rejected = result.error instanceof BodyTooLong;
+  const saved = rejected
+    ? await releaseSession(db, lease)
+    : await releaseSession(db, lease, {
+        offset: BigInt(result.offset),
+        storeState: result.state,
+        // 5.
+        expiresAt: new Date(Date.now() + limits.ttlMs),
+      });
+  for (const key of partialGarbage(before, result.state, saved && !rejected)) await store.delete(key).catch(() => undefined);
+  if (rejected) throw new AppError("invalid_request", "The body is longer than its Content-Range", { offset: range.start });
+  if (!saved) throw new AppError("conflict", "The upload was taken over by another request; ask for its offset", { offset: range.start });
+  recordUploadBytes(result.offset - range.start);
+  if (result.error) {
+    // The client is usually gone; what arrived is kept and the offset says where to go on.
+    throw new AppError("invalid_request", "The body was interrupted; continue at the offset", { offset: result.offset });
+  }
+  if (result.offset !== range.end + 1) {
+    throw new AppError("invalid_request", `The body ended after ${result.offset - range.start} of ${length} bytes; continue at the offset`, { offset: result.offset });
+  }
+  return { upload_id: session.id, offset: result.offset, ok: true };
+}

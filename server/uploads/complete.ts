@@ -1,0 +1,67 @@
+// Completing a resumable upload (PROTOCOL.md "Uploads"):
+//   1. every byte must have arrived (416 with the offset otherwise);
+//   2. claim the session, assemble the partial data into one object, and hash it as stored;
+//   3. a sha256 other than the client's (or the one declared at creation) is 422 and removes
+//      everything: the bytes, the partial data, and the session can never complete;
+//   4. otherwise finishUpload writes the blob row and the change devices pull, in one transaction.
+//      Should that fail (e.g. the record to attach to is gone), the verified bytes stay and the
+//      client may complete again with another `attach`.
+import { createHash } from "node:crypto";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import type { Caller } from "../http/device-auth";
+import { getBlobStore, iterateStream } from "../storage/blob-store";
+import { finishUpload, type FinishedUpload } from "./finish";
+import { claimSession, releaseSession } from "./lease";
+import type { TCompleteRequest } from "./schemas";
+import { getUploadSessionOrThrow, partialStateOf } from "./sessions";
+
+async function sha256Of(key: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of iterateStream(await getBlobStore().read(key))) hash.update(chunk);
+  return hash.digest("hex");
+}
+
+export async function completeUpload(db: Db, caller: Caller, id: string, request: TCompleteRequest): Promise<FinishedUpload> {
+  const session = await getUploadSessionOrThrow(db, caller, id);
+  if (session.status === "completed") {
+    throw new AppError("conflict", "The upload is already complete", { blob_key: session.blobKey });
+  }
+  if (session.status === "failed") throw new AppError("conflict", "The upload failed its checksum; start a new one", { status: "failed" });
+  // 1.
+  if (session.offset !== session.size) {
+    throw new AppError("range_not_satisfiable", `Only ${session.offset} of ${session.size} bytes arrived`, { offset: Number(session.offset) });
+  }
+  // 2.
+  const lease = await claimSession(db, session, Number(session.size), ["open", "verified"]);
+  const store = getBlobStore();
+  const size = Number(lease.row.size);
+  try {
+    if (lease.row.status === "open") {
+      const state = partialStateOf(lease.row);
+      await store.finishPartial(lease.row.storageKey, state, size);
+      const actual = await sha256Of(lease.row.storageKey);
+      // 3.
+      const expected = [request.sha256, lease.row.expectedSha256].filter((s): s is string => s !== null);
+      if (expected.some((s) => s !== actual)) {
+        await store.discardPartial(lease.row.storageKey, state);
+        await releaseSession(db, lease, { status: "failed" });
+        throw new AppError("checksum_mismatch", "The uploaded bytes do not match the sha256", { sha256: `sha256:${actual}` });
+      }
+      // Verified bytes survive a failing step 4: a retry skips straight to it.
+      await db.uploadSession.updateMany({ where: { id: lease.row.id, leaseUntil: lease.token }, data: { status: "verified", expectedSha256: actual } });
+    } else if (request.sha256 !== lease.row.expectedSha256) {
+      throw new AppError("checksum_mismatch", "The sha256 differs from the uploaded bytes'", { sha256: `sha256:${lease.row.expectedSha256}` });
+    }
+    // 4.
+    const finished = await finishUpload(db, caller, {
+      storageKey: lease.row.storageKey, size, sha256: request.sha256, contentType: lease.row.contentType,
+      filename: lease.row.filename, attach: request.attach,
+    });
+    await releaseSession(db, lease, { status: "completed", blobKey: finished.blob.key });
+    return finished;
+  } finally {
+    // A failure anywhere above leaves the session claimable again at once.
+    await db.uploadSession.updateMany({ where: { id: lease.row.id, leaseUntil: lease.token }, data: { leaseUntil: null } });
+  }
+}

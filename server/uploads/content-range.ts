@@ -1,0 +1,34 @@
+// `Content-Range: bytes <start>-<end>/<size>` of a chunk PUT (end inclusive, as in HTTP).
+import { AppError } from "../errors";
+
+export type ChunkRange = { start: number; end: number; total: number };
+
+const PATTERN = /^bytes (\d{1,15})-(\d{1,15})\/(\d{1,15})$/;
+
+export function parseContentRange(header: string | null): ChunkRange {
+  const match = PATTERN.exec(header?.trim() ?? "");
+  if (!match) {
+    throw new AppError("invalid_request", "Send Content-Range: bytes <start>-<end>/<size>", {
+      fields: [{ field: "Content-Range", message: "missing or not bytes <start>-<end>/<size>" }],
+    });
+  }
+  const [start, end, total] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (end < start || end >= total) {
+    throw new AppError("invalid_request", "Content-Range must have start <= end < size", {
+      fields: [{ field: "Content-Range", message: "start <= end < size" }],
+    });
+  }
+  return { start, end, total };
+}
+
+export class BodyTooLong extends Error {}
+
+/** Passes at most `limit` bytes through; more makes the iteration fail with BodyTooLong. */
+export async function* capBytes(source: AsyncIterable<Uint8Array>, limit: number): AsyncIterable<Uint8Array> {
+  let seen = 0;
+  for await (const chunk of source) {
+    if (seen + chunk.byteLength > limit) throw new BodyTooLong(`the body is longer than ${limit} bytes`);
+    seen += chunk.byteLength;
+    yield chunk;
+  }
+}

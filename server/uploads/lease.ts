@@ -1,0 +1,52 @@
+// One writer per upload session at a time, across app instances: a chunk PUT or a completion
+// claims the session row (a lease that expires, in case an instance dies mid-chunk) and must find
+// the offset it expects. A client that resumes right after an interrupted PUT may arrive while the
+// server is still storing what reached it: it waits for that to finish instead of failing.
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { sessionSelect, type SessionRow } from "./sessions";
+
+const LEASE_MS = 5 * 60_000;
+const WAIT_MS = 20_000;
+const POLL_MS = 100;
+
+export type Lease = { row: SessionRow; token: Date };
+
+/** Claims the open session `id` at `offset`; 416 (with the offset) when the session is elsewhere. */
+export async function claimSession(db: Db, row: SessionRow, offset: number, statuses: string[] = ["open"]): Promise<Lease> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const now = new Date();
+    const token = new Date(now.getTime() + LEASE_MS);
+    const claimed = await db.uploadSession.updateMany({
+      where: {
+        id: row.id, status: { in: statuses }, offset: BigInt(offset),
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+      },
+      data: { leaseUntil: token },
+    });
+    if (claimed.count === 1) {
+      return { row: await db.uploadSession.findUniqueOrThrow({ where: { id: row.id }, select: sessionSelect }), token };
+    }
+    const current = await db.uploadSession.findUnique({ where: { id: row.id }, select: sessionSelect });
+    if (!current) throw new AppError("not_found", "No such upload");
+    if (!statuses.includes(current.status)) throw new AppError("conflict", `The upload is ${current.status}`, { status: current.status });
+    const busy = current.leaseUntil !== null && current.leaseUntil >= now;
+    if (!busy) {
+      throw new AppError("range_not_satisfiable", `The upload continues at byte ${current.offset}`, { offset: Number(current.offset) });
+    }
+    if (Date.now() > deadline) {
+      throw new AppError("conflict", "Another request is writing this upload; retry shortly", { offset: Number(current.offset) });
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Saves the session under the lease and releases it (false if the lease was lost). */
+export async function releaseSession(db: Db, lease: Lease, data: Parameters<Db["uploadSession"]["updateMany"]>[0]["data"] = {}): Promise<boolean> {
+  const saved = await db.uploadSession.updateMany({
+    where: { id: lease.row.id, leaseUntil: lease.token },
+    data: { ...data, leaseUntil: null, updatedAt: new Date() },
+  });
+  return saved.count === 1;
+}
