@@ -28,7 +28,7 @@ test("staff log in, see their role, and log out", async ({ page }) => {
 });
 
 test("logged out, a console procedure answers 401 and a deep link leads to the login page", async ({ page }) => {
-  const call = await page.request.post("/api/trpc/devices.revoke", { data: { json: { id: randomUUID() } } });
+  const call = await page.request.post("/api/trpc/devices.revoke", { data: { json: { id: randomUUID() } }, headers: { "x-syncdesk-csrf": "1" } });
   expect(call.status()).toBe(401);
   expect(await call.json()).toMatchObject({ error: { json: { data: { code: "UNAUTHORIZED" } } } });
   await page.goto(`/conflicts/${randomUUID()}`);

@@ -64,7 +64,7 @@ test("support may look at a failed batch but not replay it", async ({ page, requ
   await expect(page.getByRole("table", { name: "Items of this batch" }).getByRole("row").filter({ hasText: failed.memoId })).toContainText("not_found");
   await expect(page.getByRole("button", { name: "Replay failed items" })).toHaveCount(0);
 
-  const call = await page.request.post("/api/trpc/batches.replay", { data: { json: { id: failed.batchId } } });
+  const call = await page.request.post("/api/trpc/batches.replay", { data: { json: { id: failed.batchId } }, headers: { "x-syncdesk-csrf": "1" } });
   expect(call.status()).toBe(403);
   expect(await call.json()).toMatchObject({ error: { json: { data: { code: "FORBIDDEN" } } } });
   await page.reload();

@@ -167,6 +167,7 @@ test("a viewer sees the conflict but cannot resolve it: no buttons, and the proc
   // The server checks the role itself: a call with the viewer's session cookie is refused.
   const call = await page.request.post("/api/trpc/conflicts.resolve", {
     data: { json: { id: conflict.conflictId, resolution: "accept_client", expectedVersion: 2 } },
+    headers: { "x-syncdesk-csrf": "1" }, // as the console sends it (server/limits/csrf.ts)
   });
   expect(call.status()).toBe(403);
   expect(await call.json()).toMatchObject({ error: { json: { data: { code: "FORBIDDEN", httpStatus: 403 } } } });
