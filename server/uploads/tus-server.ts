@@ -1,0 +1,79 @@
+// The tus 1.0 server (@tus/server) for one authenticated request: the process's data store and
+// locker, our upload ids, and hooks that record ownership on creation and finish through the
+// blob path. Built per request so the hooks know the caller; the store and locker are shared.
+import { randomBytes } from "node:crypto";
+import { Server } from "@tus/server";
+import type { DataStore, Locker } from "@tus/utils";
+import { getDatabase, type Db } from "../db/client";
+import { env } from "../env";
+import { AppError } from "../errors";
+import type { Caller } from "../http/device-auth";
+import { tusErrorAnswer } from "./tus-errors";
+import { completeTusUpload } from "./tus-finish";
+import { pgLockSession, pgliteLockSession } from "./tus-lock-session";
+import { AdvisoryLocker } from "./tus-locker";
+import { createTusSession, parseTusMetadata } from "./tus-sessions";
+
+export const TUS_PATH = "/api/v1/tus";
+/** Answered on the PATCH (or POST) that completes an upload, and on HEAD once it is a blob. */
+export const BLOB_KEY_HEADER = "Upload-Blob-Key";
+/** The id in upload URLs; the store keeps the upload under `tus/<id>`. */
+export const ZTUS_ID = /^[0-9a-f]{32}$/;
+
+export const tusStorageKey = (id: string): string => `tus/${id}`;
+const idOfStorageKey = (key: string): string => key.slice("tus/".length);
+
+export type TusContext = { db: Db; caller: Caller; deviceId: string | null; locker: Locker; store: DataStore };
+
+/** `ctx` is null for OPTIONS (no credentials needed to discover the server's capabilities). */
+export function createTusServer(store: DataStore, locker: Locker, ctx: TusContext | null): Server {
+  const required = (): TusContext => {
+    if (!ctx) throw new AppError("unauthorized", "Send Authorization: Bearer <JWT>");
+    return ctx;
+  };
+  return new Server({
+    path: TUS_PATH,
+    datastore: store,
+    locker,
+    maxSize: env().UPLOAD_MAX_BYTES,
+    disableTerminationForFinishedUploads: true,
+    exposedHeaders: [BLOB_KEY_HEADER],
+    namingFunction: () => tusStorageKey(randomBytes(16).toString("hex")),
+    generateUrl: (_req, { proto, host, path, id }) => `${proto}://${host}${path}/${idOfStorageKey(id)}`,
+    getFileIdFromRequest: (_req, last) => (last && ZTUS_ID.test(last) ? tusStorageKey(last) : undefined),
+    onUploadCreate: async (_req, upload) => {
+      const context = required();
+      const metadata = parseTusMetadata(upload.metadata);
+      await createTusSession(context.db, {
+        id: idOfStorageKey(upload.id),
+        caller: context.caller,
+        deviceId: context.deviceId,
+        storageKey: upload.id,
+        size: upload.size ?? null,
+        metadata,
+        ttlHours: env().UPLOAD_TTL_HOURS,
+      });
+      return {};
+    },
+    onUploadFinish: async (_req, upload) => {
+      const blobKey = await completeTusUpload(required(), idOfStorageKey(upload.id));
+      return { headers: { [BLOB_KEY_HEADER]: blobKey } };
+    },
+    onResponseError: (_req, error) => tusErrorAnswer(error),
+  });
+}
+
+type LockerState = { database: object; locker: AdvisoryLocker };
+const globalState = globalThis as unknown as { syncdeskTusLocker?: LockerState };
+
+/** The process's tus locker on the process's database (advisory locks; see tus-locker.ts). */
+export async function getTusLocker(): Promise<AdvisoryLocker> {
+  const database = await getDatabase();
+  if (globalState.syncdeskTusLocker?.database === database) return globalState.syncdeskTusLocker.locker;
+  void globalState.syncdeskTusLocker?.locker.session.close();
+  const url = database.pool?.options.connectionString;
+  const session = database.kind === "postgres" && url ? pgLockSession(url) : pgliteLockSession(database.prisma);
+  const locker = new AdvisoryLocker(session);
+  globalState.syncdeskTusLocker = { database, locker };
+  return locker;
+}

@@ -1,0 +1,247 @@
+// The tus endpoint on the file store, with tus-js-client (a real, unmodified tus client): an upload
+// is aborted, resumed where the server says it stopped, and completes into a blob that devices
+// pull, optionally attached to a record's media field. Other users' uploads are 404 exactly like
+// unknown ones, and every error body is the JSON envelope.
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as tus from "tus-js-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeDevice, type TestDevice } from "../support/device";
+import { startTestServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+const CHUNK = 64 * 1024;
+const MAX = 4 * 1024 * 1024;
+
+beforeAll(async () => {
+  process.env.UPLOAD_MAX_BYTES = String(MAX);
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+const idOf = (url: string) => url.split("/").pop() ?? "";
+
+type Outcome = { blobKey: string | null; patchOffsets: number[] };
+
+function tusOptions(device: TestDevice, extra: tus.UploadOptions = {}): tus.UploadOptions {
+  return {
+    endpoint: `${server.url}/api/v1/tus`,
+    headers: { authorization: `Bearer ${device.jwt}`, "x-device-id": device.deviceId },
+    chunkSize: CHUNK,
+    retryDelays: null,
+    ...extra,
+  };
+}
+
+/** Uploads to the end; returns the blob key answered and the offset of every PATCH sent. */
+function uploadToEnd(data: Buffer, options: tus.UploadOptions): Promise<Outcome & { url: string }> {
+  const outcome: Outcome = { blobKey: null, patchOffsets: [] };
+  return new Promise((resolve, reject) => {
+    const upload = new tus.Upload(data, {
+      ...options,
+      onBeforeRequest: (req) => {
+        if (req.getMethod() === "PATCH") outcome.patchOffsets.push(Number(req.getHeader("Upload-Offset")));
+      },
+      onAfterResponse: (_req, res) => {
+        outcome.blobKey = res.getHeader("Upload-Blob-Key") ?? outcome.blobKey;
+      },
+      onError: reject,
+      onSuccess: () => resolve({ ...outcome, url: upload.url ?? "" }),
+    });
+    upload.start();
+  });
+}
+
+/** Starts an upload and aborts it once `abortAfter` bytes were acknowledged; returns its URL. */
+function uploadThenAbort(data: Buffer, options: tus.UploadOptions, abortAfter: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let aborted = false;
+    const upload = new tus.Upload(data, {
+      ...options,
+      onChunkComplete: (_size, accepted) => {
+        if (aborted || accepted < abortAfter) return;
+        aborted = true;
+        upload.abort().then(() => resolve(upload.url ?? ""), reject);
+      },
+      onError: reject,
+      onSuccess: () => reject(new Error("the upload finished before it was aborted")),
+    });
+    upload.start();
+  });
+}
+
+async function tusCall(device: TestDevice | null, method: string, target: string, headers: Record<string, string> = {}, body?: Buffer) {
+  const response = await fetch(target.startsWith("http") ? target : `${server.url}${target}`, {
+    method,
+    headers: { "tus-resumable": "1.0.0", ...(device ? { authorization: `Bearer ${device.jwt}` } : {}), ...headers },
+    body: body ? new Uint8Array(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: text ? (JSON.parse(text) as { error: { code: string; message: string } }) : null };
+}
+
+async function bootstrapToken(device: TestDevice): Promise<string> {
+  const answer = await device.call("POST", "/api/v1/sync/bootstrap", { device_id: device.deviceId, limit: 500 });
+  expect(answer.status).toBe(200);
+  return answer.body.token as string;
+}
+
+async function pullChanges(device: TestDevice, token: string) {
+  const answer = await device.call("POST", "/api/v1/sync/pull", { token });
+  expect(answer.status).toBe(200);
+  return answer.body.changes as Array<{ type: string; id: string; data?: Record<string, unknown> }>;
+}
+
+describe("tus 1.0 endpoint (file store)", () => {
+  it("tus-js-client uploads, is aborted, resumes where the server stopped, completes; devices pull the blob", async () => {
+    const alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
+    const token = await bootstrapToken(alice);
+    const data = randomBytes(10 * CHUNK + 1234);
+    const metadata = { filename: "notes.bin", filetype: "application/octet-stream" };
+
+    const url = await uploadThenAbort(data, tusOptions(alice, { metadata }), 3 * CHUNK);
+    const id = idOf(url);
+    const head = await tusCall(alice, "HEAD", url);
+    expect(head.status).toBe(200);
+    const stoppedAt = Number(head.headers.get("upload-offset"));
+    expect(stoppedAt).toBeGreaterThanOrEqual(3 * CHUNK);
+    expect(stoppedAt).toBeLessThan(data.length);
+    expect(head.headers.get("upload-length")).toBe(String(data.length));
+    const row = await server.db.prisma.tusUpload.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ userId: alice.userId, deviceId: alice.deviceId, storageKey: `tus/${id}`, size: BigInt(data.length), blobKey: null });
+
+    const resumed = await uploadToEnd(data, tusOptions(alice, { uploadUrl: url }));
+    expect(resumed.patchOffsets[0]).toBe(stoppedAt); // resumed, not restarted
+    expect(resumed.blobKey).toMatch(/^b_/);
+    const blobKey = resumed.blobKey ?? "";
+
+    const blob = await server.db.prisma.blob.findUniqueOrThrow({ where: { key: blobKey } });
+    expect(blob).toMatchObject({ ownerId: alice.userId, size: BigInt(data.length), sha256: sha256(data), storageKey: `tus/${id}`, filename: "notes.bin" });
+    const stored = readFileSync(path.join(process.env.DATA_DIR ?? "", "blobs", "tus", id));
+    expect(sha256(stored)).toBe(sha256(data));
+    expect((await server.db.prisma.tusUpload.findUniqueOrThrow({ where: { id } })).blobKey).toBe(blobKey);
+
+    const changes = await pullChanges(alice, token);
+    const record = changes.find((c) => c.type === "blob" && c.id === blobKey);
+    expect(record?.data).toMatchObject({ key: blobKey, size: data.length, sha256: `sha256:${sha256(data)}`, filename: "notes.bin" });
+
+    // Resuming a finished upload (HEAD) names its blob; nothing is created twice.
+    const again = await tusCall(alice, "HEAD", url);
+    expect(again.headers.get("upload-offset")).toBe(String(data.length));
+    expect(again.headers.get("upload-blob-key")).toBe(blobKey);
+    expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(1);
+    // A finished upload is a blob now: it cannot be terminated.
+    const terminate = await tusCall(alice, "DELETE", url);
+    expect(terminate.status).toBe(400);
+    expect(terminate.json?.error.code).toBe("invalid_request");
+    expect(sha256(readFileSync(path.join(process.env.DATA_DIR ?? "", "blobs", "tus", id)))).toBe(sha256(data));
+  });
+
+  it("attaches the finished upload to a record's media field named in the metadata", async () => {
+    const alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
+    const pushed = await alice.call("POST", "/api/v1/sync/push", {
+      device_id: alice.deviceId, bundle_id: 1,
+      items: [{ type: "photo", id: "p-1", action: "create", data: { caption: "cat", image: null } }],
+    });
+    expect(pushed.status).toBe(200);
+    const token = await bootstrapToken(alice);
+    const data = randomBytes(2 * CHUNK + 7);
+    const done = await uploadToEnd(data, tusOptions(alice, {
+      metadata: { filename: "cat.jpg", filetype: "image/jpeg", attach_type: "photo", attach_id: "p-1", attach_field: "image", sha256: sha256(data) },
+    }));
+    const changes = await pullChanges(alice, token);
+    const photo = changes.find((c) => c.type === "photo" && c.id === "p-1");
+    expect(photo?.data).toEqual({ caption: "cat", image: done.blobKey });
+    expect(await server.db.prisma.blob.findUnique({ where: { key: done.blobKey ?? "" } })).toMatchObject({ contentType: "image/jpeg", sha256: sha256(data) });
+  });
+
+  it("never lets another user HEAD, PATCH, DELETE or complete an upload: 404 exactly like an unknown one", async () => {
+    const alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
+    const mallory = await makeDevice(server.url, `mallory-${randomBytes(4).toString("hex")}`);
+    // Small chunks: the refused PATCH bodies fit in socket buffers (the server answers unread).
+    const data = randomBytes(3 * 1024);
+    const url = await uploadThenAbort(data, tusOptions(alice, { metadata: { filename: "a.bin" }, chunkSize: 1024 }), 1024);
+    const id = idOf(url);
+    const offset = Number((await tusCall(alice, "HEAD", url)).headers.get("upload-offset"));
+    const unknown = `/api/v1/tus/${randomBytes(16).toString("hex")}`;
+    const rest = data.subarray(offset);
+    const patchHeaders = { "upload-offset": String(offset), "content-type": "application/offset+octet-stream" };
+
+    for (const [method, headers, body] of [["HEAD", {}, undefined], ["PATCH", patchHeaders, rest], ["DELETE", {}, undefined]] as const) {
+      const foreign = await tusCall(mallory, method, url, headers, body);
+      const missing = await tusCall(mallory, method, unknown, headers, body);
+      expect(foreign.status, method).toBe(404);
+      expect(foreign.text).toBe(missing.text);
+      if (method !== "HEAD") expect(foreign.json?.error.code).toBe("not_found");
+    }
+    // Nothing changed: same offset, row and bytes, no blob.
+    expect(Number((await tusCall(alice, "HEAD", url)).headers.get("upload-offset"))).toBe(offset);
+    expect(await server.db.prisma.tusUpload.findUnique({ where: { id } })).toMatchObject({ userId: alice.userId, blobKey: null });
+    expect(await server.db.prisma.blob.count({ where: { OR: [{ ownerId: mallory.userId }, { ownerId: alice.userId }] } })).toBe(0);
+
+    // Without credentials: the protocol's 401, and no upload is created.
+    const before = await server.db.prisma.tusUpload.count();
+    const anonymous = await tusCall(null, "POST", "/api/v1/tus", { "upload-length": "10" });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json?.error.code).toBe("unauthorized");
+    expect(await server.db.prisma.tusUpload.count()).toBe(before);
+
+    // The owner completes it.
+    const done = await uploadToEnd(data, tusOptions(alice, { uploadUrl: url }));
+    expect(done.patchOffsets[0]).toBe(offset);
+    expect(await server.db.prisma.blob.findUnique({ where: { key: done.blobKey ?? "" } })).toMatchObject({ ownerId: alice.userId });
+  });
+
+  it("keeps tus status codes with envelope bodies: 409 offset, 413 too large, 460 checksum, 400 metadata; DELETE terminates", async () => {
+    const alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
+    const create = (headers: Record<string, string>) => tusCall(alice, "POST", "/api/v1/tus", headers);
+    const meta = (entries: Record<string, string>) =>
+      Object.entries(entries).map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`).join(",");
+    const count = () => server.db.prisma.tusUpload.count({ where: { userId: alice.userId } });
+
+    const tooLarge = await create({ "upload-length": String(MAX + 1) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.json?.error.code).toBe("payload_too_large");
+    const badMeta = await create({ "upload-length": "10", "upload-metadata": meta({ filename: "a.bin", attach_type: "photo" }) });
+    expect(badMeta.status).toBe(400);
+    expect(badMeta.json?.error.code).toBe("invalid_request");
+    expect(await count()).toBe(0);
+
+    const data = randomBytes(1000);
+    const created = await create({ "upload-length": String(data.length), "upload-metadata": meta({ filename: "a.bin", sha256: sha256(randomBytes(8)) }) });
+    expect(created.status).toBe(201);
+    const url = created.headers.get("location") ?? "";
+    const id = idOf(url);
+    const patch = (offset: number, body: Buffer) =>
+      tusCall(alice, "PATCH", url, { "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, body);
+    expect((await patch(0, data.subarray(0, 400))).status).toBe(204);
+    const conflict = await patch(0, data.subarray(0, 400));
+    expect(conflict.status).toBe(409);
+    expect(conflict.json?.error.code).toBe("conflict");
+    const mismatch = await patch(400, data.subarray(400));
+    expect(mismatch.status).toBe(460);
+    expect(mismatch.json?.error.code).toBe("checksum_mismatch");
+    expect(await server.db.prisma.tusUpload.findUnique({ where: { id } })).toBeNull();
+    expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(0);
+    expect((await tusCall(alice, "HEAD", url)).status).toBe(404);
+
+    const missingVersion = await fetch(`${server.url}/api/v1/tus`, { method: "POST", headers: { authorization: `Bearer ${alice.jwt}`, "upload-length": "5" } });
+    expect(missingVersion.status).toBe(412);
+    expect(((await missingVersion.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
+
+    const doomed = await create({ "upload-length": "10", "upload-metadata": meta({ filename: "b.bin" }) });
+    const doomedUrl = doomed.headers.get("location") ?? "";
+    expect((await tusCall(alice, "DELETE", doomedUrl)).status).toBe(204);
+    expect(await server.db.prisma.tusUpload.findUnique({ where: { id: idOf(doomedUrl) } })).toBeNull();
+    expect((await tusCall(alice, "HEAD", doomedUrl)).status).toBe(404);
+
+    const options = await fetch(`${server.url}/api/v1/tus`, { method: "OPTIONS" });
+    expect(options.status).toBe(204);
+    expect(options.headers.get("tus-version")).toContain("1.0.0");
+    expect(options.headers.get("tus-max-size")).toBe(String(MAX));
+  });
+});
