@@ -4,6 +4,7 @@
 // Resumable uploads keep their partial data in the store too (`PartialState`, saved by the caller
 // with the session), so any app instance can take the next chunk of an upload.
 import { z } from "zod";
+import { env } from "../env";
 import { storageConfig } from "./config";
 import { createFileStore } from "./file-store";
 import { createS3Store } from "./s3-store";
@@ -61,7 +62,7 @@ const globalState = globalThis as unknown as { syncdeskBlobStore?: BlobStore | n
 export function getBlobStore(): BlobStore {
   if (!globalState.syncdeskBlobStore) {
     const config = storageConfig();
-    globalState.syncdeskBlobStore = config.driver === "file" ? createFileStore(config.root) : createS3Store(config.bucket, config.clientConfig);
+    globalState.syncdeskBlobStore = config.driver === "file" ? createFileStore(config.root) : createS3Store(config.bucket, config.clientConfig, env().UPLOAD_CHUNK_BYTES);
   }
   return globalState.syncdeskBlobStore;
 }

@@ -1,0 +1,216 @@
+// Resumable uploads (PROTOCOL.md "Uploads", docs/protocol.md "Uploads") over real HTTP, on both
+// blob stores: interrupted chunks resume from the server's offset, a wrong offset is 416, a wrong
+// sha256 is 422 and keeps nothing, expired sessions are refused and swept, and one user never
+// touches another's upload.
+import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { expireUploadSessions } from "@/server/uploads/expire";
+import { makeDevice, type TestDevice } from "../support/device";
+import { startTestServer, type TestServer } from "../support/server";
+import { STORE_KINDS, startTestStore, type TestStore } from "./support/stores";
+import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex } from "./support/upload-client";
+
+const MiB = 2 ** 20;
+let server: TestServer;
+
+beforeAll(async () => {
+  process.env.UPLOAD_MAX_BYTES = String(64 * MiB);
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** Waits until no request holds the session (an interrupted PUT has saved what reached it). */
+async function settled(uploadId: string): Promise<{ offset: number }> {
+  for (let i = 0; i < 300; i++) {
+    const row = await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: uploadId } });
+    if (row.leaseUntil === null) return { offset: Number(row.offset) };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the session stays leased");
+}
+
+async function changesOf(stream: string): Promise<number> {
+  return server.db.prisma.change.count({ where: { stream } });
+}
+
+describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
+  let store: TestStore;
+  let alice: TestDevice;
+  let mallory: TestDevice;
+
+  beforeEach(async () => {
+    store = await startTestStore(kind);
+    alice = await makeDevice(server.url, `alice-${kind}-${randomBytes(4).toString("hex")}`);
+    mallory = await makeDevice(server.url, `mallory-${kind}-${randomBytes(4).toString("hex")}`);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("completes a 20 MiB upload interrupted twice, resumed from the server's offset, with a matching checksum", async () => {
+    const bytes = randomBytes(20 * MiB);
+    const created = await createUpload(alice, bytes, { sha256: `sha256:${sha256Hex(bytes)}` });
+    expect(created).toMatchObject({ offset: 0, chunk_size: 8 * MiB, upload_url: `/api/v1/uploads/${created.upload_id}` });
+
+    // First interruption: 3 MiB of the first 8 MiB chunk arrive, then the connection drops.
+    await interruptedPut(server.url, alice, created.upload_url, bytes, 0, 8 * MiB, 3 * MiB);
+    const first = await settled(created.upload_id);
+    expect(first.offset).toBeGreaterThan(0);
+    expect(first.offset).toBeLessThanOrEqual(3 * MiB);
+    expect(await serverOffset(alice, created.upload_id)).toBe(first.offset);
+
+    // Second interruption: from the server's offset, 6 MiB of a full chunk.
+    await interruptedPut(server.url, alice, created.upload_url, bytes, first.offset, first.offset + 8 * MiB, 6 * MiB);
+    const second = await settled(created.upload_id);
+    expect(second.offset).toBeGreaterThan(first.offset);
+    expect(second.offset).toBeLessThanOrEqual(first.offset + 6 * MiB);
+
+    await resume(server.url, alice, created, bytes, await serverOffset(alice, created.upload_id));
+    const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: `sha256:${sha256Hex(bytes)}` });
+    expect(done.status).toBe(200);
+    expect(done.body.blob).toMatchObject({ size: bytes.byteLength, sha256: `sha256:${sha256Hex(bytes)}`, filename: "photo.jpg", content_type: "image/jpeg" });
+    expect(done.body.record).toMatchObject({ type: "blob", id: done.body.blob.key, stream: `user:${alice.userId}`, version: 1 });
+
+    // The stored bytes are the sent bytes, read back through the store and through the API.
+    const row = await server.db.prisma.blob.findUniqueOrThrow({ where: { key: done.body.blob.key } });
+    expect(Number(row.size)).toBe(bytes.byteLength);
+    expect(row.sha256).toBe(sha256Hex(bytes));
+    expect((await store.store.stat(row.storageKey))?.size).toBe(bytes.byteLength);
+    const download = await fetch(`${server.url}/api/v1/blobs/${row.key}`, { headers: { authorization: `Bearer ${alice.jwt}` } });
+    expect(download.status).toBe(200);
+    expect(sha256Hex(new Uint8Array(await download.arrayBuffer()))).toBe(sha256Hex(bytes));
+
+    // Devices receive the blob record on pull.
+    const boot = await alice.call("POST", "/api/v1/sync/bootstrap", { device_id: alice.deviceId, types: ["blob"] });
+    expect(boot.body.items).toEqual([expect.objectContaining({ type: "blob", id: row.key, data: expect.objectContaining({ key: row.key, size: bytes.byteLength }) })]);
+  });
+
+  it("answers a chunk at the wrong offset 416 with the offset, and stores nothing of it", async () => {
+    const bytes = randomBytes(1 * MiB);
+    const created = await createUpload(alice, bytes);
+    expect((await putChunk(server.url, alice, created.upload_url, bytes, 0, 1000)).status).toBe(200);
+    const ahead = await putChunk(server.url, alice, created.upload_url, bytes, 5000, 6000);
+    expect(ahead.status).toBe(416);
+    expect(ahead.body.error).toMatchObject({ code: "range_not_satisfiable", details: { offset: 1000 } });
+    const behind = await putChunk(server.url, alice, created.upload_url, bytes, 0, 1000);
+    expect(behind.status).toBe(416);
+    expect(behind.body.error.details.offset).toBe(1000);
+    expect(await serverOffset(alice, created.upload_id)).toBe(1000);
+    await resume(server.url, alice, created, bytes, 1000);
+    const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
+    expect(done.status).toBe(200);
+  });
+
+  it("answers a wrong sha256 422 and keeps nothing: no blob row, no bytes, no record change", async () => {
+    const bytes = randomBytes(2 * MiB);
+    const created = await createUpload(alice, bytes);
+    await resume(server.url, alice, created, bytes, 0);
+    const stream = `user:${alice.userId}`;
+    const changesBefore = await changesOf(stream);
+    const wrong = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: `sha256:${"0".repeat(64)}` });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.code).toBe("checksum_mismatch");
+    expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(0);
+    expect(await changesOf(stream)).toBe(changesBefore);
+    const session = await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: created.upload_id } });
+    expect(session.status).toBe("failed");
+    expect(await store.store.stat(session.storageKey)).toBeNull();
+    // The failed upload cannot be completed after all.
+    const retry = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
+    expect(retry.status).toBe(409);
+    expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(0);
+  });
+
+  it("refuses an incomplete upload's completion with 416 and its offset", async () => {
+    const bytes = randomBytes(100_000);
+    const created = await createUpload(alice, bytes);
+    await putChunk(server.url, alice, created.upload_url, bytes, 0, 40_000);
+    const early = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
+    expect(early.status).toBe(416);
+    expect(early.body.error.details.offset).toBe(40_000);
+    expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(0);
+  });
+
+  it("refuses an expired session and the sweep removes its partial data", async () => {
+    const bytes = randomBytes(1 * MiB);
+    const created = await createUpload(alice, bytes);
+    expect((await putChunk(server.url, alice, created.upload_url, bytes, 0, 300_000)).status).toBe(200);
+    const row = await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: created.upload_id } });
+    if (kind === "file") expect(await store.store.stat(row.storageKey)).not.toBeNull();
+    await server.db.prisma.uploadSession.update({ where: { id: row.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+
+    expect((await alice.call("GET", `/api/v1/uploads/${row.id}`)).status).toBe(404);
+    expect((await putChunk(server.url, alice, created.upload_url, bytes, 300_000, 400_000)).status).toBe(404);
+    expect((await alice.call("POST", `/api/v1/uploads/${row.id}/complete`, { sha256: sha256Hex(bytes) })).status).toBe(404);
+
+    const swept = await expireUploadSessions(server.db.prisma);
+    expect(swept.expiredUploads).toBeGreaterThanOrEqual(1);
+    expect(await server.db.prisma.uploadSession.findUnique({ where: { id: row.id } })).toBeNull();
+    expect(await store.store.stat(row.storageKey)).toBeNull();
+    const state = row.storeState as { tailKey?: string | null };
+    if (state.tailKey) expect(await store.store.stat(state.tailKey)).toBeNull();
+  });
+
+  it("never lets another user read, append to or complete an upload, nor read its blob", async () => {
+    const bytes = randomBytes(200_000);
+    const created = await createUpload(alice, bytes);
+    await putChunk(server.url, alice, created.upload_url, bytes, 0, 100_000);
+    const unknown = "00000000-0000-4000-8000-000000000000";
+
+    const peek = await mallory.call("GET", `/api/v1/uploads/${created.upload_id}`);
+    const peekUnknown = await mallory.call("GET", `/api/v1/uploads/${unknown}`);
+    expect(peek.status).toBe(404);
+    expect(peek.body).toEqual(peekUnknown.body);
+    const append = await putChunk(server.url, mallory, created.upload_url, bytes, 100_000, 200_000);
+    expect(append.status).toBe(404);
+    const finish = await mallory.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
+    expect(finish.status).toBe(404);
+    expect(await serverOffset(alice, created.upload_id)).toBe(100_000);
+
+    await putChunk(server.url, alice, created.upload_url, bytes, 100_000, 200_000);
+    const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
+    expect(done.status).toBe(200);
+    const read = await fetch(`${server.url}/api/v1/blobs/${done.body.blob.key}`, { headers: { authorization: `Bearer ${mallory.jwt}` } });
+    expect(read.status).toBe(404);
+    const readUnknown = await fetch(`${server.url}/api/v1/blobs/b_${"A".repeat(22)}`, { headers: { authorization: `Bearer ${mallory.jwt}` } });
+    expect(await read.json()).toEqual(await readUnknown.json());
+  });
+});
+
+describe("upload limits", () => {
+  let store: TestStore;
+  let alice: TestDevice;
+  beforeEach(async () => {
+    store = await startTestStore("file");
+    alice = await makeDevice(server.url, `limits-${randomBytes(4).toString("hex")}`);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("refuses an upload over UPLOAD_MAX_BYTES with 413 and creates no session", async () => {
+    const answer = await alice.call("POST", "/api/v1/uploads", { filename: "big.bin", size: 64 * MiB + 1 });
+    expect(answer.status).toBe(413);
+    expect(answer.body.error).toMatchObject({ code: "payload_too_large", details: { limit: 64 * MiB } });
+    expect(await server.db.prisma.uploadSession.count({ where: { ownerId: alice.userId } })).toBe(0);
+  });
+
+  it("refuses a chunk over chunk_size with 413 and keeps the offset", async () => {
+    const bytes = randomBytes(9 * MiB);
+    const created = await createUpload(alice, bytes);
+    const answer = await putChunk(server.url, alice, created.upload_url, bytes, 0, 9 * MiB);
+    expect(answer.status).toBe(413);
+    expect(answer.body.error.details.limit).toBe(8 * MiB);
+    expect(await serverOffset(alice, created.upload_id)).toBe(0);
+  });
+
+  it("refuses a malformed Content-Range and a size other than the upload's with 400", async () => {
+    const bytes = randomBytes(1000);
+    const created = await createUpload(alice, bytes);
+    expect((await putChunk(server.url, alice, created.upload_url, bytes, 0, 10, { "content-range": "bytes 0-9" })).status).toBe(400);
+    expect((await putChunk(server.url, alice, created.upload_url, bytes, 0, 10, { "content-range": "bytes 0-9/999" })).status).toBe(400);
+    expect(await serverOffset(alice, created.upload_id)).toBe(0);
+  });
+});

@@ -1,0 +1,41 @@
+// Both blob stores for upload tests: the file store in a fresh directory, and the S3 store against
+// a local s3rver on a free port started by the test itself (never the internet).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import S3rver from "s3rver";
+import { setBlobStore, type BlobStore } from "@/server/storage/blob-store";
+import { createFileStore } from "@/server/storage/file-store";
+import { createS3Store } from "@/server/storage/s3-store";
+
+export type StoreKind = "file" | "s3";
+export const STORE_KINDS: StoreKind[] = ["file", "s3"];
+
+export type TestStore = { kind: StoreKind; store: BlobStore; close(): Promise<void> };
+
+/** Starts a store and makes it the process's store (getBlobStore) until close(). */
+export async function startTestStore(kind: StoreKind, partBytes = 8 * 2 ** 20): Promise<TestStore> {
+  const dir = mkdtempSync(path.join(tmpdir(), `syncdesk-${kind}-store-`));
+  if (kind === "file") {
+    const store = createFileStore(path.join(dir, "blobs"));
+    setBlobStore(store);
+    return { kind, store, close: async () => { setBlobStore(null); rmSync(dir, { recursive: true, force: true }); } };
+  }
+  const bucket = "syncdesk-test";
+  const s3rver = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
+  const { port } = await s3rver.run();
+  const store = createS3Store(bucket, {
+    endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", forcePathStyle: true,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED",
+  }, partBytes);
+  setBlobStore(store);
+  return {
+    kind, store,
+    close: async () => {
+      setBlobStore(null);
+      await s3rver.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// A device's side of resumable uploads for tests: create, PUT chunks (also interrupted ones, the
+// connection cut mid-body as a phone losing its network would), and resume from the server's offset.
+import { createHash } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import type { TestDevice } from "../../support/device";
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+
+export type Created = { upload_id: string; upload_url: string; chunk_size: number; offset: number; expires_at: string };
+
+export async function createUpload(device: TestDevice, bytes: Uint8Array, extra: Record<string, unknown> = {}): Promise<Created> {
+  const answer = await device.call<Created>("POST", "/api/v1/uploads", { filename: "photo.jpg", size: bytes.byteLength, content_type: "image/jpeg", ...extra });
+  if (answer.status !== 201) throw new Error(`create answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+export type PutAnswer = { status: number; body: any };
+
+export async function putChunk(baseUrl: string, device: TestDevice, url: string, bytes: Uint8Array, start: number, end: number, headers: Record<string, string> = {}): Promise<PutAnswer> {
+  const response = await fetch(`${baseUrl}${url}`, {
+    method: "PUT",
+    headers: {
+      authorization: `Bearer ${device.jwt}`,
+      "content-type": "application/octet-stream",
+      "content-range": `bytes ${start}-${end - 1}/${bytes.byteLength}`,
+      ...headers,
+    },
+    body: new Uint8Array(bytes.subarray(start, end)),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {} };
+}
+
+/** Sends the headers of the chunk [start, end) and `sent` bytes of its body, then cuts the connection. */
+export async function interruptedPut(baseUrl: string, device: TestDevice, url: string, bytes: Uint8Array, start: number, end: number, sent: number): Promise<void> {
+  const target = new URL(`${baseUrl}${url}`);
+  await new Promise<void>((resolve) => {
+    const req = httpRequest({
+      host: target.hostname, port: target.port, path: target.pathname, method: "PUT",
+      headers: {
+        authorization: `Bearer ${device.jwt}`,
+        "content-type": "application/octet-stream",
+        "content-range": `bytes ${start}-${end - 1}/${bytes.byteLength}`,
+        "content-length": String(end - start),
+      },
+    });
+    req.on("error", () => resolve());
+    req.on("response", () => resolve());
+    req.write(bytes.subarray(start, start + sent), () => {
+      // Let the server read what was sent before the connection drops.
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 500);
+    });
+  });
+}
+
+/** Where the server says the upload continues. */
+export async function serverOffset(device: TestDevice, uploadId: string): Promise<number> {
+  const answer = await device.call<{ offset: number }>("GET", `/api/v1/uploads/${uploadId}`);
+  if (answer.status !== 200) throw new Error(`offset answered ${answer.status}`);
+  return answer.body.offset;
+}
+
+/** Sends the rest from `offset` in chunk_size chunks, following 416s to the server's offset. */
+export async function resume(baseUrl: string, device: TestDevice, created: Created, bytes: Uint8Array, offset: number): Promise<void> {
+  let at = offset;
+  for (let guard = 0; at < bytes.byteLength; guard++) {
+    if (guard > 100) throw new Error("upload does not progress");
+    const end = Math.min(bytes.byteLength, at + created.chunk_size);
+    const answer = await putChunk(baseUrl, device, created.upload_url, bytes, at, end);
+    if (answer.status === 416) at = answer.body.error.details.offset;
+    else if (answer.status === 200) at = answer.body.offset;
+    else throw new Error(`chunk at ${at} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+}
