@@ -37,6 +37,13 @@ test.afterAll(async () => {
 class Availability {
   up = true;
   stopping = false;
+  /** The first failure of a client loop: everything stops and the test reports it. */
+  failure: unknown = null;
+  fail(error: unknown): void {
+    this.failure ??= error;
+    this.stopping = true;
+    this.restored();
+  }
   private waiters: (() => void)[] = [];
   down(): void {
     this.up = false;
@@ -70,6 +77,7 @@ async function postUntilAnswered(url: string, client: Client, path: string, body
       text = await response.text();
     } catch {
       // No answer: the connection was refused, or the process died with the request in flight.
+      if (availability.failure !== null) throw new Error("stopped: another client failed");
       failedAttempts += 1;
       lastFailureAt = Date.now();
       await availability.whenUp();
@@ -134,7 +142,7 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
       device.accept(body, expected, result.answer, result.failedAttempts, result.lastFailureAt);
       answered += 1;
     }
-  });
+  }).map((loop) => loop.catch((error: unknown) => availability.fail(error)));
 
   // 2. A reader pulls small pages all along; every page is kept to check for split bundles.
   const readerPages: TChange[][] = [];
@@ -146,7 +154,7 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
       readerToken = pulled.token;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  })();
+  })().catch((error: unknown) => availability.fail(error));
 
   // 3. A SQL observer: each poll is one statement, so one snapshot of what is committed.
   const observed = new Map<string, Set<number>>();
@@ -159,13 +167,14 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
       for (const row of rows) observed.set(row.key, (observed.get(row.key) ?? new Set()).add(row.n));
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
-  })();
+  })().catch((error: unknown) => availability.fail(error));
 
   // 4. The crashes: wait for steady pushing, a random moment, SIGKILL, restart on the same database.
   const waitForAnswers = async (count: number) => {
     const target = answered + count;
     const deadline = Date.now() + 180_000;
     while (answered < target) {
+      if (availability.failure !== null) throw availability.failure;
       if (Date.now() > deadline) throw new Error(`only ${answered} of ${target} pushes answered`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -173,7 +182,7 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
   const restarts: number[] = [];
   try {
     for (let kill = 0; kill < KILLS; kill += 1) {
-      await waitForAnswers(15);
+      await waitForAnswers(25);
       await new Promise((resolve) => setTimeout(resolve, random() * 1_500));
       availability.down();
       inFlightAtKill.push(inFlight);
@@ -182,13 +191,16 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
       restarts.push(Date.now());
       availability.restored();
     }
-    await waitForAnswers(20);
+    await waitForAnswers(30);
+  } catch (error) {
+    availability.fail(error);
   } finally {
     availability.stopping = true;
     availability.restored();
   }
   await Promise.all([...pushing, reading, observing]);
   await observer.end();
+  if (availability.failure !== null) throw availability.failure;
 
   const db = new pg.Client({ connectionString: (database as ScratchDatabase).url });
   await db.connect();
@@ -218,7 +230,7 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
     // 6. Each bundle whole or absent: exactly its expected changes carry its batch_id, no others.
     const { rows: changes } = await db.query<{ stream: string; seq: string; type: string; record_id: string; op: string; version: number; batch_id: string | null; marker: string | null }>(
       `SELECT stream, seq::text, type, record_id, op, version, batch_id::text,
-              coalesce(data->>'content', data->>'summary') AS marker FROM changes ORDER BY stream, seq`);
+              coalesce(data->>'content', data->>'summary') AS marker FROM changes ORDER BY changes.stream, changes.seq`);
     const byBatch = new Map<string, typeof changes>();
     for (const c of changes) byBatch.set(c.batch_id ?? "-", [...(byBatch.get(c.batch_id ?? "-") ?? []), c]);
     for (const b of bundles) {
@@ -250,10 +262,12 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
     }
 
     // 8. Every retry is idempotent: each bundle sent once more gets the identical stored answer.
-    for (const b of bundles) {
-      const again = await postUntilAnswered(url, b.pusher.client, "/api/v1/sync/push", b.body, availability);
-      expect(again.answer, `replay of ${b.body.device_id}/${b.body.bundle_id}`).toEqual(b.answer);
-    }
+    await Promise.all(pushers.map(async (p) => {
+      for (const sent of p.device.sent) {
+        const again = await postUntilAnswered(url, p.client, "/api/v1/sync/push", sent.body, availability);
+        expect(again.answer, `replay of ${sent.body.device_id}/${sent.body.bundle_id}`).toEqual(sent.answer);
+      }
+    }));
     const { rows: [after] } = await db.query<{ n: string }>("SELECT count(*)::text AS n FROM changes");
     expect(Number(after?.n)).toBe(changes.length);
 

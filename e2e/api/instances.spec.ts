@@ -240,9 +240,18 @@ test("background jobs run once per slot across instances, and compaction is seen
 
   // One run per (job, slot) across both processes: every run is logged by exactly one of them,
   // runs of a job never overlap, and each process ran its own job runner.
-  const runs = await query<{ id: string; job: string; slot: Date; instance: string; status: string; started_at: Date; finished_at: Date | null }>(
-    "SELECT id::text, job, slot, instance, status, started_at, finished_at FROM job_runs ORDER BY job, started_at");
-  const logged = instances.map((i) => i.logLines().filter((l) => l.msg === "job run finished").map((l) => String(l.runId)));
+  type Run = { id: string; job: string; slot: Date; instance: string; status: string; started_at: Date; finished_at: Date | null };
+  const outcomeIds = (instance: AppInstance) => instance.logLines()
+    .filter((l) => l.msg === "job run finished" || l.msg === "job run failed").map((l) => String(l.runId));
+  // A consistent snapshot: no run in progress, and every run's outcome already in a log.
+  let runs: Run[] = [];
+  let logged: string[][] = [];
+  await expect.poll(async () => {
+    runs = await query<Run>("SELECT id::text, job, slot, instance, status, started_at, finished_at FROM job_runs ORDER BY job, started_at");
+    logged = instances.map(outcomeIds);
+    const seen = new Set(logged.flat());
+    return runs.every((r) => r.status !== "running" && seen.has(r.id));
+  }, { timeout: 60_000 }).toBe(true);
   for (const instance of instances) expect(instance.logLines().some((l) => l.msg === "background jobs started")).toBe(true);
   expect(runs.filter((r) => r.job === "compaction").length).toBeGreaterThanOrEqual(2);
   expect(runs.every((r) => r.status === "succeeded")).toBe(true);
