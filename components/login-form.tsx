@@ -27,6 +27,10 @@ export function LoginForm({ sso }: { sso: string | null }) {
     if (result?.ok && !result.error) {
       router.replace("/overview");
       router.refresh();
+    } else if (result?.error?.startsWith("locked:")) {
+      // Login throttling (server/limits/login-throttle.ts): `locked:<seconds>`.
+      const minutes = Math.max(1, Math.ceil(Number(result.error.slice("locked:".length)) / 60));
+      setError(`Too many failed logins. Logging in is locked for ${minutes} more minute${minutes === 1 ? "" : "s"}: try again later.`);
     } else {
       setError("That email and password do not match an active account.");
     }

@@ -5,7 +5,34 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "../db/client";
 import { env } from "../env";
+import { checkLoginGate, clientAddress, lockedMessage, loginThrottleConfig, recordLoginFailure, recordLoginSuccess } from "../limits/login-throttle";
 import { findActiveStaffByEmail, verifyStaffPassword } from "../staff/accounts";
+
+type Credentials = Record<"email" | "password", string> | undefined;
+export type AuthorizeDeps = { sleep: (ms: number) => Promise<void> };
+const realDeps: AuthorizeDeps = { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/**
+ * Email and password login, throttled (server/limits/login-throttle.ts): a locked account or
+ * address is refused with `locked:<seconds>` (next-auth hands the message to the login form),
+ * repeated failures wait before answering, and every failure is counted and audited.
+ */
+export async function authorizeCredentials(credentials: Credentials, headers: Record<string, unknown> | undefined, deps = realDeps) {
+  if (!credentials?.email || !credentials.password) return null;
+  const db = await getDb();
+  const config = loginThrottleConfig(env());
+  const attempt = { email: credentials.email.trim().toLowerCase().slice(0, 320), ip: clientAddress(headers) };
+  const gate = await checkLoginGate(db, attempt, config);
+  if (gate.locked) throw new Error(lockedMessage(gate));
+  if (gate.delayMs > 0) await deps.sleep(gate.delayMs);
+  const staff = await verifyStaffPassword(db, credentials.email, credentials.password);
+  if (!staff) {
+    await recordLoginFailure(db, attempt, config);
+    return null;
+  }
+  await recordLoginSuccess(db, attempt);
+  return { id: staff.id, email: staff.email, name: staff.name ?? staff.email };
+}
 
 function oidcProviders(): NextAuthOptions["providers"] {
   const config = env();
@@ -41,11 +68,7 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials) {
-          if (!credentials?.email || !credentials.password) return null;
-          const staff = await verifyStaffPassword(await getDb(), credentials.email, credentials.password);
-          return staff && { id: staff.id, email: staff.email, name: staff.name ?? staff.email };
-        },
+        authorize: (credentials, request) => authorizeCredentials(credentials, request.headers),
       }),
       ...oidcProviders(),
     ],
