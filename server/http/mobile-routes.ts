@@ -4,11 +4,12 @@ import type { z } from "zod";
 import type { ErrorCode } from "../errors";
 import * as S from "../sync/schemas";
 import * as U from "../uploads/schemas";
+import { ZTusNoBody } from "../uploads/tus-schemas";
 import * as W from "../watermelon/schemas";
 
 export type MobileRoute = {
   id: string;
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "patch" | "delete" | "head" | "options";
   path: string;
   tag: "sync" | "verify" | "conflicts" | "watermelon" | "uploads" | "service";
   summary: string;
@@ -26,6 +27,8 @@ export type MobileRoute = {
   rawBody?: string;
   /** Raw bytes answered instead of JSON: its description. */
   binary?: string;
+  /** No body on success (tus: the headers carry the result): its description. */
+  noBody?: string;
   errors: readonly ErrorCode[];
 };
 
@@ -163,6 +166,39 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
     summary: "Download a blob (Range supported)",
     description: "For devices allowed to see it: its owner, and members of streams whose records reference it. `Range: bytes=a-b` answers 206 with Content-Range; an unsatisfiable range 416.",
     binary: "The blob's bytes", response: U.ZBlob, errors: [...AUTH, "not_found", "range_not_satisfiable"],
+  },
+  // tus 1.0 (docs/protocol.md "tus"): statuses as tus defines them (also 412 without Tus-Resumable,
+  // 423 busy, 460 checksum); error bodies are the envelope.
+  {
+    id: "tusOptions", method: "options", path: "/api/v1/tus", tag: "uploads", auth: false, status: 204,
+    summary: "tus discovery: version, extensions, maximum size",
+    description: "Tus-Version, Tus-Extension (creation, creation-with-upload, creation-defer-length, termination, expiration) and Tus-Max-Size headers.",
+    noBody: "Capabilities in headers", response: ZTusNoBody, errors: [],
+  },
+  {
+    id: "tusCreate", method: "post", path: "/api/v1/tus", tag: "uploads", auth: true, deviceHeader: true, status: 201,
+    summary: "tus: create an upload (optionally with its first bytes)",
+    description: "`Tus-Resumable: 1.0.0`, `Upload-Length` (or `Upload-Defer-Length: 1`), `Upload-Metadata` (`filename`, `filetype`, `sha256`, `attach_type`/`attach_id`/`attach_field`/`attach_stream`). Answers `Location`.",
+    noBody: "The upload URL in Location", response: ZTusNoBody, errors: ["invalid_request", ...AUTH, "payload_too_large", "not_found", "conflict"],
+  },
+  {
+    id: "tusHead", method: "head", path: "/api/v1/tus/{id}", tag: "uploads", auth: true, deviceHeader: true,
+    summary: "tus: where to resume (Upload-Offset)",
+    description: "Upload-Offset, Upload-Length, Upload-Metadata; Upload-Blob-Key once the upload is a blob. Another user's upload is 404 like an unknown one.",
+    noBody: "Offset and length in headers", response: ZTusNoBody, errors: ["invalid_request", ...AUTH, "not_found"],
+  },
+  {
+    id: "tusPatch", method: "patch", path: "/api/v1/tus/{id}", tag: "uploads", auth: true, deviceHeader: true, status: 204,
+    summary: "tus: append bytes at Upload-Offset",
+    description: "`Content-Type: application/offset+octet-stream`. 409 when Upload-Offset is not the upload's offset. The PATCH that completes the upload stores the blob (Upload-Blob-Key).",
+    rawBody: "The bytes from Upload-Offset on (application/offset+octet-stream)",
+    noBody: "The new offset in Upload-Offset", response: ZTusNoBody, errors: ["invalid_request", ...AUTH, "not_found", "conflict", "payload_too_large", "checksum_mismatch"],
+  },
+  {
+    id: "tusDelete", method: "delete", path: "/api/v1/tus/{id}", tag: "uploads", auth: true, deviceHeader: true, status: 204,
+    summary: "tus: terminate an unfinished upload",
+    description: "Deletes the bytes and the upload. A finished upload (a blob) cannot be terminated (400).",
+    noBody: "Terminated", response: ZTusNoBody, errors: ["invalid_request", ...AUTH, "not_found"],
   },
   {
     id: "health", method: "get", path: "/api/health", tag: "service", auth: false,

@@ -64,7 +64,8 @@ function operation(route: MobileRoute): JsonSchema {
     description: route.description,
     tags: [route.tag],
     parameters: parameters(route),
-    responses: { [String(route.status ?? 200)]: success, ...errorResponses(route.errors) },
+    // A tus answer has no body (its headers carry the result).
+    responses: { [String(route.status ?? 200)]: route.noBody ? { description: route.noBody } : success, ...errorResponses(route.errors) },
   };
   if (!route.auth) op.security = [];
   if (route.body) {
