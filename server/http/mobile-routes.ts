@@ -155,7 +155,7 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
     body: U.ZPresignRequest, response: U.ZPresignResponse, errors: BODY,
   },
   {
-    id: "mediaPut", method: "put", path: "/api/v1/media/{key}", tag: "uploads", auth: false,
+    id: "mediaPut", method: "put", path: "/api/v1/media/files/{key}", tag: "uploads", auth: false,
     summary: "The file store's signed media upload (the URL presign answered)",
     description: "Authorised by the URL's signature (`expires`, `sig`), not a bearer token. The body must be exactly the presigned size.",
     rawBody: "The file's bytes", response: U.ZMediaPutResponse,

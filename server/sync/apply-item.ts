@@ -18,6 +18,7 @@ import { ItemError } from "./item-error";
 import { getResourceType, type ResourceType } from "./resource-types";
 import { LIMITS, type TItemConflict, type TPushItem } from "./schemas";
 import { checkUniqueFields } from "./unique";
+import { checkMediaFields } from "../uploads/media-check";
 
 export type ItemContext = {
   tx: Tx;
@@ -71,6 +72,7 @@ export async function applyItem(ctx: ItemContext, item: TPushItem, index: number
   const id = (item.id && ctx.tempIds.get(item.id)) ?? item.id ?? randomUUID();
   if (item.action === "create" && item.client_temp_id) ctx.tempIds.set(item.client_temp_id, id);
   const data = validData(type, item);
+  await checkMediaFields(ctx.tx, type, data, ctx.device.userId, stream);
   const key = { stream, type: type.name, id };
   // A server-assigned id is a fresh UUID: nothing to read.
   const existing = item.id ? await ctx.bundle.readRecord(key) : null;

@@ -86,3 +86,4 @@ export const ZBlobRecordData = z.strictObject({
 });
 
 export const ZMediaPutResponse = z.object({ key: ZBlobKey, size: z.number().int() });
+export type TMediaPutResponse = z.infer<typeof ZMediaPutResponse>;
