@@ -4,6 +4,22 @@ const nextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "pino"],
   poweredByHeader: false,
   typedRoutes: false,
+  // Security headers of every route (docs/deployment.md "Limits and abuse protection"); the
+  // per-request CSP of pages is set by proxy.ts. HSTS only in production builds.
+  async headers() {
+    const production = process.env.NODE_ENV === "production";
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "same-origin" },
+          ...(production ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : []),
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
 
+// Every page renders per request: the CSP nonce of proxy.ts must reach Next's scripts.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: "Syncdesk",
   description: "A sync server for offline-first mobile apps",
