@@ -4,6 +4,8 @@ import { runCompaction } from "../compaction/compact";
 import { compactionPolicy } from "../compaction/policy";
 import { applyRetention, retentionPolicy } from "../compaction/retention";
 import type { Env } from "../env";
+import { expireUploadSessions } from "../uploads/expire";
+import { sweepExpiredTusUploads } from "../uploads/tus-expire";
 import type { JobDefinition } from "./runner";
 
 const MINUTE_MS = 60_000;
@@ -37,13 +39,13 @@ export function defaultJobs(config: JobsConfig): Record<JobName, JobDefinition> 
       leaseMs: LEASE_MS,
       run: (ctx) => applyRetention(ctx.db, retention, ctx.now, ctx.actor, ctx.runId),
     },
-    // Expiry of resumable upload sessions (issue 4) runs in this slot once uploads exist; until
-    // then the job is registered, scheduled and recorded, and does nothing.
+    // Expiry of unfinished uploads (issue 4): docs/protocol.md "Uploads".
     "upload-expiry": {
       name: "upload-expiry",
       intervalMs: 15 * MINUTE_MS,
       leaseMs: LEASE_MS,
-      run: async () => ({ expiredUploads: 0, note: "uploads are not implemented yet" }),
+      // Resumable upload sessions and presigned media (uploads-core), then tus uploads.
+      run: async (ctx) => ({ ...(await expireUploadSessions(ctx.db, ctx.now)), ...(await sweepExpiredTusUploads(ctx.db, ctx.now)) }),
     },
   };
 }

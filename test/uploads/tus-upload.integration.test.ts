@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultJobs } from "@/server/jobs/registry";
+import { env } from "@/server/env";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -243,5 +245,27 @@ describe("tus 1.0 endpoint (file store)", () => {
     expect(options.status).toBe(204);
     expect(options.headers.get("tus-version")).toContain("1.0.0");
     expect(options.headers.get("tus-max-size")).toBe(String(MAX));
+  });
+
+  it("the upload-expiry job deletes unfinished tus uploads past their expiry (bytes and row), never finished ones", async () => {
+    const alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
+    const data = randomBytes(4 * 1024);
+    const unfinished = idOf(await uploadThenAbort(data, tusOptions(alice, { chunkSize: 1024 }), 1024));
+    const finished = await uploadToEnd(data, tusOptions(alice, { chunkSize: 1024 }));
+    const fresh = idOf(await uploadThenAbort(data, tusOptions(alice, { chunkSize: 1024 }), 1024));
+    const file = (id: string) => path.join(process.env.DATA_DIR ?? "", "blobs", "tus", id);
+    const past = new Date(Date.now() - 1000);
+    await server.db.prisma.tusUpload.updateMany({ where: { id: { in: [unfinished, idOf(finished.url)] } }, data: { expiresAt: past } });
+
+    const job = defaultJobs(env())["upload-expiry"];
+    const result = await job.run({ db: server.db.prisma, now: new Date(), trigger: "manual", actor: { type: "system", id: "test" }, input: {}, runId: "test" });
+    expect(result).toMatchObject({ expiredTusUploads: 1 });
+    expect(await server.db.prisma.tusUpload.findUnique({ where: { id: unfinished } })).toBeNull();
+    expect(() => readFileSync(file(unfinished))).toThrow(/ENOENT/);
+    // The finished one is a blob: kept, bytes and all. The fresh one is not due yet.
+    expect(await server.db.prisma.tusUpload.findUnique({ where: { id: idOf(finished.url) } })).toMatchObject({ blobKey: finished.blobKey });
+    expect(sha256(readFileSync(file(idOf(finished.url))))).toBe(sha256(data));
+    expect(await server.db.prisma.tusUpload.findUnique({ where: { id: fresh } })).not.toBeNull();
+    expect((await tusCall(alice, "HEAD", `/api/v1/tus/${unfinished}`)).status).toBe(404);
   });
 });

@@ -1,0 +1,18 @@
+// The tus part of the upload-expiry job (server/jobs/registry.ts): unfinished tus uploads past
+// their expiry lose their bytes and their row, in bounded batches. tus itself already answers
+// 410 for them (its expiry is the same UPLOAD_TTL_HOURS from creation), so none is being written.
+import type { Db } from "../db/client";
+import { expireTusUploads } from "./tus-sessions";
+import { getTusDataStore } from "./tus-store";
+
+const BATCH = 200;
+
+export async function sweepExpiredTusUploads(db: Db, now = new Date()): Promise<{ expiredTusUploads: number }> {
+  const store = getTusDataStore();
+  let total = 0;
+  for (;;) {
+    const { expiredTusUploads } = await expireTusUploads(db, store, now, BATCH);
+    total += expiredTusUploads;
+    if (expiredTusUploads < BATCH) return { expiredTusUploads: total };
+  }
+}
