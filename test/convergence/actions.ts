@@ -1,6 +1,8 @@
 // The random cases of the convergence property: how many devices and users, how lossy the
 // network is, and a sequence of actions (offline edits, syncs alone or at once, app restarts,
-// conflict resolutions, compactions, also while devices sync). Indices are taken modulo what exists when the action runs.
+// conflict resolutions, compactions, also while devices sync; server restarts, after a given
+// number of requests of devices syncing at once). Indices are taken modulo what exists when the
+// action runs.
 import fc from "fast-check";
 
 export const TYPES = ["memo", "noot", "meter", "submission"] as const;
@@ -14,14 +16,15 @@ export type Action =
   | { kind: "syncMany"; devices: number[]; compact: number | null }
   | { kind: "restart"; device: number }
   | { kind: "resolve"; device: number; pick: number; keep: "server" | "local" | "merged" }
-  | { kind: "compact"; stream: number };
+  | { kind: "compact"; stream: number }
+  | { kind: "serverRestart"; devices: number[]; after: number };
 
 export type Case = { devices: number; users: number; rate: number; faultSeed: number; actions: Action[] };
 
 export type Weights = Partial<Record<Action["kind"], number>>;
 
 const DEFAULT_WEIGHTS: Required<Weights> = {
-  create: 4, update: 8, delete: 2, sync: 6, syncMany: 2, restart: 1, resolve: 2, compact: 1,
+  create: 4, update: 8, delete: 2, sync: 6, syncMany: 2, restart: 1, resolve: 2, compact: 1, serverRestart: 1,
 };
 
 export function caseArbitrary(options: { maxActions: number; weights?: Weights }): fc.Arbitrary<Case> {
@@ -36,6 +39,7 @@ export function caseArbitrary(options: { maxActions: number; weights?: Weights }
     { weight: w.restart, arbitrary: fc.record({ kind: fc.constant("restart" as const), device }) },
     { weight: w.resolve, arbitrary: fc.record({ kind: fc.constant("resolve" as const), device, pick: fc.nat(), keep: fc.constantFrom("server" as const, "local" as const, "merged" as const) }) },
     { weight: w.compact, arbitrary: fc.record({ kind: fc.constant("compact" as const), stream: fc.nat({ max: 2 }) }) },
+    { weight: w.serverRestart, arbitrary: fc.record({ kind: fc.constant("serverRestart" as const), devices: fc.uniqueArray(device, { maxLength: 4 }), after: fc.nat({ max: 8 }) }) },
   );
   return fc.record({
     devices: fc.integer({ min: 3, max: 8 }),

@@ -1,9 +1,10 @@
 // A fetch that loses requests the way a mobile network does, from a seeded generator so a case
 // replays exactly: a request dropped before it is sent, an answer lost after the server handled
-// it, or a request sent twice at once (the first answer is returned).
+// it, or a request sent twice at once (the first answer is returned). `unreachable` counts the
+// requests that failed by themselves: the server was down (restarting) or cut the connection.
 import type { FetchLike } from "@/sdk/http";
 
-export type FaultStats = { requests: number; dropped: number; lost: number; duplicated: number };
+export type FaultStats = { requests: number; dropped: number; lost: number; duplicated: number; unreachable: number };
 
 export type Faults = { fetch: FetchLike; stats: FaultStats; enabled: boolean };
 
@@ -22,8 +23,13 @@ export function seededRandom(seed: number): () => number {
 /** `rate` is the chance that a request meets one of the three faults (each a third of it). */
 export function faultyFetch(rate: number, seed: number): Faults {
   const random = seededRandom(seed);
+  const fetch = (input: string, init: RequestInit): Promise<Response> =>
+    globalThis.fetch(input, init).catch((error: unknown) => {
+      faults.stats.unreachable++;
+      throw error;
+    });
   const faults: Faults = {
-    stats: { requests: 0, dropped: 0, lost: 0, duplicated: 0 },
+    stats: { requests: 0, dropped: 0, lost: 0, duplicated: 0, unreachable: 0 },
     enabled: true,
     fetch: async (input, init) => {
       faults.stats.requests++;

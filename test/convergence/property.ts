@@ -1,15 +1,16 @@
-// The convergence property as a vitest test: a server per file, fast-check cases run one after
-// another against it (each case has users and streams of its own), totals printed at the end.
+// The convergence property as a vitest test: a server per file (restartable, on data that outlives
+// its restarts), fast-check cases run one after another against it (each case has users and
+// streams of its own), totals printed at the end.
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server";
 import { caseArbitrary, runSettings, type Weights } from "./actions";
+import { startRestartableServer, type RestartableServer } from "./restartable-server";
 import { emptyTotals, World } from "./world";
 
 export function convergenceTest(name: string, options: { seed: number; runs: number; maxActions: number; weights?: Weights }): void {
-  let server: TestServer;
+  let server: RestartableServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startRestartableServer();
   });
   afterAll(async () => {
     await server?.close();

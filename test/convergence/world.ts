@@ -11,16 +11,18 @@ import { MemoryStorage } from "@/sdk/storage/memory";
 import type { Data, EditAction } from "@/sdk/types";
 import { keyOf, serverSummary } from "../support/replica";
 import { clientSummary } from "../support/sdk";
-import { TEST_JWT_SECRET, type TestServer } from "../support/server";
+import { TEST_JWT_SECRET } from "../support/server";
 import { TYPES, type Action, type Case, type TypeName } from "./actions";
 import { faultyFetch, type Faults } from "./faulty-fetch";
+import { watchPushes, type PushWatch } from "./push-watch";
+import type { RestartableServer } from "./restartable-server";
 
-type Device = { userId: string; streams: string[]; jwt: string; deviceId: string; storage: MemoryStorage; faults: Faults; client: SyncClient };
+type Device = { userId: string; streams: string[]; jwt: string; deviceId: string; storage: MemoryStorage; faults: Faults; pushes: PushWatch; client: SyncClient };
 type Claim = { action: EditAction; data: Data | null; merged: boolean };
 type ChangeRow = { stream: string; seq: bigint; type: string; recordId: string; op: string; version: number; data: unknown; batchId: string | null; conflict: unknown };
 
-export type Totals = { cases: number; actions: number; syncs: number; failures: number; conflicts: number; bootstraps: number; restarts: number; compactions: number; dropped: number; lost: number; duplicated: number };
-export const emptyTotals = (): Totals => ({ cases: 0, actions: 0, syncs: 0, failures: 0, conflicts: 0, bootstraps: 0, restarts: 0, compactions: 0, dropped: 0, lost: 0, duplicated: 0 });
+export type Totals = { cases: number; actions: number; syncs: number; failures: number; conflicts: number; bootstraps: number; restarts: number; serverRestarts: number; compactions: number; dropped: number; lost: number; duplicated: number; unreachable: number; resent: number };
+export const emptyTotals = (): Totals => ({ cases: 0, actions: 0, syncs: 0, failures: 0, conflicts: 0, bootstraps: 0, restarts: 0, serverRestarts: 0, compactions: 0, dropped: 0, lost: 0, duplicated: 0, unreachable: 0, resent: 0 });
 
 let worlds = 0;
 const MAX_QUIESCE_ROUNDS = 8;
@@ -33,8 +35,10 @@ export class World {
   private readonly selfConflicts: string[] = [];
   private readonly streams: string[];
   private n = 0;
+  /** Called on every device request (a pending server restart counts them down). */
+  private onRequest: (() => void) | null = null;
 
-  private constructor(private readonly server: TestServer, private readonly c: Case, private readonly tag: string, private readonly totals: Totals) {
+  private constructor(private readonly server: RestartableServer, private readonly c: Case, private readonly tag: string, private readonly totals: Totals) {
     const world = `${tag}-${++worlds}`;
     const users = Array.from({ length: c.users }, (_, i) => `${world}-u${i}`);
     const org = `org:${world}`;
@@ -42,11 +46,12 @@ export class World {
     for (let i = 0; i < c.devices; i++) {
       const userId = users[i % c.users] ?? "";
       const faults = faultyFetch(c.rate, c.faultSeed + i);
-      this.devices.push({ userId, streams: [`user:${userId}`, org], jwt: "", deviceId: `${world}-d${i}`, storage: new MemoryStorage(), faults, client: null as unknown as SyncClient });
+      const pushes = watchPushes(faults.fetch, () => this.onRequest?.());
+      this.devices.push({ userId, streams: [`user:${userId}`, org], jwt: "", deviceId: `${world}-d${i}`, storage: new MemoryStorage(), faults, pushes, client: null as unknown as SyncClient });
     }
   }
 
-  static async create(server: TestServer, c: Case, tag: string, totals: Totals): Promise<World> {
+  static async create(server: RestartableServer, c: Case, tag: string, totals: Totals): Promise<World> {
     const world = new World(server, c, tag, totals);
     for (const d of world.devices) {
       d.jwt = await mintDeviceJwt({ userId: d.userId, streams: [d.streams[1] ?? ""], secret: TEST_JWT_SECRET });
@@ -66,11 +71,14 @@ export class World {
     for (const d of this.devices) d.faults.enabled = true;
   }
 
-  /** A (new) client over the device's storage: what an app restart leaves. */
+  /**
+   * A (new) client over the device's storage: what an app restart leaves. Its backoff does not
+   * wait, except while the server restarts: then it waits until the server is up again.
+   */
   private connect(d: Device): void {
     d.client = new SyncClient({
-      url: this.server.url, token: d.jwt, storage: d.storage, deviceId: d.deviceId, fetch: d.faults.fetch,
-      retry: { attempts: 4, baseMs: 1, maxMs: 1 }, sleep: async () => {}, pullLimit: 7, bootstrapLimit: 5, maxBundleItems: 6,
+      url: this.server.url, token: d.jwt, storage: d.storage, deviceId: d.deviceId, fetch: d.pushes.fetch,
+      retry: { attempts: 4, baseMs: 1, maxMs: 1 }, sleep: () => this.server.up(), pullLimit: 7, bootstrapLimit: 5, maxBundleItems: 6,
     });
     d.client.on("applied", (e) => {
       const at = `${keyOf(e.key)}@${e.version}`;
@@ -158,6 +166,35 @@ export class World {
       }
       case "resolve": return this.resolve(action);
       case "compact": return this.compact(this.streams[action.stream % this.streams.length] ?? "");
+      case "serverRestart": return this.restartServer(action);
+    }
+  }
+
+  /**
+   * Devices sync at once and the server restarts after `after` of their requests (or once they
+   * are done): requests in flight lose their answers, later ones are refused until it is back.
+   */
+  private async restartServer(action: Extract<Action, { kind: "serverRestart" }>): Promise<void> {
+    const devices = [...new Set(action.devices.map((i) => this.device(i)))];
+    this.totals.syncs += devices.length;
+    let left = action.after;
+    let restart: Promise<void> | null = null;
+    const trigger = (): Promise<void> => {
+      if (!restart) {
+        restart = this.server.restart();
+        restart.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+        this.totals.serverRestarts++;
+      }
+      return restart;
+    };
+    this.onRequest = () => void (left-- === 0 && trigger());
+    try {
+      const results = await Promise.allSettled(devices.map((d) => d.client.sync()));
+      await trigger();
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+    } finally {
+      this.onRequest = null;
     }
   }
 
@@ -205,6 +242,8 @@ export class World {
       this.totals.dropped += d.faults.stats.dropped;
       this.totals.lost += d.faults.stats.lost;
       this.totals.duplicated += d.faults.stats.duplicated;
+      this.totals.unreachable += d.faults.stats.unreachable;
+      this.totals.resent += d.pushes.resent;
       d.faults.enabled = false;
     }
     for (let round = 0; round < MAX_QUIESCE_ROUNDS; round++) {
@@ -239,6 +278,10 @@ export class World {
           : candidates.some((r) => canonicalJson(r.data) === canonicalJson(claim.data));
         expect(found, `acknowledged ${claim.action} ${k} is not in the change log as sent`);
       }
+    }
+    // A push without an answer is sent again as it was (same bundle_id and body), across restarts.
+    for (const [i, d] of this.devices.entries()) {
+      expect(d.pushes.mismatches.length === 0, `device ${i} pushed other bytes after an unanswered push: ${d.pushes.mismatches.join("; ")}`);
     }
     // Nothing applied that no device was told about, and no edit applied twice.
     expect(this.selfConflicts.length === 0, `edits conflicted with themselves (sent twice): ${this.selfConflicts.join("; ")}`);

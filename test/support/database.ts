@@ -74,7 +74,7 @@ async function withAdminSession<T>(fn: (admin: SqlSession) => Promise<T>): Promi
 }
 
 /** Creates an empty PostgreSQL database; returns its name, URL and a drop function. */
-async function createPgDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+export async function createPgDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   // Lower-case hex only, so the name never needs quoting rules beyond the plain identifier.
   const name = `syncdesk_t_${randomBytes(8).toString("hex")}`;
   const admin = adminUrl();

@@ -28,23 +28,33 @@ function discoverRoutes(dir: string, prefix = ""): Route[] {
 
 export type TestServer = { url: string; db: TestDatabase; close(): Promise<void> };
 
+/**
+ * `database` serves an already open database (close() closes it too); `port` listens on a given
+ * port (a restarted server keeps its address); `drain` makes close() wait for the handlers still
+ * running before it closes the database, the way a process finishes its work before it exits.
+ */
+export type TestServerOptions = { database?: TestDatabase; port?: number; drain?: boolean };
+
 /** Configures the process for tests (before anything reads env()) and serves the API. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   process.env.SYNC_JWT_SECRET = TEST_JWT_SECRET;
   process.env.SYNC_TOKEN_SECRET = "test-token-secret-0123456789-abcdefghijklmnop";
   process.env.DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "syncdesk-test-"));
   process.env.LOG_LEVEL ??= "silent";
-  const db = await createTestDatabase();
+  const db = options.database ?? (await createTestDatabase());
   setDatabase(db);
   const routes = discoverRoutes(path.join(process.cwd(), "app", "api"));
   const modules = new Map<string, Record<string, Handler>>();
+  const running = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    void handle(routes, modules, req, res).catch((error: unknown) => {
+    const handled = handle(routes, modules, req, res).catch((error: unknown) => {
       res.statusCode = 599; // the harness itself failed: never mistaken for an app answer
       res.end(String(error));
     });
+    running.add(handled);
+    void handled.finally(() => running.delete(handled));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return {
@@ -52,6 +62,7 @@ export async function startTestServer(): Promise<TestServer> {
     db,
     close: async () => {
       await closeServer(server);
+      if (options.drain) await Promise.allSettled([...running]);
       await db.close();
     },
   };
