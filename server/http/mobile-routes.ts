@@ -133,7 +133,7 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
     id: "uploadStatus", method: "get", path: "/api/v1/uploads/{id}", tag: "uploads", auth: true, deviceHeader: true,
     summary: "An upload's offset (where to resume), size, status and expiry",
     description: "Never cached. Another user's upload is 404 like an unknown or expired one.",
-    response: U.ZUploadInfo, errors: [...AUTH, "not_found"],
+    response: U.ZUploadInfo, errors: ["invalid_request", ...AUTH, "not_found"],
   },
   {
     id: "uploadChunk", method: "put", path: "/api/v1/uploads/{id}", tag: "uploads", auth: true, deviceHeader: true,
@@ -165,7 +165,7 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
     id: "downloadBlob", method: "get", path: "/api/v1/blobs/{key}", tag: "uploads", auth: true, deviceHeader: true,
     summary: "Download a blob (Range supported)",
     description: "For devices allowed to see it: its owner, and members of streams whose records reference it. `Range: bytes=a-b` answers 206 with Content-Range; an unsatisfiable range 416.",
-    binary: "The blob's bytes", response: U.ZBlob, errors: [...AUTH, "not_found", "range_not_satisfiable"],
+    binary: "The blob's bytes", response: U.ZBlob, errors: ["invalid_request", ...AUTH, "not_found", "range_not_satisfiable"],
   },
   // tus 1.0 (docs/protocol.md "tus"): statuses as tus defines them (also 412 without Tus-Resumable,
   // 423 busy, 460 checksum); error bodies are the envelope.
