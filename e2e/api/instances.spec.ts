@@ -264,5 +264,7 @@ test("background jobs run once per slot across instances, and compaction is seen
     const next = runs[index + 1];
     if (next?.job === run.job) expect(run.finished_at?.getTime() ?? Infinity).toBeLessThanOrEqual(next.started_at.getTime());
   }
-  test.info().annotations.push({ type: "jobs", description: `${runs.length} runs: ${logged.map((ids, i) => `instance ${i + 1} ran ${ids.length}`).join(", ")}` });
+  const summary = `${runs.length} job runs: ${logged.map((ids, i) => `instance ${i + 1} ran ${ids.length}`).join(", ")}`;
+  test.info().annotations.push({ type: "jobs", description: summary });
+  console.log(`instances: ${summary}`);
 });
