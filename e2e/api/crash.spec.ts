@@ -8,7 +8,8 @@ import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { E2E_SECRETS } from "../../playwright.config";
 import { mintDeviceJwt } from "../../server/http/dev-token";
-import { ZBootstrapResponse, ZPullResponse, type TChange } from "../../server/sync/schemas";
+import { ZBootstrapResponse, type TChange } from "../../server/sync/schemas";
+import { Availability, changeKey, postUntilAnswered, pullAll } from "../support/crash-client";
 import { AppInstance, createScratchDatabase, type ScratchDatabase } from "../support/instances";
 import { markerOf, seededRandom, WorkloadDevice } from "../support/push-workload";
 
@@ -32,78 +33,6 @@ test.afterAll(async () => {
   await server?.stop();
   await database?.drop();
 });
-
-/** The server's state as clients see it: requests that fail while it is down wait for `whenUp`. */
-class Availability {
-  up = true;
-  stopping = false;
-  /** The first failure of a client loop: everything stops and the test reports it. */
-  failure: unknown = null;
-  fail(error: unknown): void {
-    this.failure ??= error;
-    this.stopping = true;
-    this.restored();
-  }
-  private waiters: (() => void)[] = [];
-  down(): void {
-    this.up = false;
-  }
-  restored(): void {
-    this.up = true;
-    for (const wake of this.waiters.splice(0)) wake();
-  }
-  whenUp(): Promise<void> {
-    return this.up ? new Promise((resolve) => setTimeout(resolve, 100)) : new Promise((resolve) => this.waiters.push(resolve));
-  }
-}
-
-type Client = { jwt: string; deviceId: string };
-
-/** POSTs until the server answers; a connection that dies or is refused is retried once it is back. */
-async function postUntilAnswered(url: string, client: Client, path: string, body: unknown, availability: Availability) {
-  let failedAttempts = 0;
-  let lastFailureAt: number | null = null;
-  for (;;) {
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetch(`${url}${path}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${client.jwt}`, "content-type": "application/json", "x-device-id": client.deviceId },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(120_000),
-      });
-      status = response.status;
-      text = await response.text();
-    } catch {
-      // No answer: the connection was refused, or the process died with the request in flight.
-      if (availability.failure !== null) throw new Error("stopped: another client failed");
-      failedAttempts += 1;
-      lastFailureAt = Date.now();
-      await availability.whenUp();
-      continue;
-    }
-    // Any answer counts: it must be a 200, never a 5xx from a server that is half up.
-    if (status !== 200) throw new Error(`${path} answered ${status}: ${text.slice(0, 500)}`);
-    return { answer: JSON.parse(text) as unknown, failedAttempts, lastFailureAt };
-  }
-}
-
-async function pullAll(url: string, client: Client, token: string, limit: number, availability: Availability) {
-  const changes: TChange[] = [];
-  const pages: TChange[][] = [];
-  for (;;) {
-    const { answer } = await postUntilAnswered(url, client, "/api/v1/sync/pull", { token, limit }, availability);
-    const page = ZPullResponse.parse(answer);
-    pages.push(page.changes);
-    changes.push(...page.changes);
-    token = page.token;
-    if (!page.more) return { changes, pages, token };
-  }
-}
-
-const changeKey = (c: { stream: string; seq: number; id: string; op: string; version: number; batch_id?: string | null }) =>
-  `${c.stream}#${c.seq} ${c.id} ${c.op} v${c.version} ${c.batch_id ?? "-"}`;
 
 test("SIGKILL five times during sustained pushes: every bundle exactly once, whole, and pullable", async () => {
   test.setTimeout(600_000);
@@ -156,15 +85,28 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
     }
   })().catch((error: unknown) => availability.fail(error));
 
-  // 3. A SQL observer: each poll is one statement, so one snapshot of what is committed.
+  // 3. A SQL observer: each poll is one statement, so one snapshot of what is committed. Besides
+  //    each bundle's change count, a snapshot must never hold a record whose last change is
+  //    missing, a change beyond its stream's head, or a batch without its stored answer.
   const observed = new Map<string, Set<number>>();
+  const torn: unknown[] = [];
+  let snapshots = 0;
   const observer = new pg.Client({ connectionString: (database as ScratchDatabase).url });
   await observer.connect();
   const observing = (async () => {
     while (!availability.stopping) {
-      const { rows } = await observer.query<{ key: string; n: number }>(
-        "SELECT stream || ' ' || batch_id::text AS key, count(*)::int AS n FROM changes GROUP BY stream, batch_id");
-      for (const row of rows) observed.set(row.key, (observed.get(row.key) ?? new Set()).add(row.n));
+      const { rows } = await observer.query<{ key: string | null; n: number; orphans: number; beyond: number; unanswered: number }>(`
+        WITH counts AS (SELECT stream || ' ' || batch_id::text AS key, count(*)::int AS n FROM changes GROUP BY stream, batch_id),
+        checks AS (SELECT
+          (SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM changes c
+             WHERE c.stream = r.stream AND c.seq = r.last_seq AND c.record_id = r.id AND c.version = r.version))::int AS orphans,
+          (SELECT count(*) FROM changes c JOIN streams s ON s.name = c.stream WHERE c.seq > s.head_seq)::int AS beyond,
+          (SELECT count(*) FROM sync_batches WHERE status = 'processing')::int AS unanswered)
+        SELECT counts.key, counts.n, checks.* FROM checks LEFT JOIN counts ON true`);
+      snapshots += 1;
+      const [first] = rows;
+      if (first && (first.orphans > 0 || first.beyond > 0 || first.unanswered > 0)) torn.push(first);
+      for (const row of rows) if (row.key !== null) observed.set(row.key, (observed.get(row.key) ?? new Set()).add(row.n));
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
   })().catch((error: unknown) => availability.fail(error));
@@ -211,7 +153,8 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
     const replayed = retried.filter((b) => b.lastFailureAt !== null && Date.parse(b.answer.processed_at) < b.lastFailureAt);
     const summary = `${bundles.length} bundles (${bundles.filter((b) => b.expected === null).length} rejected atomic), ` +
       `${KILLS} kills with ${inFlightAtKill.join("/")} pushes in flight, ${retried.length} retried, ` +
-      `${replayed.length} of them answered from the result stored before the kill`;
+      `${replayed.length} of them answered from the result stored before the kill; ` +
+      `${readerPages.length} pages pulled and ${snapshots} SQL snapshots taken during the run`;
     test.info().annotations.push({ type: "crash", description: summary });
     console.log(`crash: ${summary}`);
     expect(restarts).toHaveLength(KILLS);
@@ -290,6 +233,8 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
       for (const [key, n] of counts) expect(n, `bundle ${key} on a reader page`).toBe(finalCount.get(key));
     }
     for (const [key, counts] of observed) expect([...counts], `bundle ${key} in SQL snapshots`).toEqual([finalCount.get(key)]);
+    expect(torn, `torn SQL snapshots out of ${snapshots}`).toEqual([]);
+    expect(snapshots).toBeGreaterThan(KILLS);
     const rest = await pullAll(url, reader.client, readerToken, 1000, availability);
     const readerSaw = [...readerPages.flat(), ...rest.changes].map(changeKey);
     expect(readerSaw.sort()).toEqual(dbKeys([SHARED]).sort());
