@@ -25,7 +25,12 @@ let server: AppInstance | undefined;
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   database = await createScratchDatabase("crash");
-  server = new AppInstance({ port: PORT, databaseUrl: database.url, env: { JOBS_ENABLED: "false" } });
+  // A load generator, not phones: the per-device and per-user rate limits would refuse it.
+  server = new AppInstance({
+    port: PORT,
+    databaseUrl: database.url,
+    env: { JOBS_ENABLED: "false", RATE_LIMIT_DEVICE_REQUESTS: "off", RATE_LIMIT_USER_REQUESTS: "off" },
+  });
   await server.start();
 });
 
