@@ -159,7 +159,8 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
     const summary = `${bundles.length} bundles (${bundles.filter((b) => b.expected === null).length} rejected atomic), ` +
       `${KILLS} kills with ${inFlightAtKill.join("/")} pushes in flight, ${retried.length} retried, ` +
       `${replayed.length} of them answered from the result stored before the kill; ` +
-      `${readerPages.length} pages pulled and ${snapshots} SQL snapshots taken during the run`;
+      `${readerPages.length} pages pulled and ${snapshots} SQL snapshots taken during the run; ` +
+      `${availability.unavailable} answers 503 (retried)`;
     test.info().annotations.push({ type: "crash", description: summary });
     console.log(`crash: ${summary}`);
     expect(restarts).toHaveLength(KILLS);

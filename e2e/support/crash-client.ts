@@ -1,6 +1,7 @@
 // Clients that survive a server crash: a request that gets no answer (connection refused, or the
 // process died with it in flight) waits until the server is back and is sent again, unchanged.
-// Any answer other than 200 fails the run: a restarting server must never answer 5xx.
+// A 503 with Retry-After (the documented answer of an overloaded database: statement timeout) is
+// retried the same way and counted; any other answer but 200 fails the run: no 500, no 502.
 import { ZPullResponse, type TChange } from "../../server/sync/schemas";
 
 /** The server's state as clients see it: requests that fail while it is down wait for `whenUp`. */
@@ -14,6 +15,8 @@ export class Availability {
     this.stopping = true;
     this.restored();
   }
+  /** 503 answers seen (retried after their Retry-After). */
+  unavailable = 0;
   private waiters: (() => void)[] = [];
   down(): void {
     this.up = false;
@@ -53,7 +56,13 @@ export async function postUntilAnswered(url: string, client: Client, path: strin
       await availability.whenUp();
       continue;
     }
-    // Any answer counts: it must be a 200, never a 5xx from a server that is half up.
+    if (status === 503 && /"code":"unavailable"/.test(text)) {
+      availability.unavailable += 1;
+      failedAttempts += 1;
+      lastFailureAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      continue;
+    }
     if (status !== 200) throw new Error(`${path} answered ${status}: ${text.slice(0, 500)}`);
     return { answer: JSON.parse(text) as unknown, failedAttempts, lastFailureAt };
   }
