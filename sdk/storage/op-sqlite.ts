@@ -1,0 +1,35 @@
+// op-sqlite (@op-engineering/op-sqlite) as an `AsyncSqlDatabase`, for `AsyncSqliteStorage`:
+//
+//   import { open } from "@op-engineering/op-sqlite";
+//   const storage = await AsyncSqliteStorage.open(fromOpSqlite(open({ name: "sync.db" })));
+//
+// Typed by shape, so the SDK does not depend on op-sqlite. Its `execute` runs on one connection in
+// order, so a transaction is BEGIN ... COMMIT through it (AsyncSqliteStorage never interleaves).
+import type { AsyncSqlDatabase, SqlValue } from "./async-sqlite";
+
+/** What this adapter uses of op-sqlite's DB (`execute` resolving to `{ rows }`, `close`). */
+export type OpSqliteLike = {
+  execute(query: string, params?: SqlValue[]): Promise<{ rows: Record<string, unknown>[] }>;
+  close(): void | Promise<void>;
+};
+
+export function fromOpSqlite(db: OpSqliteLike): AsyncSqlDatabase {
+  const all = async <T>(sql: string, params: SqlValue[]) => (await db.execute(sql, params)).rows as T[];
+  return {
+    execAsync: async (sql) => void (await db.execute(sql)),
+    runAsync: (sql, params) => db.execute(sql, params),
+    getAllAsync: all,
+    getFirstAsync: async <T>(sql: string, params: SqlValue[]) => (await all<T>(sql, params))[0] ?? null,
+    withTransactionAsync: async (task) => {
+      await db.execute("BEGIN IMMEDIATE");
+      try {
+        await task();
+      } catch (error) {
+        await db.execute("ROLLBACK");
+        throw error;
+      }
+      await db.execute("COMMIT");
+    },
+    closeAsync: async () => void (await db.close()),
+  };
+}
