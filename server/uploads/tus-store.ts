@@ -1,11 +1,13 @@
-// Where tus writes: the same storage as every blob (server/storage/config.ts). The file store
-// keeps uploads under `<blob root>/tus/`, S3 under `tus/` in the same bucket, so a finished tus
+// Where tus writes: the same storage as every blob (server/storage/config.ts), so a finished tus
 // upload's storage key (`tus/<id>`) is readable through the BlobStore like any other blob.
+//   file: @tus/file-store under `<blob root>/tus/` (its `.json` info files beside the bytes);
+//   s3:   the BlobStore's own partial uploads in the same bucket under `tus/` (tus-blob-store.ts;
+//         @tus/s3-store needs S3's ListParts, which not every S3-compatible server has).
 import { FileStore } from "@tus/file-store";
-import { S3Store } from "@tus/s3-store";
 import type { DataStore } from "@tus/utils";
 import { env } from "../env";
 import { storageConfig } from "../storage/config";
+import { BlobTusStore } from "./tus-blob-store";
 
 type Cached = { signature: string; store: DataStore };
 const globalState = globalThis as unknown as { syncdeskTusStore?: Cached };
@@ -20,13 +22,7 @@ export function getTusDataStore(): DataStore {
   const store: DataStore =
     config.driver === "file"
       ? new FileStore({ directory: config.root, expirationPeriodInMilliseconds })
-      : new S3Store({
-          // Object tags are not needed (our own sweep expires uploads) and not every S3 has them.
-          useTags: false,
-          expirationPeriodInMilliseconds,
-          partSize: env().UPLOAD_CHUNK_BYTES,
-          s3ClientConfig: { ...config.clientConfig, bucket: config.bucket },
-        });
+      : new BlobTusStore(expirationPeriodInMilliseconds);
   globalState.syncdeskTusStore = { signature, store };
   return store;
 }
