@@ -31,6 +31,9 @@ function createMetrics() {
     bootstrapPages: counter("syncdesk_bootstrap_pages_total", "Bootstrap pages served"),
     bootstrapRecords: counter("syncdesk_bootstrap_records_total", "Records delivered by bootstrap pages"),
     uploadBytes: counter("syncdesk_upload_bytes_total", "Bytes received by uploads"),
+    uploadsStarted: counter("syncdesk_uploads_started_total", "Uploads started by kind (resumable, presigned, tus)", ["kind"]),
+    uploadsCompleted: counter("syncdesk_uploads_completed_total", "Uploads stored as blobs by kind", ["kind"]),
+    uploadsFailed: counter("syncdesk_uploads_failed_total", "Uploads refused at completion or expired, by reason", ["reason"]),
     jobRuns: counter("syncdesk_job_runs_total", "Background job runs by job and outcome", ["job", "outcome"]),
     jobDuration: new client.Histogram({
       name: "syncdesk_job_duration_seconds", help: "Background job run time", labelNames: ["job"],
@@ -102,6 +105,19 @@ export function recordBootstrapPage(records: number): void {
 
 export function recordUploadBytes(bytes: number): void {
   metrics().uploadBytes.inc(bytes);
+}
+
+export function recordUploadStarted(kind: "resumable" | "presigned" | "tus"): void {
+  metrics().uploadsStarted.inc({ kind });
+}
+
+export function recordUploadCompleted(kind: "resumable" | "presigned" | "tus"): void {
+  metrics().uploadsCompleted.inc({ kind });
+}
+
+/** `checksum_mismatch` at completion, or `expired` (swept before completion). */
+export function recordUploadFailed(reason: "checksum_mismatch" | "expired", count = 1): void {
+  if (count > 0) metrics().uploadsFailed.inc({ reason }, count);
 }
 
 /** For background jobs (compaction, retention): call once per run. */

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
+import { recordUploadCompleted, recordUploadFailed } from "../metrics/registry";
 import { getBlobStore, iterateStream } from "../storage/blob-store";
 import { finishUpload, type FinishedUpload } from "./finish";
 import { claimSession, releaseSession } from "./lease";
@@ -46,6 +47,7 @@ export async function completeUpload(db: Db, caller: Caller, id: string, request
       if (expected.some((s) => s !== actual)) {
         await store.discardPartial(lease.row.storageKey, state);
         await releaseSession(db, lease, { status: "failed" });
+        recordUploadFailed("checksum_mismatch");
         throw new AppError("checksum_mismatch", "The uploaded bytes do not match the sha256", { sha256: `sha256:${actual}` });
       }
       // Verified bytes survive a failing step 4: a retry skips straight to it.
@@ -59,6 +61,7 @@ export async function completeUpload(db: Db, caller: Caller, id: string, request
       filename: lease.row.filename, attach: request.attach,
     });
     await releaseSession(db, lease, { status: "completed", blobKey: finished.blob.key });
+    recordUploadCompleted("resumable");
     return finished;
   } finally {
     // A failure anywhere above leaves the session claimable again at once.

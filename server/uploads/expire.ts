@@ -6,6 +6,7 @@
 //      the object (if it was ever PUT) and the reservation are removed.
 import type { Db } from "../db/client";
 import { logger } from "../log";
+import { recordUploadFailed } from "../metrics/registry";
 import { getBlobStore } from "../storage/blob-store";
 import { uploadLimits } from "./limits";
 import { partialStateOf, sessionSelect } from "./sessions";
@@ -37,6 +38,7 @@ export async function expireUploadSessions(db: Db, now = new Date()): Promise<Ex
     }
     if (rows.length < BATCH || removed === 0) break;
   }
+  recordUploadFailed("expired", result.expiredUploads);
   // 2.
   const forgotten = await db.uploadSession.deleteMany({ where: { status: { in: ["completed", "failed"] }, expiresAt: { lt: now } } });
   result.forgottenSessions = forgotten.count;

@@ -7,6 +7,7 @@
 //      a blob (sha256 unknown: the bytes never passed through this server);
 //   3. the record's stream is then recorded as referencing each blob, so its members may download it.
 import type { Tx } from "../db/client";
+import { recordUploadCompleted } from "../metrics/registry";
 import { getBlobStore } from "../storage/blob-store";
 import { ItemError } from "../sync/item-error";
 import type { ResourceType } from "../sync/resource-types";
@@ -31,10 +32,11 @@ export async function checkMediaFields(tx: Tx, type: ResourceType, data: Record<
     if (!media || media.ownerId !== userId) throw missing;
     const stored = await getBlobStore().stat(media.storageKey);
     if (!stored || stored.size !== Number(media.size)) throw new ItemError("media_not_found", `${field}: ${key} has not been uploaded yet`);
-    await tx.blob.createMany({
+    const promoted = await tx.blob.createMany({
       data: [{ key, ownerId: userId, stream, size: media.size, sha256: null, contentType: media.contentType, filename: media.filename, storageKey: media.storageKey }],
       skipDuplicates: true,
     });
+    if (promoted.count > 0) recordUploadCompleted("presigned");
     keys.push(key);
   }
   // 3.

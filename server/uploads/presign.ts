@@ -7,6 +7,7 @@ import type { DbOrTx } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
+import { recordUploadStarted } from "../metrics/registry";
 import { getBlobStore } from "../storage/blob-store";
 import { mediaStorageKey, newBlobKey } from "./keys";
 import { uploadLimits } from "./limits";
@@ -41,6 +42,7 @@ export async function presignMedia(db: DbOrTx, caller: Caller, request: TPresign
   await db.mediaUpload.create({
     data: { key, ownerId: caller.userId, filename: request.filename, contentType: request.content_type, size: BigInt(request.size), storageKey, expiresAt },
   });
+  recordUploadStarted("presigned");
   const presigned = await getBlobStore().presignPut(storageKey, {
     contentType: request.content_type, size: request.size, expiresInSeconds: PRESIGN_TTL_SECONDS,
   });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
+import { recordUploadStarted } from "../metrics/registry";
 import { getBlobStore, ZPartialState, type PartialState } from "../storage/blob-store";
 import { sessionStorageKey } from "./keys";
 import { uploadLimits } from "./limits";
@@ -67,6 +68,7 @@ export async function createUploadSession(db: DbOrTx, caller: Caller, request: T
     },
     select: sessionSelect,
   });
+  recordUploadStarted("resumable");
   return toUploadInfo(row);
 }
 

@@ -31,6 +31,24 @@ async function settled(uploadId: string): Promise<{ offset: number }> {
   throw new Error("the session stays leased");
 }
 
+/**
+ * Until the server is reading the chunk's body (it holds the session's lease) and, on the file
+ * store, has written `sent` bytes: what a phone sent before losing its network has arrived.
+ */
+async function receiving(store: TestStore, uploadId: string, from: number, sent: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const row = await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: uploadId } });
+    const reading = row.leaseUntil !== null;
+    const written = store.kind === "file" ? ((await store.store.stat(row.storageKey))?.size ?? 0) >= from + sent : true;
+    if (reading && written) {
+      if (store.kind === "s3") await new Promise((r) => setTimeout(r, 300)); // buffered in memory: not observable
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("the server never read the chunk");
+}
+
 async function changesOf(stream: string): Promise<number> {
   return server.db.prisma.change.count({ where: { stream } });
 }
@@ -55,14 +73,14 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
     expect(created).toMatchObject({ offset: 0, chunk_size: 8 * MiB, upload_url: `/api/v1/uploads/${created.upload_id}` });
 
     // First interruption: 3 MiB of the first 8 MiB chunk arrive, then the connection drops.
-    await interruptedPut(server.url, alice, created.upload_url, bytes, 0, 8 * MiB, 3 * MiB);
+    await interruptedPut(server.url, alice, created.upload_url, bytes, 0, 8 * MiB, 3 * MiB, () => receiving(store, created.upload_id, 0, 3 * MiB));
     const first = await settled(created.upload_id);
     expect(first.offset).toBeGreaterThan(0);
     expect(first.offset).toBeLessThanOrEqual(3 * MiB);
     expect(await serverOffset(alice, created.upload_id)).toBe(first.offset);
 
     // Second interruption: from the server's offset, 6 MiB of a full chunk.
-    await interruptedPut(server.url, alice, created.upload_url, bytes, first.offset, first.offset + 8 * MiB, 6 * MiB);
+    await interruptedPut(server.url, alice, created.upload_url, bytes, first.offset, first.offset + 8 * MiB, 6 * MiB, () => receiving(store, created.upload_id, first.offset, 6 * MiB));
     const second = await settled(created.upload_id);
     expect(second.offset).toBeGreaterThan(first.offset);
     expect(second.offset).toBeLessThanOrEqual(first.offset + 6 * MiB);

@@ -31,8 +31,14 @@ export async function putChunk(baseUrl: string, device: TestDevice, url: string,
   return { status: response.status, body: text ? JSON.parse(text) : {} };
 }
 
-/** Sends the headers of the chunk [start, end) and `sent` bytes of its body, then cuts the connection. */
-export async function interruptedPut(baseUrl: string, device: TestDevice, url: string, bytes: Uint8Array, start: number, end: number, sent: number): Promise<void> {
+/**
+ * Sends the headers of the chunk [start, end) and `sent` bytes of its body, waits for `beforeCut`
+ * (e.g. until the server is reading the body) and then cuts the connection.
+ */
+export async function interruptedPut(
+  baseUrl: string, device: TestDevice, url: string, bytes: Uint8Array, start: number, end: number, sent: number,
+  beforeCut: () => Promise<void> = async () => {},
+): Promise<void> {
   const target = new URL(`${baseUrl}${url}`);
   await new Promise<void>((resolve) => {
     const req = httpRequest({
@@ -47,11 +53,10 @@ export async function interruptedPut(baseUrl: string, device: TestDevice, url: s
     req.on("error", () => resolve());
     req.on("response", () => resolve());
     req.write(bytes.subarray(start, start + sent), () => {
-      // Let the server read what was sent before the connection drops.
-      setTimeout(() => {
+      void beforeCut().finally(() => {
         req.destroy();
         resolve();
-      }, 500);
+      });
     });
   });
 }
