@@ -268,4 +268,50 @@ describe("tus 1.0 endpoint (file store)", () => {
     expect(await server.db.prisma.tusUpload.findUnique({ where: { id: fresh } })).not.toBeNull();
     expect((await tusCall(alice, "HEAD", `/api/v1/tus/${unfinished}`)).status).toBe(404);
   });
+
+  it("serialises two PATCHes of one upload through the lock: one writes, the other is refused 409, bytes never interleave", async () => {
+    const alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
+    const half = 32 * 1024;
+    const created = await tusCall(alice, "POST", "/api/v1/tus", { "upload-length": String(4 * half) });
+    const url = created.headers.get("location") ?? "";
+    const a = randomBytes(2 * half);
+    const b = randomBytes(2 * half);
+    const headers = { authorization: `Bearer ${alice.jwt}`, "tus-resumable": "1.0.0", "upload-offset": "0", "content-type": "application/offset+octet-stream" };
+    let sentFirstHalf!: () => void;
+    const firstHalfSent = new Promise<void>((resolve) => (sentFirstHalf = resolve));
+    let finishA!: () => void;
+    const releaseA = new Promise<void>((resolve) => (finishA = resolve));
+    // A sends half its bytes, then waits until B has been sent before sending the rest.
+    const slow = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(new Uint8Array(a.subarray(0, half)));
+        sentFirstHalf();
+        await releaseA;
+        controller.enqueue(new Uint8Array(a.subarray(half)));
+        controller.close();
+      },
+    });
+    const first = fetch(url, { method: "PATCH", headers, body: slow, duplex: "half" } as RequestInit);
+    await firstHalfSent;
+    // Wait until A holds the lock (its bytes are arriving), then send B at the same offset.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // B must wait for A's lock: A finishes (after a second, or as soon as B is answered, which
+    // without the lock would be at once with a 409), and only then is B answered.
+    const order: string[] = [];
+    const second = fetch(url, { method: "PATCH", headers, body: new Uint8Array(b) }).then((answer) => {
+      order.push("B");
+      finishA();
+      return answer;
+    });
+    setTimeout(finishA, 1000);
+    const [answerA, answerB] = await Promise.all([first.then((answer) => (order.push("A"), answer)), second]);
+    expect(order).toEqual(["A", "B"]);
+    expect(answerB.status).toBe(409);
+    expect(((await answerB.json()) as { error: { code: string } }).error.code).toBe("conflict");
+    expect([204, 400]).toContain(answerA.status); // 400: cut short by B's release request (what arrived is kept)
+    const offset = Number((await tusCall(alice, "HEAD", url)).headers.get("upload-offset"));
+    expect(offset).toBeGreaterThan(0);
+    const stored = readFileSync(path.join(process.env.DATA_DIR ?? "", "blobs", "tus", idOf(url))).subarray(0, offset);
+    expect(Buffer.compare(stored, a.subarray(0, offset))).toBe(0);
+  });
 });
