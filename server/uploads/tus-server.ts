@@ -12,7 +12,7 @@ import { tusErrorAnswer } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
 import { pgLockSession, pgliteLockSession } from "./tus-lock-session";
 import { AdvisoryLocker } from "./tus-locker";
-import { createTusSession, parseTusMetadata } from "./tus-sessions";
+import { checkAttachTarget, createTusSession, parseTusMetadata } from "./tus-sessions";
 
 export const TUS_PATH = "/api/v1/tus";
 /** Answered on the PATCH (or POST) that completes an upload, and on HEAD once it is a blob. */
@@ -44,6 +44,7 @@ export function createTusServer(store: DataStore, locker: Locker, ctx: TusContex
     onUploadCreate: async (_req, upload) => {
       const context = required();
       const metadata = parseTusMetadata(upload.metadata);
+      if (metadata.attach) await checkAttachTarget(context.db, context.caller, metadata.attach);
       await createTusSession(context.db, {
         id: idOfStorageKey(upload.id),
         caller: context.caller,

@@ -6,6 +6,7 @@ import type { DataStore } from "@tus/utils";
 import type { Db } from "../db/client";
 import { AppError, invalidRequest } from "../errors";
 import type { Caller } from "../http/device-auth";
+import { getResourceType } from "../sync/resource-types";
 import { ZCreateUploadRequest, type TAttach } from "./schemas";
 
 /** Upload-Metadata keys we read (docs/protocol.md "tus"); other keys are ignored. */
@@ -47,6 +48,18 @@ export function parseTusMetadata(raw: Record<string, string | null> | undefined)
     if (m.attach_stream) metadata.attach.stream = m.attach_stream;
   }
   return metadata;
+}
+
+/** Refuses at creation what finishUpload would refuse at the end: not a media field, or no such record of the caller's. */
+export async function checkAttachTarget(db: Db, caller: Caller, attach: TAttach): Promise<void> {
+  if (!getResourceType(attach.type)?.mediaFields?.includes(attach.field)) {
+    throw new AppError("invalid_request", `${attach.type}.${attach.field} is not a media field`, {
+      fields: [{ field: "attach_field", message: "not a media field of this type" }],
+    });
+  }
+  const streams = attach.stream ? caller.streams.filter((s) => s === attach.stream) : caller.streams;
+  const found = await db.record.findFirst({ where: { type: attach.type, id: attach.id, stream: { in: streams }, deleted: false }, select: { id: true } });
+  if (!found) throw new AppError("not_found", `No ${attach.type} ${attach.id}`);
 }
 
 export type TusSession = {

@@ -314,4 +314,47 @@ describe("tus 1.0 endpoint (file store)", () => {
     const stored = readFileSync(path.join(process.env.DATA_DIR ?? "", "blobs", "tus", idOf(url))).subarray(0, offset);
     expect(Buffer.compare(stored, a.subarray(0, offset))).toBe(0);
   });
+
+  it("refuses an attach target at creation, and a HEAD finishes an upload whose completing PATCH could not", async () => {
+    const userId = `alice-${randomBytes(4).toString("hex")}`;
+    const stream = `org:tus-${randomBytes(4).toString("hex")}`;
+    const alice = await makeDevice(server.url, userId, { streams: [stream] });
+    // The same user with a token that lacks the shared stream (say, before a token refresh).
+    const narrow = await makeDevice(server.url, userId, { deviceId: alice.deviceId });
+    const pushed = await alice.call("POST", "/api/v1/sync/push", {
+      device_id: alice.deviceId, bundle_id: 1,
+      items: [{ type: "photo", id: "p-9", action: "create", stream, data: { caption: "shared", image: null } }],
+    });
+    expect(pushed.body.results[0].status).toBe("ok");
+    const meta = (entries: Record<string, string>) =>
+      Object.entries(entries).map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`).join(",");
+
+    const notMedia = await tusCall(alice, "POST", "/api/v1/tus", { "upload-length": "10", "upload-metadata": meta({ attach_type: "photo", attach_id: "p-9", attach_field: "caption" }) });
+    expect(notMedia.status).toBe(400);
+    const noRecord = await tusCall(alice, "POST", "/api/v1/tus", { "upload-length": "10", "upload-metadata": meta({ attach_type: "photo", attach_id: "nope", attach_field: "image" }) });
+    expect(noRecord.status).toBe(404);
+    expect(noRecord.json?.error.code).toBe("not_found");
+    expect(await server.db.prisma.tusUpload.count({ where: { userId } })).toBe(0);
+
+    const data = randomBytes(3000);
+    const created = await tusCall(alice, "POST", "/api/v1/tus", { "upload-length": String(data.length), "upload-metadata": meta({ filename: "s.jpg", attach_type: "photo", attach_id: "p-9", attach_field: "image" }) });
+    expect(created.status).toBe(201);
+    const url = created.headers.get("location") ?? "";
+    const patch = (device: TestDevice, offset: number, body: Buffer) =>
+      tusCall(device, "PATCH", url, { "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, body);
+    expect((await patch(alice, 0, data.subarray(0, 1000))).status).toBe(204);
+    const last = await patch(narrow, 1000, data.subarray(1000));
+    expect(last.status).toBe(404); // finishing needs the record, which this token cannot see
+    expect(await server.db.prisma.blob.count({ where: { ownerId: userId } })).toBe(0);
+
+    const head = await tusCall(alice, "HEAD", url);
+    expect(head.status).toBe(200);
+    expect(head.headers.get("upload-offset")).toBe(String(data.length));
+    const blobKey = head.headers.get("upload-blob-key");
+    expect(blobKey).toMatch(/^b_/);
+    const photo = await server.db.prisma.record.findFirstOrThrow({ where: { type: "photo", id: "p-9", stream } });
+    expect(photo.data).toMatchObject({ image: blobKey });
+    expect((await tusCall(alice, "HEAD", url)).headers.get("upload-blob-key")).toBe(blobKey);
+    expect(await server.db.prisma.blob.count({ where: { ownerId: userId } })).toBe(1);
+  });
 });
