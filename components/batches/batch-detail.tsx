@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { z } from "zod";
+import { RecordMedia, recordsOfPush } from "@/components/media/media-attachments";
 import { useTRPC } from "@/components/trpc";
 import { Card, DateTime, EmptyState, ErrorState, JsonView, Loading, PageHeader } from "@/components/ui/primitives";
 import { Table, Td } from "@/components/ui/table";
@@ -45,6 +46,7 @@ function BatchView({ id }: { id: string }) {
       <Card title="Items" className="mt-4">
         <ItemResults request={batch.request} results={batch.results} latest={batch.latest} />
       </Card>
+      <RecordMedia records={recordsOfPush(batch.request)} title="Media in this batch" />
       <Card title="Replay attempts" className="mt-4">
         {batch.attempts.length === 0 ? (
           <p className="text-sm text-slate-500">Not replayed. The push itself was attempt 1.</p>

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useMemo, useState, type ReactNode } from "react";
 import { useCan } from "@/components/staff-context";
 import { useTRPC } from "@/components/trpc";
+import { RecordMedia } from "@/components/media/media-attachments";
 import { Badge, Card, DateTime, EmptyState, ErrorState, JsonView, Loading, PageHeader } from "@/components/ui/primitives";
 import type { ConsoleConflict } from "@/server/conflicts/console-get";
 import { ComparisonTable, Legend, type Column, type Side } from "./comparison-table";
@@ -79,6 +80,7 @@ export function ConflictDetail({ id }: { id: string }) {
         columns={columns}
         {...(open && mode === "merge" ? { picks, onPick: (field: string, side: Side) => setPicked((p) => ({ ...p, [field]: side })) } : {})}
       />
+      <RecordMedia records={[conflict.client_data, conflict.server_data, conflict.base_data].map((data) => ({ type: conflict.type, data }))} title="Media on either side" />
       {open && canResolve && detail.data.typeConfigured ? (
         <ResolvePanel view={detail.data} mode={mode} onMode={setMode} fromPicks={fromPicks} />
       ) : null}

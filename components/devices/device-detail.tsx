@@ -5,6 +5,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { BatchStatusBadge } from "@/components/batches/status-badge";
 import { useTRPC } from "@/components/trpc";
+import { UserMedia } from "@/components/media/media-attachments";
 import { Card, DateTime, EmptyState, ErrorState, Loading, PageHeader } from "@/components/ui/primitives";
 import { Table, Td } from "@/components/ui/table";
 import { DeviceStatusBadge, LagValue, LastErrorCell } from "./device-health";
@@ -98,6 +99,7 @@ function DeviceView({ id }: { id: string }) {
           </>
         )}
       </Card>
+      <UserMedia userId={device.userId} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { batchesRouter } from "./routers/batches/router";
 import { compactionRouter } from "./routers/compaction/router";
 import { conflictsRouter } from "./routers/conflicts/router";
 import { devicesRouter } from "./routers/devices/router";
+import { mediaRouter } from "./routers/media/router";
 import { overviewRouter } from "./routers/overview/router";
 import { sessionRouter } from "./routers/session/router";
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   devices: devicesRouter,
   batches: batchesRouter,
   compaction: compactionRouter,
+  media: mediaRouter,
 });
 
 export type AppRouter = typeof appRouter;
