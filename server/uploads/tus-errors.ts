@@ -27,6 +27,7 @@ export function codeForTusStatus(status: number): ErrorCode {
     case 413: return "payload_too_large";
     case 460: return "checksum_mismatch";
     case 429: return "rate_limited";
+    case 501: return "invalid_request"; // an extension this server does not offer (concatenation)
     default: return status >= 500 ? "unavailable" : "invalid_request";
   }
 }
@@ -50,7 +51,7 @@ export function tusErrorAnswer(error: unknown): TusErrorLike {
   if (error === ERRORS.ERR_LOCK_TIMEOUT) {
     return { status_code: 423, body: envelopeText("conflict", "The upload is busy with another request; retry") };
   }
-  if (isTusErrorLike(error) && error.status_code < 500) {
+  if (isTusErrorLike(error) && (error.status_code < 500 || error.status_code === 501)) {
     return { status_code: error.status_code, body: envelopeText(codeForTusStatus(error.status_code), error.body.trim()) };
   }
   // Storage or database trouble: retryable, and the body says nothing internal.

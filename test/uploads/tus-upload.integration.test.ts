@@ -231,6 +231,10 @@ describe("tus 1.0 endpoint (file store)", () => {
     expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(0);
     expect((await tusCall(alice, "HEAD", url)).status).toBe(404);
 
+    const concat = await create({ "upload-length": "10", "upload-concat": "partial" });
+    expect(concat.status).toBe(501);
+    expect(concat.json?.error.code).toBe("invalid_request");
+
     const missingVersion = await fetch(`${server.url}/api/v1/tus`, { method: "POST", headers: { authorization: `Bearer ${alice.jwt}`, "upload-length": "5" } });
     expect(missingVersion.status).toBe(412);
     expect(((await missingVersion.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
