@@ -1,0 +1,65 @@
+// Every console procedure, read from the router itself (so procedures added later are covered), with
+// the role each one needs. A procedure missing from PROCEDURE_ROLES fails the coverage tests.
+import type { z } from "zod";
+import { appRouter } from "@/server/trpc/root";
+import type { Role } from "@/server/staff/roles";
+
+export type ProcedureInfo = { path: string; type: "query" | "mutation" | "subscription"; input: z.ZodType | null };
+
+/** The minimum role of each procedure (server/trpc/routers/*: viewer < support < operator < admin). */
+export const PROCEDURE_ROLES: Record<string, Role | "public"> = {
+  "session.me": "public",
+  "conflicts.list": "viewer",
+  "conflicts.get": "viewer",
+  "conflicts.validateMerge": "support",
+  "conflicts.resolve": "support",
+  "audit.list": "viewer",
+  "overview.stats": "viewer",
+  "devices.list": "viewer",
+  "devices.get": "viewer",
+  "devices.revoke": "operator",
+  "devices.restore": "operator",
+  "batches.list": "viewer",
+  "batches.get": "viewer",
+  "batches.replay": "operator",
+  "compaction.overview": "viewer",
+  "compaction.streams": "viewer",
+  "compaction.devices": "viewer",
+  "compaction.runs": "viewer",
+  "compaction.compactNow": "operator",
+  "media.forRecords": "viewer",
+  "media.forUser": "viewer",
+};
+
+type RawProcedure = { _def: { type: ProcedureInfo["type"]; inputs: unknown[] } };
+
+export function listProcedures(): ProcedureInfo[] {
+  const procedures = (appRouter._def as unknown as { procedures: Record<string, RawProcedure> }).procedures;
+  return Object.entries(procedures).map(([path, procedure]) => ({
+    path,
+    type: procedure._def.type,
+    input: (procedure._def.inputs[0] as z.ZodType | undefined) ?? null,
+  }));
+}
+
+/** A request to the tRPC route as the console's client makes it (superjson, CSRF header on POST). */
+export function trpcRequest(
+  procedure: Pick<ProcedureInfo, "path" | "type">,
+  input: unknown,
+  options: { cookie?: string; csrf?: boolean; rawBody?: BodyInit; contentType?: string; method?: string; search?: string } = {},
+): Request {
+  const method = options.method ?? (procedure.type === "query" ? "GET" : "POST");
+  const wire = input === undefined ? undefined : JSON.stringify({ json: input });
+  const search = options.search ?? (method === "GET" && wire !== undefined ? `?input=${encodeURIComponent(wire)}` : "");
+  const headers: Record<string, string> = { host: "console.test" };
+  if (options.cookie) headers.cookie = options.cookie;
+  if (method === "POST") {
+    headers["content-type"] = options.contentType ?? "application/json";
+    if (options.csrf !== false) headers["x-syncdesk-csrf"] = "1";
+  }
+  return new Request(`http://console.test/api/trpc/${procedure.path}${search}`, {
+    method,
+    headers,
+    ...(method === "POST" ? { body: options.rawBody ?? wire ?? "" } : {}),
+  });
+}
