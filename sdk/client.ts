@@ -11,6 +11,7 @@ import { queueEdit, type Edit } from "./outbox";
 import { pullAll } from "./pull";
 import { pushAll } from "./push";
 import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from "./retry";
+import { uploadFile, type UploadOptions, type UploadResult, type UploadSource } from "./upload";
 import type { SyncStorage } from "./storage/types";
 import type { Data, LocalConflict, RecordKey, ViewRecord } from "./types";
 import { overlay, overlayAll } from "./view";
@@ -162,6 +163,15 @@ export class SyncClient {
     await this.open();
     const page = await this.transport.send("GET", "/api/v1/conflicts?status=open&limit=200", undefined, ZConflictPage);
     return page.conflicts;
+  }
+
+  /**
+   * Uploads a file in chunks, resuming from the server's offset after failures and app restarts,
+   * verified by sha256; `attach` puts the blob key into a record's field (see docs/sdk.md).
+   */
+  async uploadFile(source: UploadSource, options: UploadOptions): Promise<UploadResult> {
+    await this.open();
+    return uploadFile(this.ctx, source, options, (id) => this.resolveId(id));
   }
 
   /** Syncs now and whenever the server pokes (or every `intervalMs`), until `stop()`. */

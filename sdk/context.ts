@@ -42,6 +42,7 @@ export const DEFAULT_META: Omit<Meta, "device_id"> = {
   next_seq: 1,
   inflight: null,
   temp_ids: {},
+  uploads: {},
 };
 
 export async function readMeta(storage: SyncStorage): Promise<Meta> {

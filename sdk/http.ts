@@ -33,7 +33,11 @@ export type TransportOptions = {
 };
 
 export type Transport = {
-  send<T>(method: "GET" | "POST", path: string, body: string | undefined, schema: z.ZodType<T>): Promise<T>;
+  /** A JSON body (string) or raw bytes (an upload chunk), with extra headers for the latter. */
+  send<T>(
+    method: "GET" | "POST" | "PUT", path: string, body: string | Uint8Array<ArrayBuffer> | undefined, schema: z.ZodType<T>,
+    extraHeaders?: Record<string, string>,
+  ): Promise<T>;
   bearer(): Promise<string>;
 };
 
@@ -47,9 +51,10 @@ export function createTransport(options: TransportOptions): Transport {
   const bearer = async () => (typeof options.token === "string" ? options.token : await options.token());
   return {
     bearer,
-    async send(method, path, body, schema) {
-      const headers: Record<string, string> = { authorization: `Bearer ${await bearer()}`, ...options.headers() };
-      if (body !== undefined) headers["content-type"] = "application/json";
+    async send(method, path, body, schema, extraHeaders = {}) {
+      const headers: Record<string, string> = { authorization: `Bearer ${await bearer()}`, ...options.headers(), ...extraHeaders };
+      if (typeof body === "string") headers["content-type"] = "application/json";
+      else if (body !== undefined) headers["content-type"] = "application/octet-stream";
       let response: Response;
       let text: string;
       try {

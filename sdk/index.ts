@@ -6,6 +6,7 @@ export type { SyncEvents } from "./context";
 export { SyncError, type FetchLike } from "./http";
 export type { Live, LiveOptions } from "./live";
 export type { RetryPolicy, Sleep } from "./retry";
+export { bytesSource, type UploadOptions, type UploadResult, type UploadSource } from "./upload";
 export { MemoryStorage } from "./storage/memory";
 export type { RecordFilter, StorageWrite, SyncStorage } from "./storage/types";
 export type { Data, LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey, ViewRecord } from "./types";

@@ -40,7 +40,12 @@ export type Meta = {
   inflight: Inflight | null;
   /** Temporary id -> server id, for every create the server confirmed. */
   temp_ids: Record<string, string>;
+  /** Unfinished uploads by file (sha256:size:filename), so a restarted app resumes them. */
+  uploads: Record<string, PendingUpload>;
 };
+
+/** An upload session the server opened for a file, kept until the upload is complete. */
+export type PendingUpload = { upload_id: string; size: number; sha256: string; filename: string; created_at: string };
 
 /**
  * Something the app must look at: an edit the server did not apply.

@@ -19,3 +19,12 @@ export {
   type TPushResult,
   type TRecord,
 } from "../server/sync/schemas";
+export {
+  ZAppendResponse,
+  ZCompleteResponse,
+  ZUploadInfo,
+  type TAttach,
+  type TBlob,
+  type TCompleteResponse,
+  type TUploadInfo,
+} from "../server/uploads/schemas";
