@@ -5,6 +5,8 @@
 // with the session), so any app instance can take the next chunk of an upload.
 import { z } from "zod";
 import { env } from "../env";
+import { AppError } from "../errors";
+import { logger } from "../log";
 import { storageConfig } from "./config";
 import { createFileStore } from "./file-store";
 import { createS3Store } from "./s3-store";
@@ -80,6 +82,20 @@ export function partialGarbage(before: PartialState, after: PartialState, saved:
   if (before.kind !== "s3" || after.kind !== "s3" || before.tailKey === after.tailKey) return [];
   const key = saved ? before.tailKey : after.tailKey;
   return key ? [key] : [];
+}
+
+/**
+ * Runs a storage operation; a failure of the store itself (S3 unreachable, disk full) becomes
+ * 503 `unavailable` (logged), never a 500. AppErrors pass through.
+ */
+export async function withStorage<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    logger.warn({ err: error, operation }, "storage: operation failed");
+    throw new AppError("unavailable", "Upload storage is unavailable; retry");
+  }
 }
 
 /** Iterates a web stream (a request body) as chunks. */

@@ -116,17 +116,26 @@ export function createS3Store(bucket: string, clientConfig: S3ClientConfig, part
     },
     async finishPartial(key, state) {
       if (state.kind !== "s3") throw new Error("not an S3 partial upload");
-      if (state.tail > 0) throw new Error("partial upload still has a tail");
-      if (!state.uploadId || state.parts.length === 0) {
+      const parts = [...state.parts];
+      let uploadId = state.uploadId;
+      if (state.tail > 0 && state.tailKey) {
+        // Normally the last chunk flushes everything; a tail left over becomes the last part.
+        uploadId ??= (await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))).UploadId ?? null;
+        const body = await readAll(state.tailKey);
+        const answer = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId ?? undefined, PartNumber: parts.length + 1, Body: body, ContentLength: body.byteLength }));
+        parts.push({ n: parts.length + 1, etag: answer.ETag ?? "", size: body.byteLength });
+      }
+      if (!uploadId || parts.length === 0) {
         // An empty upload: nothing was ever sent.
-        if (state.uploadId) await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: state.uploadId }));
+        if (uploadId) await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.alloc(0), ContentLength: 0 }));
         return;
       }
       await s3.send(new CompleteMultipartUploadCommand({
-        Bucket: bucket, Key: key, UploadId: state.uploadId,
-        MultipartUpload: { Parts: state.parts.map((p) => ({ PartNumber: p.n, ETag: p.etag })) },
+        Bucket: bucket, Key: key, UploadId: uploadId,
+        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.n, ETag: p.etag })) },
       }));
+      await deleteQuietly(state.tailKey);
     },
     async discardPartial(key, state) {
       if (state.kind === "s3") {

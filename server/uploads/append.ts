@@ -10,7 +10,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
 import { recordUploadBytes } from "../metrics/registry";
-import { getBlobStore, iterateStream, partialGarbage } from "../storage/blob-store";
+import { getBlobStore, iterateStream, partialGarbage, withStorage, type AppendResult } from "../storage/blob-store";
 import { BodyTooLong, capBytes, parseContentRange } from "./content-range";
 import { claimSession, releaseSession } from "./lease";
 import { uploadLimits } from "./limits";
@@ -41,11 +41,17 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
   const store = getBlobStore();
   const before = partialStateOf(lease.row);
   // 3.
-  const result = await store.appendPartial(lease.row.storageKey, before, {
-    offset: range.start,
-    total: range.total,
-    body: capBytes(iterateStream(request.body), length),
-  });
+  let result: AppendResult;
+  try {
+    result = await withStorage("append", () => store.appendPartial(lease.row.storageKey, before, {
+      offset: range.start,
+      total: range.total,
+      body: capBytes(iterateStream(request.body), length),
+    }));
+  } catch (error) {
+    await releaseSession(db, lease); // nothing saved: the chunk may be sent again at once
+    throw error;
+  }
   // 4.
   const rejected = result.error instanceof BodyTooLong;
   const saved = rejected

@@ -11,7 +11,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
 import { recordUploadCompleted, recordUploadFailed } from "../metrics/registry";
-import { getBlobStore, iterateStream } from "../storage/blob-store";
+import { getBlobStore, iterateStream, withStorage } from "../storage/blob-store";
 import { finishUpload, type FinishedUpload } from "./finish";
 import { claimSession, releaseSession } from "./lease";
 import type { TCompleteRequest } from "./schemas";
@@ -40,12 +40,14 @@ export async function completeUpload(db: Db, caller: Caller, id: string, request
   try {
     if (lease.row.status === "open") {
       const state = partialStateOf(lease.row);
-      await store.finishPartial(lease.row.storageKey, state, size);
-      const actual = await sha256Of(lease.row.storageKey);
+      const actual = await withStorage("complete", async () => {
+        await store.finishPartial(lease.row.storageKey, state, size);
+        return sha256Of(lease.row.storageKey);
+      });
       // 3.
       const expected = [request.sha256, lease.row.expectedSha256].filter((s): s is string => s !== null);
       if (expected.some((s) => s !== actual)) {
-        await store.discardPartial(lease.row.storageKey, state);
+        await withStorage("discard", () => store.discardPartial(lease.row.storageKey, state));
         await releaseSession(db, lease, { status: "failed" });
         recordUploadFailed("checksum_mismatch");
         throw new AppError("checksum_mismatch", "The uploaded bytes do not match the sha256", { sha256: `sha256:${actual}` });

@@ -1,7 +1,7 @@
 // Streaming a blob as an HTTP answer (device downloads and the console's preview): the whole blob
 // (200) or one byte range (206 with Content-Range); an unsatisfiable range is 416.
 import { AppError } from "../errors";
-import { getBlobStore } from "../storage/blob-store";
+import { getBlobStore, withStorage } from "../storage/blob-store";
 import type { BlobRow } from "./blob-access";
 import { parseByteRange } from "./byte-range";
 
@@ -28,11 +28,11 @@ export async function blobResponse(blob: BlobRow, rangeHeader: string | null, op
   if (range.kind === "whole") {
     headers["content-length"] = String(size);
     // An empty blob has no bytes to read (and S3 refuses an empty range).
-    const body = size === 0 ? null : await store.read(blob.storageKey);
+    const body = size === 0 ? null : await withStorage("read", () => store.read(blob.storageKey));
     return new Response(body, { status: 200, headers });
   }
   const { start, end } = range.range;
   headers["content-length"] = String(end - start + 1);
   headers["content-range"] = `bytes ${start}-${end}/${size}`;
-  return new Response(await store.read(blob.storageKey, range.range), { status: 206, headers });
+  return new Response(await withStorage("read", () => store.read(blob.storageKey, range.range)), { status: 206, headers });
 }

@@ -30,7 +30,9 @@ export async function checkMediaFields(tx: Tx, type: ResourceType, data: Record<
     // 2.
     const media = await tx.mediaUpload.findUnique({ where: { key } });
     if (!media || media.ownerId !== userId) throw missing;
-    const stored = await getBlobStore().stat(media.storageKey);
+    const stored = await getBlobStore().stat(media.storageKey).catch(() => {
+      throw new ItemError("storage_unavailable", `${field}: upload storage is unavailable; push again later`);
+    });
     if (!stored || stored.size !== Number(media.size)) throw new ItemError("media_not_found", `${field}: ${key} has not been uploaded yet`);
     const promoted = await tx.blob.createMany({
       data: [{ key, ownerId: userId, stream, size: media.size, sha256: null, contentType: media.contentType, filename: media.filename, storageKey: media.storageKey }],

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { observe } from "../http/observe";
 import { errorResponse, json } from "../http/route";
 import { recordUploadBytes } from "../metrics/registry";
-import { getBlobStore, iterateStream } from "../storage/blob-store";
+import { getBlobStore, iterateStream, withStorage } from "../storage/blob-store";
 import { BodyTooLong, capBytes } from "./content-range";
 import { verifyMediaSignature } from "./presign";
 import { ZBlobKey, type TMediaPutResponse } from "./schemas";
@@ -22,13 +22,15 @@ export async function putPresignedMedia(db: Db, key: string, request: Request): 
     throw new AppError("payload_too_large", `This upload is ${size} bytes`, { limit: size });
   }
   const store = getBlobStore();
-  if (await store.stat(media.storageKey)) throw new AppError("conflict", "This key was already uploaded");
+  if (await withStorage("stat", () => store.stat(media.storageKey))) throw new AppError("conflict", "This key was already uploaded");
   let written: number;
   try {
     written = (await store.write(media.storageKey, capBytes(iterateStream(request.body), size), media.contentType)).size;
   } catch (error) {
     if (error instanceof BodyTooLong) throw new AppError("payload_too_large", `This upload is ${size} bytes`, { limit: size });
-    throw new AppError("invalid_request", "The body was interrupted; PUT the file again");
+    if (request.signal.aborted) throw new AppError("invalid_request", "The body was interrupted; PUT the file again");
+    await withStorage("write", () => Promise.reject(error));
+    throw error;
   }
   if (written !== size) {
     await store.delete(media.storageKey);

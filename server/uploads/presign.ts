@@ -8,7 +8,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
 import { recordUploadStarted } from "../metrics/registry";
-import { getBlobStore } from "../storage/blob-store";
+import { getBlobStore, withStorage } from "../storage/blob-store";
 import { mediaStorageKey, newBlobKey } from "./keys";
 import { uploadLimits } from "./limits";
 import type { TPresignRequest, TPresignResponse } from "./schemas";
@@ -43,9 +43,9 @@ export async function presignMedia(db: DbOrTx, caller: Caller, request: TPresign
     data: { key, ownerId: caller.userId, filename: request.filename, contentType: request.content_type, size: BigInt(request.size), storageKey, expiresAt },
   });
   recordUploadStarted("presigned");
-  const presigned = await getBlobStore().presignPut(storageKey, {
+  const presigned = await withStorage("presign", () => getBlobStore().presignPut(storageKey, {
     contentType: request.content_type, size: request.size, expiresInSeconds: PRESIGN_TTL_SECONDS,
-  });
+  }));
   if (presigned) return { method: "PUT", upload_url: presigned.url, key, headers: presigned.headers, expires_at: expiresAt.toISOString() };
   const expires = Math.floor(expiresAt.getTime() / 1000);
   return {
