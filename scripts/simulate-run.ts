@@ -1,7 +1,9 @@
 // The simulation behind `npm run simulate`: devices act until the time is up, then come online
 // and sync until nothing moves, and the run checks that every device of a user, and every
-// device's view of the shared stream, ended up identical.
+// device's view of the shared stream, ended up identical, and that the server serves every
+// finished upload's bytes (same sha256).
 import { canonicalJson } from "../server/sync/canonical";
+import { Sha256 } from "../sdk/sha256";
 import type { ViewRecord } from "../sdk/types";
 import { SimDevice, type DeviceStats } from "./simulate-device";
 
@@ -48,6 +50,7 @@ async function totalsOf(devices: SimDevice[]): Promise<Totals> {
   const totals: Totals = {
     edits: 0, syncs: 0, offlineSyncs: 0, failedSyncs: 0, pushed: 0, pulled: 0,
     conflicts: 0, resolved: 0, bootstraps: 0, offlinePeriods: 0, pending: 0,
+    uploads: 0, uploadedBytes: 0, resumedUploads: 0, failedUploads: 0,
   };
   for (const d of devices) {
     for (const key of Object.keys(totals) as (keyof Totals)[]) if (key !== "pending") totals[key] += d.stats[key];
@@ -112,6 +115,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Summary
     if ((shared.get(org) ?? orgView) !== orgView) mismatches.push(`${d.name} sees ${org} differently`);
     shared.set(org, orgView);
   }
+  for (const d of devices) mismatches.push(...(await checkUploads(d)));
   const totals = await totalsOf(devices);
   if (totals.pending > 0) mismatches.push(`${totals.pending} edits still pending`);
   const syncMs = devices.flatMap((d) => d.stats.syncMs);
@@ -120,4 +124,19 @@ export async function runSimulation(options: SimulationOptions): Promise<Summary
     syncP50: percentile(syncMs, 0.5), syncP95: percentile(syncMs, 0.95),
     converged: mismatches.length === 0, mismatches,
   };
+}
+
+/** Downloads each of the device's finished uploads and compares its sha256. */
+async function checkUploads(d: SimDevice): Promise<string[]> {
+  const problems: string[] = [];
+  for (const u of d.uploaded) {
+    const response = await fetch(`${d.url.replace(/\/+$/, "")}/api/v1/blobs/${u.key}`, { headers: { authorization: `Bearer ${d.jwt}` } });
+    if (!response.ok) {
+      problems.push(`${d.name}: blob ${u.key} answered ${response.status}`);
+      continue;
+    }
+    const sha256 = new Sha256().update(new Uint8Array(await response.arrayBuffer())).hex();
+    if (sha256 !== u.sha256) problems.push(`${d.name}: blob ${u.key} has other bytes than uploaded`);
+  }
+  return problems;
 }

@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   console.log(`  edits ${t.edits}, offline periods ${t.offlinePeriods}, syncs ${t.syncs} (failed ${t.failedSyncs}, skipped offline ${t.offlineSyncs})`);
   console.log(`  pushed ${t.pushed} edits, pulled ${t.pulled} changes, re-bootstraps ${t.bootstraps}`);
   console.log(`  conflicts ${t.conflicts}, resolved by the apps ${t.resolved}`);
+  console.log(`  uploads ${t.uploads} (${(t.uploadedBytes / 1024).toFixed(0)} KiB, resumed ${t.resumedUploads}, cut off or refused ${t.failedUploads}), each downloaded again and checked`);
   console.log(`  sync latency p50 ${summary.syncP50} ms, p95 ${summary.syncP95} ms; up to ${summary.records} records per device`);
   console.log(summary.converged ? "  converged: every device of a user, and every view of the shared stream, is identical" : `  NOT converged:\n    ${summary.mismatches.join("\n    ")}`);
   process.exit(summary.converged ? 0 : 1);
