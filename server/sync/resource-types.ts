@@ -72,11 +72,12 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
     }),
   },
   // A photo with its image uploaded separately (docs/protocol.md "Uploads"): `image` holds a blob
-  // key the pushing user owns (or null until the upload is done).
+  // key the pushing user owns (or null until the upload is done). Merged by field: a new caption
+  // and a new image from two devices both apply; two new images are for a person to choose.
   photo: {
     name: "photo",
     version: 1,
-    policy: "lww",
+    policy: "merge",
     mediaFields: ["image"],
     schema: z.strictObject({
       caption: shortText,
