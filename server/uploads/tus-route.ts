@@ -10,16 +10,17 @@ import { enforceRateLimit } from "../limits/rate-limit";
 import { ZErrorBody } from "../sync/schemas";
 import { codeForTusStatus, envelopeText, tusErrorAnswer } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
-import { BLOB_KEY_HEADER, createTusServer, getTusLocker, ZTUS_ID } from "./tus-server";
+import { BLOB_KEY_HEADER, createTusServer, getTusLocker, uploadIdOfPath } from "./tus-server";
 import { deleteTusSession, getOwnedTusSessionOrThrow, type TusSession } from "./tus-sessions";
 import { getTusDataStore } from "./tus-store";
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
 
-async function uploadIdOf(context: NextContext | undefined): Promise<string | null> {
+async function uploadIdOf(request: Request, context: NextContext | undefined): Promise<string | null> {
   const id = (context ? await context.params : undefined)?.id;
   if (id === undefined) return null;
-  if (typeof id !== "string" || !ZTUS_ID.test(id)) throw new AppError("not_found", "No such upload");
+  // The id tus will act on (from the path) must be the one whose owner is checked here.
+  if (typeof id !== "string" || uploadIdOfPath(new URL(request.url).pathname) !== id) throw new AppError("not_found", "No such upload");
   return id;
 }
 
@@ -31,7 +32,7 @@ async function handle(request: Request, context: NextContext | undefined): Promi
   const db = await getDb();
   await enforceRateLimit(db, { userId: caller.userId, deviceId: request.headers.get("x-device-id")?.trim() || null });
   const device = await deviceFromHeader(db, caller, request);
-  const id = await uploadIdOf(context);
+  const id = await uploadIdOf(request, context);
   // Another user's upload is answered exactly like an upload that never existed.
   const session: TusSession | null = id ? await getOwnedTusSessionOrThrow(db, caller, id) : null;
   const ctx = { db, caller, deviceId: device?.deviceId ?? null, locker, store };

@@ -17,11 +17,15 @@ import { checkAttachTarget, createTusSession, parseTusMetadata } from "./tus-ses
 export const TUS_PATH = "/api/v1/tus";
 /** Answered on the PATCH (or POST) that completes an upload, and on HEAD once it is a blob. */
 export const BLOB_KEY_HEADER = "Upload-Blob-Key";
-/** The id in upload URLs; the store keeps the upload under `tus/<id>`. */
-export const ZTUS_ID = /^[0-9a-f]{32}$/;
-
+/** Upload ids are 32 hex digits in the URL; the store keeps the upload under `tus/<id>`. */
 export const tusStorageKey = (id: string): string => `tus/${id}`;
 const idOfStorageKey = (key: string): string => key.slice("tus/".length);
+
+/** The upload id of `/api/v1/tus/<id>`, or null. */
+export function uploadIdOfPath(pathname: string): string | null {
+  const match = /^\/api\/v1\/tus\/([0-9a-f]{32})$/.exec(pathname);
+  return match?.[1] ?? null;
+}
 
 export type TusContext = { db: Db; caller: Caller; deviceId: string | null; locker: Locker; store: DataStore };
 
@@ -37,10 +41,17 @@ export function createTusServer(store: DataStore, locker: Locker, ctx: TusContex
     locker,
     maxSize: env().UPLOAD_MAX_BYTES,
     disableTerminationForFinishedUploads: true,
+    // Location must name the address the client used, also behind a TLS-terminating proxy.
+    respectForwardedHeaders: true,
     exposedHeaders: [BLOB_KEY_HEADER],
     namingFunction: () => tusStorageKey(randomBytes(16).toString("hex")),
     generateUrl: (_req, { proto, host, path, id }) => `${proto}://${host}${path}/${idOfStorageKey(id)}`,
-    getFileIdFromRequest: (_req, last) => (last && ZTUS_ID.test(last) ? tusStorageKey(last) : undefined),
+    // From the path only (tus's default also looks at the query string): the route checked the
+    // ownership of exactly this id.
+    getFileIdFromRequest: (req) => {
+      const last = uploadIdOfPath(new URL(req.url).pathname);
+      return last ? tusStorageKey(last) : undefined;
+    },
     onUploadCreate: async (_req, upload) => {
       const context = required();
       const metadata = parseTusMetadata(upload.metadata);

@@ -180,6 +180,13 @@ describe("tus 1.0 endpoint (file store)", () => {
       expect(foreign.text).toBe(missing.text);
       if (method !== "HEAD") expect(foreign.json?.error.code).toBe("not_found");
     }
+    // Nor by naming it after a path of one's own (tus would read the id off the query string).
+    const own = await tusCall(mallory, "POST", "/api/v1/tus", { "upload-length": "7" });
+    const sneaky = `${own.headers.get("location")}?x=/${id}`;
+    // Each request acts on mallory's own upload (length 7, offset 0), never on alice's.
+    expect((await tusCall(mallory, "HEAD", sneaky)).headers.get("upload-length")).toBe("7");
+    expect((await tusCall(mallory, "PATCH", sneaky, patchHeaders, rest)).status).toBe(409);
+    expect((await tusCall(mallory, "DELETE", sneaky)).status).toBe(204);
     // Nothing changed: same offset, row and bytes, no blob.
     expect(Number((await tusCall(alice, "HEAD", url)).headers.get("upload-offset"))).toBe(offset);
     expect(await server.db.prisma.tusUpload.findUnique({ where: { id } })).toMatchObject({ userId: alice.userId, blobKey: null });
