@@ -10,7 +10,7 @@ import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
 import { tusErrorAnswer } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
-import { pgLockSession, pgliteLockSession } from "./tus-lock-session";
+import { pgLockSession, pgliteLockSession, type LockSession } from "./tus-lock-session";
 import { AdvisoryLocker } from "./tus-locker";
 import { checkAttachTarget, createTusSession, parseTusMetadata } from "./tus-sessions";
 
@@ -83,8 +83,13 @@ export async function getTusLocker(): Promise<AdvisoryLocker> {
   const database = await getDatabase();
   if (globalState.syncdeskTusLocker?.database === database) return globalState.syncdeskTusLocker.locker;
   void globalState.syncdeskTusLocker?.locker.session.close();
-  const url = database.pool?.options.connectionString;
-  const session = database.kind === "postgres" && url ? pgLockSession(url) : pgliteLockSession(database.prisma);
+  let session: LockSession;
+  if (database.kind === "pglite") session = pgliteLockSession(database.prisma);
+  else {
+    const url = database.pool?.options.connectionString;
+    if (!url) throw new Error("tus locker: the PostgreSQL pool has no connection string");
+    session = pgLockSession(url);
+  }
   const locker = new AdvisoryLocker(session);
   globalState.syncdeskTusLocker = { database, locker };
   return locker;
