@@ -4,6 +4,8 @@
 // touches another's upload.
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { setBlobStore } from "@/server/storage/blob-store";
+import { createS3Store } from "@/server/storage/s3-store";
 import { expireUploadSessions } from "@/server/uploads/expire";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
@@ -141,6 +143,21 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
     expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(0);
   });
 
+  it("stores an empty upload and answers a second completion 409 with the blob key", async () => {
+    const empty = new Uint8Array(0);
+    const created = await createUpload(alice, empty);
+    const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(empty) });
+    expect(done.status).toBe(200);
+    expect(done.body.blob).toMatchObject({ size: 0, sha256: `sha256:${sha256Hex(empty)}` });
+    const download = await fetch(`${server.url}/api/v1/blobs/${done.body.blob.key}`, { headers: { authorization: `Bearer ${alice.jwt}` } });
+    expect(download.status).toBe(200);
+    expect((await download.arrayBuffer()).byteLength).toBe(0);
+    const again = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(empty) });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.blob_key).toBe(done.body.blob.key);
+    expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(1);
+  });
+
   it("refuses an incomplete upload's completion with 416 and its offset", async () => {
     const bytes = randomBytes(100_000);
     const created = await createUpload(alice, bytes);
@@ -194,6 +211,37 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
     expect(read.status).toBe(404);
     const readUnknown = await fetch(`${server.url}/api/v1/blobs/b_${"A".repeat(22)}`, { headers: { authorization: `Bearer ${mallory.jwt}` } });
     expect(await read.json()).toEqual(await readUnknown.json());
+  });
+});
+
+describe("S3: partial data lives in the bucket, so any instance takes the next chunk", () => {
+  it("keeps an unfinished part as a tail object and completes through another instance's store", async () => {
+    const first = await startTestStore("s3");
+    try {
+      const alice = await makeDevice(server.url, `multi-${randomBytes(4).toString("hex")}`);
+      const bytes = randomBytes(12 * MiB);
+      const created = await createUpload(alice, bytes);
+      // 3 MiB: less than a part, so it waits in the bucket as its own object.
+      expect((await putChunk(server.url, alice, created.upload_url, bytes, 0, 3 * MiB)).status).toBe(200);
+      const row = await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: created.upload_id } });
+      const state = row.storeState as { tail: number; tailKey: string; parts: unknown[] };
+      expect(state).toMatchObject({ tail: 3 * MiB, parts: [] });
+      expect((await first.store.stat(state.tailKey))?.size).toBe(3 * MiB);
+
+      // "Another instance": a store of its own (own S3 client, nothing in memory shared).
+      const s3 = first.s3;
+      if (!s3) throw new Error("an S3 test store has its settings");
+      const other = createS3Store(s3.bucket, s3.clientConfig, 8 * MiB);
+      setBlobStore(other);
+      await resume(server.url, alice, created, bytes, 3 * MiB);
+      const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
+      expect(done.status).toBe(200);
+      expect((await other.stat(row.storageKey))?.size).toBe(bytes.byteLength);
+      // The tail was folded into a part and removed.
+      expect(await other.stat(state.tailKey)).toBeNull();
+    } finally {
+      await first.close();
+    }
   });
 });
 
