@@ -12,6 +12,7 @@ import { configureTestEnv, connectDevice, createStaffAs, memo, pushAs } from "@/
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { LEAK } from "./support/answers";
 import { sessionCookie, withRequest } from "./support/console-session";
+import { PROCEDURES } from "./support/procedure-roles";
 import { listProcedures, PROCEDURE_ROLES, trpcRequest, type ProcedureInfo } from "./support/trpc-procedures";
 import { diffState, snapshotState } from "./support/state";
 
@@ -67,7 +68,11 @@ async function call(procedure: ProcedureInfo, persona: Persona) {
 describe("console authorization matrix", () => {
   it("knows the role of every procedure of the router", () => {
     expect(procedures.length).toBeGreaterThan(10);
-    for (const procedure of procedures) expect(PROCEDURE_ROLES[procedure.path], procedure.path).toBeDefined();
+    for (const procedure of procedures) {
+      expect(PROCEDURE_ROLES[procedure.path], procedure.path).toBeDefined();
+      expect(PROCEDURES[procedure.path]?.type, procedure.path).toBe(procedure.type);
+      expect(PROCEDURES[procedure.path]?.noInput ?? false, `${procedure.path} takes no input`).toBe(procedure.input === null);
+    }
     for (const path of Object.keys(PROCEDURE_ROLES)) expect(procedures.map((p) => p.path)).toContain(path);
   });
 

@@ -2,34 +2,12 @@
 // the role each one needs. A procedure missing from PROCEDURE_ROLES fails the coverage tests.
 import type { z } from "zod";
 import { appRouter } from "@/server/trpc/root";
-import type { Role } from "@/server/staff/roles";
-
-export type ProcedureInfo = { path: string; type: "query" | "mutation" | "subscription"; input: z.ZodType | null };
+import { PROCEDURES } from "./procedure-roles";
 
 /** The minimum role of each procedure (server/trpc/routers/*: viewer < support < operator < admin). */
-export const PROCEDURE_ROLES: Record<string, Role | "public"> = {
-  "session.me": "public",
-  "conflicts.list": "viewer",
-  "conflicts.get": "viewer",
-  "conflicts.validateMerge": "support",
-  "conflicts.resolve": "support",
-  "audit.list": "viewer",
-  "overview.stats": "viewer",
-  "devices.list": "viewer",
-  "devices.get": "viewer",
-  "devices.revoke": "operator",
-  "devices.restore": "operator",
-  "batches.list": "viewer",
-  "batches.get": "viewer",
-  "batches.replay": "operator",
-  "compaction.overview": "viewer",
-  "compaction.streams": "viewer",
-  "compaction.devices": "viewer",
-  "compaction.runs": "viewer",
-  "compaction.compactNow": "operator",
-  "media.forRecords": "viewer",
-  "media.forUser": "viewer",
-};
+export const PROCEDURE_ROLES = Object.fromEntries(Object.entries(PROCEDURES).map(([path, p]) => [path, p.role]));
+
+export type ProcedureInfo = { path: string; type: "query" | "mutation" | "subscription"; input: z.ZodType | null };
 
 type RawProcedure = { _def: { type: ProcedureInfo["type"]; inputs: unknown[] } };
 
