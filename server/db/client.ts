@@ -38,8 +38,14 @@ export async function openDatabase(
     } finally {
       await session.close();
     }
-    // statement_timeout bounds each statement of every pooled connection (server/limits/timeouts.ts).
-    const pool = new pg.Pool({ connectionString: target.url, max: 10, statement_timeout: target.statementTimeoutMs });
+    // statement_timeout bounds each statement of every pooled connection, connectionTimeoutMillis
+    // the wait for a free one (server/limits/timeouts.ts).
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: 10,
+      statement_timeout: target.statementTimeoutMs,
+      connectionTimeoutMillis: target.statementTimeoutMs,
+    });
     // An idle connection the server closed is replaced on next use; it must not crash the process.
     pool.on("error", () => {});
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

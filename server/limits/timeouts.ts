@@ -2,8 +2,9 @@
 //   - a request body must arrive within REQUEST_BODY_TIMEOUT_SECONDS, else 408 `request_timeout`
 //     (a slow client cannot hold a request, and its memory, open for ever);
 //   - database work is bounded by PostgreSQL's statement_timeout (DB_STATEMENT_TIMEOUT_SECONDS,
-//     set on every pooled connection) and by each transaction's own timeout; either answers
-//     503 `unavailable` with Retry-After instead of a hang or a 500.
+//     set on every pooled connection), by the same time to wait for a free pooled connection,
+//     and by each transaction's own timeout; each answers 503 `unavailable` with Retry-After
+//     instead of a hang or a 500.
 import { AppError } from "../errors";
 
 /** Seconds a client is told to wait after a database timeout. */
@@ -24,9 +25,13 @@ function child(value: unknown, field: string): unknown {
   return typeof value === "object" && value !== null && field in value ? (value as Record<string, unknown>)[field] : undefined;
 }
 
+/** pg-pool's error when no connection became free within connectionTimeoutMillis. */
+const POOL_TIMEOUT_MESSAGE = "timeout exceeded when trying to connect";
+
 /** True for an error (Prisma, driver adapter or pg) that means "the database took too long". */
 export function isDatabaseTimeout(error: unknown, depth = 0): boolean {
   if (depth > 4 || typeof error !== "object" || error === null) return false;
+  if (error instanceof Error && error.message === POOL_TIMEOUT_MESSAGE) return true;
   const code = stringField(error, "code");
   if (code && (TIMEOUT_PRISMA_CODES.has(code) || TIMEOUT_SQLSTATES.has(code))) return true;
   const original = stringField(error, "originalCode");

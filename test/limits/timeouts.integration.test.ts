@@ -96,6 +96,26 @@ describe("request timeouts", () => {
     }
   });
 
+  it("answers 503 unavailable when no pooled connection frees up in time (PostgreSQL)", async () => {
+    if (!server.db.url) {
+      // The embedded database is one connection shared in process: there is no pool to wait on.
+      expect(server.db.pool).toBeUndefined();
+      return;
+    }
+    const bounded = await openDatabase({ url: server.db.url, statementTimeoutMs: 300 });
+    const pool = bounded.pool;
+    if (!pool) throw new Error("a PostgreSQL database has a pool");
+    const held = await Promise.all(Array.from({ length: 10 }, () => pool.connect()));
+    try {
+      const error = await bounded.prisma.$queryRaw`SELECT 1 AS one`.then(() => null, (e: unknown) => e);
+      expect(error).not.toBeNull();
+      await expectTimeoutAnswer(error);
+    } finally {
+      held.forEach((client) => client.release());
+      await bounded.close();
+    }
+  });
+
   it("still answers 500 (not a timeout) to other database errors", async () => {
     const error = await server.db.prisma.$queryRaw`SELECT 1/0 AS boom`.then(() => null, (e: unknown) => e);
     const answer = errorResponse(error);
