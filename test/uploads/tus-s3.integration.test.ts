@@ -9,6 +9,7 @@ import S3rver from "s3rver";
 import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBlobStore, setBlobStore } from "@/server/storage/blob-store";
+import { sweepExpiredTusUploads } from "@/server/uploads/tus-expire";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -105,5 +106,36 @@ describe("tus 1.0 endpoint (S3 store, s3rver)", () => {
     const download = await fetch(`${server.url}/api/v1/blobs/${blobKey}`, { headers: { authorization: `Bearer ${alice.jwt}` } });
     expect(download.status).toBe(200);
     expect(sha256(new Uint8Array(await download.arrayBuffer()))).toBe(sha256(data));
+  });
+
+  it("termination and expiry remove an unfinished upload's partial data from the bucket", async () => {
+    const alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
+    const call = (method: string, target: string, headers: Record<string, string> = {}, body?: Uint8Array<ArrayBuffer>) =>
+      fetch(target.startsWith("http") ? target : `${server.url}${target}`, { method, headers: { authorization: `Bearer ${alice.jwt}`, "tus-resumable": "1.0.0", ...headers }, body });
+    const start = async () => {
+      const created = await call("POST", "/api/v1/tus", { "upload-length": "5000" });
+      expect(created.status).toBe(201);
+      const url = created.headers.get("location") ?? "";
+      const patched = await call("PATCH", url, { "upload-offset": "0", "content-type": "application/offset+octet-stream" }, new Uint8Array(randomBytes(1200)));
+      expect(patched.status).toBe(204);
+      const id = url.split("/").pop() ?? "";
+      const row = await server.db.prisma.tusUpload.findUniqueOrThrow({ where: { id } });
+      // Fewer bytes than a part: they wait in a tail object of the bucket.
+      const tailKey = (row.metadata as { store: { partial: { tailKey: string } } }).store.partial.tailKey;
+      expect(await getBlobStore().stat(tailKey)).toEqual({ size: 1200 });
+      return { url, id, tailKey };
+    };
+
+    const terminated = await start();
+    expect((await call("DELETE", terminated.url)).status).toBe(204);
+    expect(await getBlobStore().stat(terminated.tailKey)).toBeNull();
+    expect(await server.db.prisma.tusUpload.findUnique({ where: { id: terminated.id } })).toBeNull();
+
+    const expired = await start();
+    await server.db.prisma.tusUpload.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await sweepExpiredTusUploads(server.db.prisma)).toEqual({ expiredTusUploads: 1 });
+    expect(await getBlobStore().stat(expired.tailKey)).toBeNull();
+    expect(await server.db.prisma.tusUpload.findUnique({ where: { id: expired.id } })).toBeNull();
+    expect((await call("HEAD", expired.url)).status).toBe(404);
   });
 });
