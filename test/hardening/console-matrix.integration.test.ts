@@ -77,7 +77,7 @@ describe("console authorization matrix", () => {
   });
 
   it("allows each procedure exactly for its roles: 401 without a live session, 403 below the role, no leak, nothing written", async () => {
-    const before = await snapshotState(db.prisma, process.env.DATA_DIR);
+    const before = await snapshotState(db.prisma);
     const refusals = new Map<string, Set<string>>();
     let calls = 0;
     for (const procedure of procedures) {
@@ -105,7 +105,7 @@ describe("console authorization matrix", () => {
       }
     }
     for (const [kind, bodies] of refusals) expect([...bodies], kind).toHaveLength(1);
-    expect(diffState(before, await snapshotState(db.prisma, process.env.DATA_DIR))).toEqual([]);
+    expect(diffState(before, await snapshotState(db.prisma))).toEqual([]);
     console.log(`console matrix: ${calls} calls, ${procedures.length} procedures x ${personas.length} personas`);
   });
 

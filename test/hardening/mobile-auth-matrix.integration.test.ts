@@ -13,7 +13,7 @@ import { LEAK } from "./support/answers";
 import { hasHandler } from "./support/mobile-fuzz";
 import { matrixRequest, MATRIX_REQUESTS, sha256Hex, unknownIds, type Actor, type VictimIds } from "./support/mobile-requests";
 import { sendRaw, type RawAnswer } from "./support/raw-http";
-import { diffState, snapshotState } from "./support/state";
+import { blobRoot, diffState, listFiles, snapshotState } from "./support/state";
 
 let server: TestServer;
 let alice: TestDevice;
@@ -52,6 +52,7 @@ beforeAll(async () => {
   expect(chunk.status, chunk.text).toBe(200);
   const done = await alice.call("POST", `/api/v1/uploads/${blobUpload.body.upload_id}/complete`, { sha256: `sha256:${sha256Hex("abc")}` }, withDevice);
   expect(done.status, JSON.stringify(done.body)).toBe(200);
+  expect(listFiles(blobRoot()).length, "the blob root holds the blob, so comparing it means something").toBeGreaterThan(0);
   const tus = await send({ method: "POST", target: "/api/v1/tus", headers: { authorization: `Bearer ${alice.jwt}`, "x-device-id": alice.deviceId, "tus-resumable": "1.0.0", "upload-length": "3" } });
   expect(tus.status, tus.text).toBe(201);
   ids = {
@@ -109,7 +110,7 @@ describe("mobile authorization matrix", () => {
   });
 
   it("refuses every route without a token (401 unauthorized) and with every bad token (401 invalid_token), one body each, changing nothing", async () => {
-    const before = await snapshotState(server.db.prisma, process.env.DATA_DIR);
+    const before = await snapshotState(server.db.prisma);
     const rows: Row[] = [];
     for (const route of routes) {
       for (const header of [null, "", "Bearer", "Basic YWxpY2U6cHc=", `Token ${alice.jwt}`, `Bearer ${alice.jwt} extra`]) {
@@ -128,21 +129,21 @@ describe("mobile authorization matrix", () => {
     // Nothing to probe: every route answers every bad token with the very same bytes.
     expect([...bodies.invalid_token], [...bodies.invalid_token].join("\n")).toHaveLength(1);
     expect([...bodies.unauthorized], [...bodies.unauthorized].join("\n")).toHaveLength(1);
-    expect(diffState(before, await snapshotState(server.db.prisma, process.env.DATA_DIR))).toEqual([]);
+    expect(diffState(before, await snapshotState(server.db.prisma))).toEqual([]);
     console.log(`authorization matrix: ${rows.length} refused requests over ${routes.length} routes`);
   });
 
   it("refuses a revoked device on every route that names a device (403 device_revoked), changing nothing", async () => {
-    const before = await snapshotState(server.db.prisma, process.env.DATA_DIR);
+    const before = await snapshotState(server.db.prisma);
     for (const route of routes) {
       const answer = await send(matrixRequest(route.id, actors.revoked, ids));
       expectQuietEnvelope({ route, kind: "a revoked device", answer }, 403, "device_revoked");
     }
-    expect(diffState(before, await snapshotState(server.db.prisma, process.env.DATA_DIR))).toEqual([]);
+    expect(diffState(before, await snapshotState(server.db.prisma))).toEqual([]);
   });
 
   it("answers another user's ids and tokens exactly like unknown ones, changing nothing", async () => {
-    const before = await snapshotState(server.db.prisma, process.env.DATA_DIR);
+    const before = await snapshotState(server.db.prisma);
     const unknown = unknownIds(ids);
     const forged = { ...actors.mallory, pullToken: `${actors.alice.pullToken.slice(0, -4)}AAAA` };
     const stolen = { ...actors.mallory, pullToken: actors.alice.pullToken };
@@ -168,7 +169,7 @@ describe("mobile authorization matrix", () => {
       compared += 1;
     }
     expect(compared).toBeGreaterThanOrEqual(idRoutes.length + tokenRoutes.length - 3);
-    expect(diffState(before, await snapshotState(server.db.prisma, process.env.DATA_DIR))).toEqual([]);
+    expect(diffState(before, await snapshotState(server.db.prisma))).toEqual([]);
   });
 
   it("accepts each route's well-formed request with the owner's valid token (the refusals above are the credential's doing)", async () => {

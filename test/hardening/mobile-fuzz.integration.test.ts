@@ -43,7 +43,7 @@ beforeAll(async () => {
   const upload = await device.call("POST", "/api/v1/uploads", { filename: "fuzz.txt", size: 10 }, { "x-device-id": device.deviceId });
   expect(upload.status, JSON.stringify(upload.body)).toBe(201);
   fixtures.uploadId = String(upload.body.upload_id);
-  baseline = await snapshotState(server.db.prisma, process.env.DATA_DIR);
+  baseline = await snapshotState(server.db.prisma);
 });
 
 afterAll(async () => {
@@ -64,7 +64,7 @@ async function exercise(c: FuzzCase): Promise<void> {
   const where = `${c.route} [${c.label}] ${c.request.method} ${c.request.target.slice(0, 200)}`;
   checkAnswer(answer, c.expect, route ? new Set(route.errors) : new Set(), where, route?.auth ?? false, route ? isTus(route) : false);
   t = performance.now();
-  const diff = diffState(baseline, await snapshotState(server.db.prisma, process.env.DATA_DIR));
+  const diff = diffState(baseline, await snapshotState(server.db.prisma));
   timing.state += performance.now() - t;
   expect(diff.length, `state changed by ${where}: ${diff.join("; ")}`).toBe(0);
 }
@@ -86,7 +86,7 @@ describe("mobile route fuzzing", () => {
     it(`${route.method.toUpperCase()} ${route.path}: ${perRoute} hostile requests, each refused or harmless, state unchanged`, async () => {
       const cases = routeCases(route, { userId: device.userId, deviceId: device.deviceId, jwt: device.jwt, fixtures });
       await fc.assert(fc.asyncProperty(cases, exercise), fuzzParameters(SEED, perRoute));
-    });
+    }, Math.max(120_000, perRoute * 500)); // FUZZ_SCALE may ask for many more requests
   }
 
   it(`sent at least ${BUDGET} requests`, () => {

@@ -65,10 +65,35 @@ export function listFiles(root: string | undefined): string[] {
   return out.sort();
 }
 
+/** Every object in the S3 bucket when blobs live in S3 (STORAGE_DRIVER=s3), with size and ETag. */
+export async function listS3Objects(): Promise<string[]> {
+  if (process.env.STORAGE_DRIVER !== "s3") return [];
+  const { storageConfig } = await import("@/server/storage/config");
+  const config = storageConfig();
+  if (config.driver !== "s3") return [];
+  const { ListObjectsV2Command, S3Client } = await import("@aws-sdk/client-s3");
+  const client = new S3Client(config.clientConfig);
+  const out: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: config.bucket, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) out.push(`s3:${object.Key} ${object.Size} ${object.ETag}`);
+    token = page.NextContinuationToken;
+  } while (token);
+  client.destroy();
+  return out.sort();
+}
+
+/** The file store's root (server/storage/config.ts: DATA_DIR/blobs; tus keeps its files below it). */
+export function blobRoot(): string {
+  return path.resolve(process.env.DATA_DIR ?? ".data", "blobs");
+}
+
 export type StateSnapshot = { db: Fingerprint; files: string[] };
 
-export async function snapshotState(prisma: Prisma, blobRoot: string | undefined): Promise<StateSnapshot> {
-  return { db: await fingerprintDatabase(prisma), files: listFiles(blobRoot) };
+/** The database, every file under the blob root, and the S3 bucket when blobs live there. */
+export async function snapshotState(prisma: Prisma, root: string = blobRoot()): Promise<StateSnapshot> {
+  return { db: await fingerprintDatabase(prisma), files: [...listFiles(root), ...(await listS3Objects())] };
 }
 
 /** Human-readable differences between two snapshots (empty when equal). */
