@@ -11,11 +11,14 @@ import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
 import { recordUploadBytes } from "../metrics/registry";
 import { getBlobStore, iterateStream, partialGarbage, withStorage, type AppendResult } from "../storage/blob-store";
-import { BodyTooLong, capBytes, parseContentRange } from "./content-range";
+import { BodyTooLong, capBytes, failWhenIdle, parseContentRange } from "./content-range";
 import { claimSession, releaseSession } from "./lease";
 import { uploadLimits } from "./limits";
 import type { TAppendResponse } from "./schemas";
 import { getUploadSessionOrThrow, partialStateOf } from "./sessions";
+
+/** A chunk's body may pause this long between bytes before the PUT counts as interrupted. */
+const IDLE_MS = 60_000;
 
 export async function appendChunk(db: Db, caller: Caller, id: string, request: Request): Promise<TAppendResponse> {
   const limits = uploadLimits();
@@ -46,7 +49,7 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
     result = await withStorage("append", () => store.appendPartial(lease.row.storageKey, before, {
       offset: range.start,
       total: range.total,
-      body: capBytes(iterateStream(request.body), length),
+      body: capBytes(failWhenIdle(iterateStream(request.body), IDLE_MS), length),
     }));
   } catch (error) {
     await releaseSession(db, lease); // nothing saved: the chunk may be sent again at once

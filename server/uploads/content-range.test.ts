@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { BodyTooLong, capBytes, parseContentRange } from "./content-range";
+import { BodyStalled, BodyTooLong, capBytes, failWhenIdle, parseContentRange } from "./content-range";
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<number> {
   let n = 0;
@@ -41,5 +41,24 @@ describe("capBytes", () => {
 
   it("fails a body longer than the limit", async () => {
     await expect(collect(capBytes(chunks(4, 7), 10))).rejects.toBeInstanceOf(BodyTooLong);
+  });
+});
+
+describe("failWhenIdle", () => {
+  it("passes a body that keeps arriving", async () => {
+    expect(await collect(failWhenIdle(chunks(3, 4), 1000))).toBe(7);
+  });
+
+  it("fails a body that goes silent, after the bytes that did arrive", async () => {
+    let seen = 0;
+    async function* silent(): AsyncIterable<Uint8Array> {
+      yield new Uint8Array(5);
+      await new Promise(() => {}); // never another byte
+    }
+    const reading = (async () => {
+      for await (const chunk of failWhenIdle(silent(), 50)) seen += chunk.byteLength;
+    })();
+    await expect(reading).rejects.toBeInstanceOf(BodyStalled);
+    expect(seen).toBe(5);
   });
 });

@@ -22,6 +22,32 @@ export function parseContentRange(header: string | null): ChunkRange {
 }
 
 export class BodyTooLong extends Error {}
+export class BodyStalled extends Error {}
+
+/**
+ * Fails with BodyStalled when no bytes arrive for `idleMs`: a client that went silent is treated
+ * like one that went away (what arrived is kept) instead of holding its upload for ever.
+ */
+export async function* failWhenIdle(source: AsyncIterable<Uint8Array>, idleMs: number): AsyncIterable<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new BodyStalled(`no bytes for ${idleMs} ms`)), idleMs);
+      });
+      try {
+        const next = await Promise.race([iterator.next(), idle]);
+        if (next.done) return;
+        yield next.value;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  } finally {
+    void iterator.return?.();
+  }
+}
 
 /** Passes at most `limit` bytes through; more makes the iteration fail with BodyTooLong. */
 export async function* capBytes(source: AsyncIterable<Uint8Array>, limit: number): AsyncIterable<Uint8Array> {
