@@ -15,6 +15,7 @@ type Operation = {
 const METHOD_STYLE: Record<string, string> = {
   get: "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100",
   post: "bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100",
+  put: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
 };
 
 /** Descriptions use `backticks` for code, as in Markdown. */
@@ -61,7 +62,7 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
         {Object.entries(op.responses).map(([status, response]) => (
           <li key={status} className="mt-1">
             <span className="font-mono font-semibold">{status}</span> <Text>{response.description}</Text>
-            {status === "200" ? <Schema schema={Object.values(response.content ?? {})[0]?.schema} /> : null}
+            {status.startsWith("2") ? <Schema schema={Object.values(response.content ?? {})[0]?.schema} /> : null}
           </li>
         ))}
       </ul>
