@@ -2,31 +2,50 @@
 // behind a round-robin client, as a load balancer without sticky sessions would spread a device's
 // calls. Pushes, pulls, retries, conflicts, acks and background jobs (compaction among them) must
 // behave exactly as on one instance. (Live pokes across instances: live-instances.spec.ts.)
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
+import S3rver from "s3rver";
 import { E2E_SECRETS } from "../../playwright.config";
 import { mintDeviceJwt } from "../../server/http/dev-token";
 import {
   ZAckResponse, ZBootstrapResponse, ZConflictPage, ZPullResponse, ZPushResponse, ZResolveResponse,
   type TChange, type TPushItem, type TPushResponse,
 } from "../../server/sync/schemas";
+import { ZAppendResponse, ZCompleteResponse, ZUploadInfo } from "../../server/uploads/schemas";
 import {
   createScratchDatabase, defineInstances, startInstances, stopInstances, withClient,
   type AppInstance, type ScratchDatabase,
 } from "../support/instances";
 
 const PORTS = [3243, 3244] as const;
+/** A local S3 (s3rver) both instances keep blobs and upload parts in, as in production. */
+const S3_PORT = 3245;
+const BUCKET = "syncdesk-e2e";
+const MiB = 2 ** 20;
 /** Streams with more changes than this get compacted by the job (the other tests stay below). */
 const MAX_CHANGES = 30;
 let database: ScratchDatabase | undefined;
 let instances: AppInstance[] = [];
+let s3: { server: S3rver; dir: string } | undefined;
 
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
+  const dir = mkdtempSync(path.join(tmpdir(), "syncdesk-e2e-s3-"));
+  s3 = { server: new S3rver({ address: "127.0.0.1", port: S3_PORT, silent: true, directory: dir, configureBuckets: [{ name: BUCKET }] }), dir };
+  await s3.server.run();
   database = await createScratchDatabase("instances");
   instances = defineInstances(PORTS, database.url, {
+    STORAGE_DRIVER: "s3",
+    S3_ENDPOINT: `http://127.0.0.1:${S3_PORT}`,
+    S3_BUCKET: BUCKET,
+    S3_ACCESS_KEY_ID: "S3RVER",
+    S3_SECRET_ACCESS_KEY: "S3RVER",
+    S3_FORCE_PATH_STYLE: "true",
     JOBS_ENABLED: "true",
     COMPACTION_INTERVAL_MINUTES: "1",
     COMPACTION_MAX_CHANGES_PER_STREAM: String(MAX_CHANGES),
@@ -39,6 +58,8 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await stopInstances(instances);
   await database?.drop();
+  await s3?.server.close();
+  if (s3) rmSync(s3.dir, { recursive: true, force: true });
 });
 
 /** Alternates instances call by call, like a round-robin load balancer. */
@@ -71,6 +92,15 @@ class Device {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: await response.json() };
+  }
+
+  /** A request with the device's auth and any body (uploads), answered as it is. */
+  raw(method: string, base: string, path: string, headers: Record<string, string> = {}, body?: Uint8Array<ArrayBuffer>): Promise<Response> {
+    return fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.jwt}`, "x-device-id": this.deviceId, ...headers },
+      body,
+    });
   }
 
   async ok(method: "GET" | "POST", path: string, body?: unknown, base?: string): Promise<unknown> {
@@ -267,4 +297,94 @@ test("background jobs run once per slot across instances, and compaction is seen
   const summary = `${runs.length} job runs: ${logged.map((ids, i) => `instance ${i + 1} ran ${ids.length}`).join(", ")}`;
   test.info().annotations.push({ type: "jobs", description: summary });
   console.log(`instances: ${summary}`);
+});
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** Downloads a blob through `base` and answers the sha256 of what arrived. */
+async function downloadSha(device: Device, base: string, key: string): Promise<string> {
+  const response = await device.raw("GET", base, `/api/v1/blobs/${key}`);
+  expect(response.status).toBe(200);
+  return sha256(new Uint8Array(await response.arrayBuffer()));
+}
+
+test("a resumable upload's chunks alternate instances (Content-Range), on one S3 bucket", async () => {
+  test.setTimeout(180_000);
+  const device = await Device.open(`rr-${randomUUID().slice(0, 8)}`);
+  await device.bootstrap();
+  const [a, b] = instances.map((i) => i.url) as [string, string];
+  const bytes = new Uint8Array(randomBytes(13 * MiB));
+  const created = await device.call("POST", "/uploads", { filename: "survey.bin", size: bytes.length, content_type: "application/octet-stream" }, a);
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const upload = ZUploadInfo.parse(created.body);
+  const uploadPath = new URL(upload.upload_url, a).pathname;
+
+  // Each chunk goes to the instance that did not take the previous one; that instance knows the
+  // offset the other one saved.
+  const chunk = 3 * MiB;
+  for (let start = 0, turn = 1; start < bytes.length; start += chunk, turn += 1) {
+    const end = Math.min(start + chunk, bytes.length) - 1;
+    const base = turn % 2 === 1 ? b : a;
+    expect(ZUploadInfo.parse(await device.ok("GET", `/uploads/${upload.upload_id}`, undefined, base)).offset).toBe(start);
+    const put = await device.raw("PUT", base, uploadPath,
+      { "content-range": `bytes ${start}-${end}/${bytes.length}`, "content-type": "application/octet-stream" }, bytes.subarray(start, end + 1));
+    expect(put.status).toBe(200);
+    expect(ZAppendResponse.parse(await put.json()).offset).toBe(end + 1);
+  }
+  // A late retry of the first chunk, through the other instance: 416 with the offset, nothing kept.
+  const stale = await device.raw("PUT", a, uploadPath, { "content-range": `bytes 0-${chunk - 1}/${bytes.length}` }, bytes.subarray(0, chunk));
+  expect(stale.status).toBe(416);
+  expect(await stale.json()).toMatchObject({ error: { details: { offset: bytes.length } } });
+
+  const done = ZCompleteResponse.parse(await device.ok("POST", `/uploads/${upload.upload_id}/complete`, { sha256: sha256(bytes) }, b));
+  expect(done.blob).toMatchObject({ size: bytes.length, sha256: `sha256:${sha256(bytes)}` });
+  for (const base of [a, b]) expect(await downloadSha(device, base, done.blob.key)).toBe(sha256(bytes));
+  const [session] = await query<{ status: string; offset: string }>("SELECT status, \"offset\"::text AS offset FROM upload_sessions WHERE id = $1", [upload.upload_id]);
+  expect(session).toEqual({ status: "completed", offset: String(bytes.length) });
+  expect((await device.pull()).map((c) => [c.type, c.id])).toEqual([[done.record.type, done.record.id]]);
+});
+
+test("a tus upload PATCHes through both instances, on one S3 bucket", async () => {
+  test.setTimeout(180_000);
+  const device = await Device.open(`rr-${randomUUID().slice(0, 8)}`);
+  await device.bootstrap();
+  const [a, b] = instances.map((i) => i.url) as [string, string];
+  const bytes = new Uint8Array(randomBytes(12 * MiB + 12_345));
+  const meta = (value: string) => Buffer.from(value).toString("base64");
+  const tus = { "tus-resumable": "1.0.0" };
+  const created = await device.raw("POST", a, "/api/v1/tus", {
+    ...tus, "upload-length": String(bytes.length),
+    "upload-metadata": `filename ${meta("scan.bin")},filetype ${meta("application/octet-stream")},sha256 ${meta(sha256(bytes))}`,
+  });
+  expect(created.status).toBe(201);
+  const location = new URL(created.headers.get("location") ?? "", a).pathname;
+  const id = location.split("/").at(-1) ?? "";
+
+  // PATCHes alternate instances; before each, the other instance's HEAD reports the offset.
+  const chunk = 5 * MiB;
+  let blobKey: string | null = null;
+  for (let offset = 0, turn = 1; offset < bytes.length; offset += chunk, turn += 1) {
+    const base = turn % 2 === 1 ? b : a;
+    const head = await device.raw("HEAD", base === a ? b : a, location, tus);
+    expect(head.status).toBe(200);
+    expect(head.headers.get("upload-offset")).toBe(String(offset));
+    const patch = await device.raw("PATCH", base, location,
+      { ...tus, "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, bytes.subarray(offset, offset + chunk));
+    expect(patch.status, await patch.clone().text()).toBe(204);
+    expect(patch.headers.get("upload-offset")).toBe(String(Math.min(offset + chunk, bytes.length)));
+    blobKey = patch.headers.get("upload-blob-key") ?? blobKey;
+  }
+  // Both instances answer the finished upload with its blob.
+  for (const base of [a, b]) {
+    const head = await device.raw("HEAD", base, location, tus);
+    expect(head.headers.get("upload-offset")).toBe(String(bytes.length));
+    blobKey ??= head.headers.get("upload-blob-key");
+    expect(head.headers.get("upload-blob-key")).toBe(blobKey);
+  }
+  expect(blobKey).toEqual(expect.any(String));
+  for (const base of [a, b]) expect(await downloadSha(device, base, blobKey as string)).toBe(sha256(bytes));
+  const [row] = await query<{ blobs: number; finished: boolean }>(
+    "SELECT (SELECT count(*)::int FROM blobs WHERE key = $1) AS blobs, (SELECT finished_at IS NOT NULL FROM tus_uploads WHERE id = $2) AS finished",
+    [blobKey, id]);
+  expect(row).toEqual({ blobs: 1, finished: true });
 });
