@@ -62,7 +62,7 @@ export async function completeTusUpload(ctx: TusFinishContext, id: string): Prom
       ...(metadata.attach ? { attach: metadata.attach } : {}),
     });
     // 6.
-    await markTusSessionFinished(db, id, finished.blob.key);
+    await markTusSessionFinished(db, id, finished.blob.key, stored.size);
     return finished.blob.key;
   } finally {
     await lock.unlock();

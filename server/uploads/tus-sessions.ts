@@ -107,8 +107,9 @@ export async function getOwnedTusSessionOrThrow(db: Db, caller: Caller, id: stri
   return session;
 }
 
-export async function markTusSessionFinished(db: Db, id: string, blobKey: string): Promise<void> {
-  await db.tusUpload.update({ where: { id }, data: { blobKey, finishedAt: new Date() } });
+/** `size` too: an upload created with a deferred length learns it only at the end. */
+export async function markTusSessionFinished(db: Db, id: string, blobKey: string, size: number): Promise<void> {
+  await db.tusUpload.update({ where: { id }, data: { blobKey, size: BigInt(size), finishedAt: new Date() } });
 }
 
 export async function deleteTusSession(db: Db, id: string): Promise<void> {

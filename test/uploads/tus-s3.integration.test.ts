@@ -138,4 +138,22 @@ describe("tus 1.0 endpoint (S3 store, s3rver)", () => {
     expect(await server.db.prisma.tusUpload.findUnique({ where: { id: expired.id } })).toBeNull();
     expect((await call("HEAD", expired.url)).status).toBe(404);
   });
+
+  it("completes an upload whose length was deferred until its last PATCH", async () => {
+    const alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
+    const data = randomBytes(2500);
+    const call = (method: string, target: string, headers: Record<string, string> = {}, body?: Uint8Array<ArrayBuffer>) =>
+      fetch(target.startsWith("http") ? target : `${server.url}${target}`, { method, headers: { authorization: `Bearer ${alice.jwt}`, "tus-resumable": "1.0.0", ...headers }, body });
+    const created = await call("POST", "/api/v1/tus", { "upload-defer-length": "1" });
+    const url = created.headers.get("location") ?? "";
+    const octets = { "content-type": "application/offset+octet-stream" };
+    expect((await call("PATCH", url, { ...octets, "upload-offset": "0" }, new Uint8Array(data.subarray(0, 1000)))).status).toBe(204);
+    const last = await call("PATCH", url, { ...octets, "upload-offset": "1000", "upload-length": String(data.length) }, new Uint8Array(data.subarray(1000)));
+    expect(last.status).toBe(204);
+    const blob = await server.db.prisma.blob.findUniqueOrThrow({ where: { key: last.headers.get("upload-blob-key") ?? "" } });
+    expect(blob).toMatchObject({ size: BigInt(data.length), sha256: sha256(data) });
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of await getBlobStore().read(blob.storageKey)) chunks.push(chunk);
+    expect(sha256(Buffer.concat(chunks))).toBe(sha256(data));
+  });
 });

@@ -368,4 +368,20 @@ describe("tus 1.0 endpoint (file store)", () => {
     expect((await tusCall(alice, "HEAD", url)).headers.get("upload-blob-key")).toBe(blobKey);
     expect(await server.db.prisma.blob.count({ where: { ownerId: userId } })).toBe(1);
   });
+
+  it("completes an upload whose length was deferred until its last PATCH", async () => {
+    const alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
+    const data = randomBytes(2500);
+    const created = await tusCall(alice, "POST", "/api/v1/tus", { "upload-defer-length": "1" });
+    expect(created.status).toBe(201);
+    const url = created.headers.get("location") ?? "";
+    const octets = { "content-type": "application/offset+octet-stream" };
+    expect((await tusCall(alice, "HEAD", url)).headers.get("upload-defer-length")).toBe("1");
+    expect((await tusCall(alice, "PATCH", url, { ...octets, "upload-offset": "0" }, data.subarray(0, 1000))).status).toBe(204);
+    const last = await tusCall(alice, "PATCH", url, { ...octets, "upload-offset": "1000", "upload-length": String(data.length) }, data.subarray(1000));
+    expect(last.status).toBe(204);
+    const blobKey = last.headers.get("upload-blob-key") ?? "";
+    expect(await server.db.prisma.blob.findUnique({ where: { key: blobKey } })).toMatchObject({ size: BigInt(data.length), sha256: sha256(data) });
+    expect(await server.db.prisma.tusUpload.findUnique({ where: { id: idOf(url) } })).toMatchObject({ size: BigInt(data.length), blobKey });
+  });
 });
