@@ -9,7 +9,7 @@ import { statementTimeoutMs } from "../limits/timeouts";
 import { openEmbedded } from "./embedded";
 import { PrismaClient, type Prisma } from "./generated/client";
 import { migrate, readMigrations } from "./migrator";
-import { openPgSession, sessionFromPglite, type SqlSession } from "./sql";
+import { openPgSession, sessionFromPglite, attachRawPool, type SqlSession } from "./sql";
 
 export type Db = PrismaClient;
 /** A client usable inside `db.$transaction(async (tx) => ...)`. */
@@ -49,6 +49,8 @@ export async function openDatabase(
     // An idle connection the server closed is replaced on next use; it must not crash the process.
     pool.on("error", () => {});
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    // Hot paths write and read through pg itself (server/db/sql.ts "sqlOf").
+    attachRawPool(prisma, pool);
     return {
       prisma,
       kind: "postgres",

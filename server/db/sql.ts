@@ -1,7 +1,9 @@
 // A minimal raw SQL session over either engine, for the migrator and schema checks: one
 // connection, so session-level advisory locks and BEGIN/COMMIT behave as written.
 import { PGlite } from "@electric-sql/pglite";
+import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
+import type { Db, DbOrTx, Tx } from "./client";
 
 export interface SqlSession {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -34,4 +36,58 @@ export async function openPgSession(connectionString: string): Promise<SqlSessio
     },
     close: () => client.end(),
   };
+}
+
+// Hot statements (the push transaction, the pull page) go straight to pg: through Prisma each
+// statement costs ~0.4 ms CPU of argument serialisation and query interpretation, through pg
+// ~0.05 ms, and a page of 1,000 rows ~1-2 ms more of result mapping (bench/profile.ts; README
+// "Performance"). Inside a transaction that is the pg connection Prisma's interactive transaction
+// holds: the one the adapter checks out of the pool when `inTransaction` starts it, which a pool
+// with tracked connections records for that async context only. Outside a transaction it is the
+// pool itself. Elsewhere (PGlite, a transaction not started by `inTransaction`) the same SQL runs
+// through Prisma's $queryRawUnsafe, so SQL and results are the same on both engines.
+
+/** Runs one statement; `$1`-style parameters; returns the rows. */
+export type TxSql = <T = Record<string, unknown>>(text: string, params: unknown[]) => Promise<T[]>;
+
+type Slot = { client?: pg.PoolClient; tx?: unknown };
+
+const slots = new AsyncLocalStorage<Slot>();
+const pools = new WeakMap<object, pg.Pool>();
+
+/** Lets `sqlOf` reach `pool`, the pool under `prisma`'s adapter (server/db/client.ts). */
+export function attachRawPool(prisma: Db, pool: pg.Pool): void {
+  pools.set(prisma, pool);
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  pool.connect = ((...args: unknown[]) => {
+    const slot = slots.getStore();
+    // pg's own pool.query() passes a callback; only the adapter's startTransaction awaits a client.
+    // Only the first connection, taken before the transaction's callback runs, is the transaction's.
+    if (args.length > 0 || !slot || slot.client || slot.tx) return connect(...args);
+    return (connect() as Promise<pg.PoolClient>).then((client) => {
+      slot.client = client;
+      return client;
+    });
+  }) as typeof pool.connect;
+}
+
+/** `db.$transaction(fn)`, with the transaction's own pg connection known to `sqlOf` inside `fn`. */
+export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
+  const slot: Slot = {};
+  return slots.run(slot, () =>
+    db.$transaction((tx) => {
+      slot.tx = tx;
+      return fn(tx);
+    }, options),
+  );
+}
+
+/** The statement runner of `db` (a client or a transaction): pg when reachable, else Prisma. */
+export function sqlOf(db: DbOrTx): TxSql {
+  const slot = slots.getStore();
+  const client = slot?.tx === db ? slot.client : undefined;
+  if (client) return async <T>(text: string, params: unknown[]) => (await client.query(text, params)).rows as T[];
+  const pool = pools.get(db);
+  if (pool) return async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[];
+  return <T>(text: string, params: unknown[]) => db.$queryRawUnsafe<T[]>(text, ...params);
 }

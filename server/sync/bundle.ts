@@ -3,10 +3,11 @@
 // the same stream waits, so seqs become visible in seq order and a pull can never skip a lower seq
 // that commits late (research/scenarios.md). Seqs within one bundle and stream are consecutive.
 //
-// Writes are staged in memory and flushed by `close()` as one multi-row statement per table, so a
-// 500-item push costs a handful of round trips instead of three per item. Reads of records go
+// Writes are staged in memory and flushed by `close()` in one statement (records, changes, heads),
+// so a 500-item push costs a handful of round trips instead of three per item. Reads of records go
 // through the bundle, so later items see earlier items' staged writes.
-import type { DbOrTx, Tx } from "../db/client";
+import type { Tx } from "../db/client";
+import { sqlOf, type TxSql } from "../db/sql";
 import type { ChangeHint, RecordData, RecordKey, RecordRow } from "./records";
 
 export type StagedChange = {
@@ -43,21 +44,28 @@ type RawRecord = {
   deleted: boolean; checksum: string; updated_at: Date;
 };
 
-async function loadRecords(db: DbOrTx, keys: RecordKey[]): Promise<RecordRow[]> {
+async function loadRecords(sql: TxSql, keys: RecordKey[]): Promise<RecordRow[]> {
   if (keys.length === 0) return [];
-  const rows = await db.$queryRaw<RawRecord[]>`
-    SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum, r.updated_at
-    FROM records r
-    JOIN unnest(${keys.map((k) => k.stream)}::text[], ${keys.map((k) => k.type)}::text[], ${keys.map((k) => k.id)}::text[])
-      AS k(stream, type, id) ON r.stream = k.stream AND r.type = k.type AND r.id = k.id`;
+  const rows = await sql<RawRecord>(
+    `SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum, r.updated_at
+     FROM records r
+     JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(stream, type, id)
+       ON r.stream = k.stream AND r.type = k.type AND r.id = k.id`,
+    [keys.map((k) => k.stream), keys.map((k) => k.type), keys.map((k) => k.id)],
+  );
   return rows.map((r) => ({ ...r, updatedAt: new Date(r.updated_at) }));
 }
 
+/**
+ * Opens a bundle in transaction `tx`. Its SQL goes through `sqlOf`: the transaction's own pg
+ * connection when the transaction was started with `inTransaction` (the push), else Prisma.
+ */
 export async function openBundle(tx: Tx, streams: readonly string[], batchId: string | null): Promise<Bundle> {
+  const sql = sqlOf(tx);
   const names = [...new Set(streams)].sort();
-  await tx.$executeRaw`INSERT INTO streams (name) SELECT unnest(${names}::text[]) ON CONFLICT (name) DO NOTHING`;
-  const rows = await tx.$queryRaw<{ name: string; head_seq: bigint }[]>`
-    SELECT name, head_seq FROM streams WHERE name = ANY(${names}::text[]) ORDER BY name FOR UPDATE`;
+  await sql("INSERT INTO streams (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", [names]);
+  const rows = await sql<{ name: string; head_seq: bigint | string }>(
+    "SELECT name, head_seq FROM streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE", [names]);
   const start = new Map(rows.map((r) => [r.name, BigInt(r.head_seq)]));
   const heads = new Map(start);
   const loaded = new Map<string, RecordRow | null>();
@@ -76,14 +84,14 @@ export async function openBundle(tx: Tx, streams: readonly string[], batchId: st
       const id = keyOf(key);
       const local = staged.get(id) ?? loaded.get(id);
       if (local !== undefined) return local;
-      const [row] = await loadRecords(tx, [key]);
+      const [row] = await loadRecords(sql, [key]);
       loaded.set(id, row ?? null);
       return row ?? null;
     },
     async prefetch(keys) {
       const missing = keys.filter((k) => !loaded.has(keyOf(k)) && !staged.has(keyOf(k)));
       for (const k of missing) loaded.set(keyOf(k), null);
-      for (const row of await loadRecords(tx, missing)) loaded.set(keyOf(row), row);
+      for (const row of await loadRecords(sql, missing)) loaded.set(keyOf(row), row);
     },
     stage(record, change) {
       staged.set(keyOf(record), { ...record, lastSeq: change.seq });
@@ -93,41 +101,45 @@ export async function openBundle(tx: Tx, streams: readonly string[], batchId: st
     advancedHeads: () =>
       Object.fromEntries([...heads].filter(([name, head]) => head !== start.get(name)).map(([name, head]) => [name, Number(head)])),
     async close() {
-      await flushRecords(tx, [...staged.values()]);
-      await flushChanges(tx, changes, batchId);
-      for (const [name, head] of heads) {
-        if (head === start.get(name)) continue;
-        await tx.stream.update({ where: { name }, data: { headSeq: head, updatedAt: new Date() } });
-      }
+      const moved = [...heads].filter(([name, head]) => head !== start.get(name));
+      if (moved.length === 0 && staged.size === 0) return;
+      await sql(FLUSH_SQL, [
+        JSON.stringify([...staged.values()].map(recordRow)),
+        JSON.stringify(changes.map(changeRow)),
+        batchId,
+        JSON.stringify(moved.map(([name, head]) => ({ name, head: head.toString() }))),
+      ]);
     },
   };
 }
 
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-
-async function flushRecords(tx: Tx, rows: (RecordRow & { lastSeq: bigint })[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.$executeRaw`
+// The flush is one statement: records, changes and stream heads, each table's rows as one JSON
+// parameter (one JSON.stringify; pg's array literals escape every element in JavaScript).
+const FLUSH_SQL = `
+  WITH r AS (
     INSERT INTO records (stream, type, id, version, data, deleted, checksum, updated_at, last_seq)
-    SELECT * FROM unnest(
-      ${rows.map((r) => r.stream)}::text[], ${rows.map((r) => r.type)}::text[], ${rows.map((r) => r.id)}::text[],
-      ${rows.map((r) => r.version)}::int[], ${rows.map((r) => json(r.data))}::jsonb[],
-      ${rows.map((r) => r.deleted)}::boolean[], ${rows.map((r) => r.checksum)}::text[],
-      ${rows.map((r) => r.updatedAt.toISOString())}::timestamptz[], ${rows.map((r) => r.lastSeq.toString())}::bigint[])
+    SELECT stream, type, id, version, data, deleted, checksum, updated_at, last_seq
+    FROM jsonb_to_recordset($1::jsonb) AS x(stream text, type text, id text, version int, data jsonb,
+      deleted boolean, checksum text, updated_at timestamptz, last_seq bigint)
     ON CONFLICT (stream, type, id) DO UPDATE SET
       version = EXCLUDED.version, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
-      checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq`;
-}
-
-async function flushChanges(tx: Tx, changes: StagedChange[], batchId: string | null): Promise<void> {
-  if (changes.length === 0) return;
-  await tx.$executeRaw`
+      checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq
+  ), c AS (
     INSERT INTO changes (stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict)
-    SELECT stream, seq, type, record_id, op, version, data, updated_at, ${batchId}::uuid, conflict FROM unnest(
-      ${changes.map((c) => c.key.stream)}::text[], ${changes.map((c) => c.seq.toString())}::bigint[],
-      ${changes.map((c) => c.key.type)}::text[], ${changes.map((c) => c.key.id)}::text[],
-      ${changes.map((c) => c.op)}::text[], ${changes.map((c) => c.version)}::int[],
-      ${changes.map((c) => json(c.data))}::jsonb[], ${changes.map((c) => c.updatedAt.toISOString())}::timestamptz[],
-      ${changes.map((c) => json(c.hint))}::jsonb[])
-      AS c(stream, seq, type, record_id, op, version, data, updated_at, conflict)`;
-}
+    SELECT stream, seq, type, record_id, op, version, data, updated_at, $3::uuid, conflict
+    FROM jsonb_to_recordset($2::jsonb) AS x(stream text, seq bigint, type text, record_id text, op text,
+      version int, data jsonb, updated_at timestamptz, conflict jsonb)
+  )
+  UPDATE streams s SET head_seq = m.head, updated_at = now()
+  FROM jsonb_to_recordset($4::jsonb) AS m(name text, head bigint)
+  WHERE s.name = m.name`;
+
+const recordRow = (r: RecordRow & { lastSeq: bigint }) => ({
+  stream: r.stream, type: r.type, id: r.id, version: r.version, data: r.data, deleted: r.deleted,
+  checksum: r.checksum, updated_at: r.updatedAt.toISOString(), last_seq: r.lastSeq.toString(),
+});
+
+const changeRow = (c: StagedChange) => ({
+  stream: c.key.stream, seq: c.seq.toString(), type: c.key.type, record_id: c.key.id, op: c.op, version: c.version,
+  data: c.data, updated_at: c.updatedAt.toISOString(), conflict: c.hint,
+});
