@@ -2,6 +2,7 @@
 // their expiry lose their bytes and their row, in bounded batches. tus itself already answers
 // 410 for them (its expiry is the same UPLOAD_TTL_HOURS from creation), so none is being written.
 import type { Db } from "../db/client";
+import { recordUploadFailed } from "../metrics/registry";
 import { expireTusUploads } from "./tus-sessions";
 import { getTusDataStore } from "./tus-store";
 
@@ -13,6 +14,9 @@ export async function sweepExpiredTusUploads(db: Db, now = new Date()): Promise<
   for (;;) {
     const { expiredTusUploads } = await expireTusUploads(db, store, now, BATCH);
     total += expiredTusUploads;
-    if (expiredTusUploads < BATCH) return { expiredTusUploads: total };
+    if (expiredTusUploads < BATCH) {
+      recordUploadFailed("expired", total);
+      return { expiredTusUploads: total };
+    }
   }
 }

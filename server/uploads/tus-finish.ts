@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import type { DataStore, Locker } from "@tus/utils";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
+import { recordUploadCompleted, recordUploadFailed } from "../metrics/registry";
 import type { Caller } from "../http/device-auth";
 import { getBlobStore } from "../storage/blob-store";
 import { finishUpload } from "./finish";
@@ -50,6 +51,7 @@ export async function completeTusUpload(ctx: TusFinishContext, id: string): Prom
     if (metadata.sha256 && metadata.sha256 !== stored.sha256) {
       await ctx.store.remove(session.storageKey).catch(() => undefined);
       await deleteTusSession(db, id);
+      recordUploadFailed("checksum_mismatch");
       throw new TusError(460, "checksum_mismatch", "The uploaded bytes do not match the sha256 in Upload-Metadata; the upload was discarded");
     }
     // 5.
@@ -63,6 +65,7 @@ export async function completeTusUpload(ctx: TusFinishContext, id: string): Prom
     });
     // 6.
     await markTusSessionFinished(db, id, finished.blob.key, stored.size);
+    recordUploadCompleted("tus");
     return finished.blob.key;
   } finally {
     await lock.unlock();

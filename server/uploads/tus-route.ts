@@ -7,6 +7,7 @@ import { authenticateDevice } from "../http/device-auth";
 import { observe } from "../http/observe";
 import { deviceFromHeader, errorResponse } from "../http/route";
 import { enforceRateLimit } from "../limits/rate-limit";
+import { recordUploadBytes } from "../metrics/registry";
 import { ZErrorBody } from "../sync/schemas";
 import { codeForTusStatus, envelopeText, tusErrorAnswer } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
@@ -37,6 +38,7 @@ async function handle(request: Request, context: NextContext | undefined): Promi
   const session: TusSession | null = id ? await getOwnedTusSessionOrThrow(db, caller, id) : null;
   const ctx = { db, caller, deviceId: device?.deviceId ?? null, locker, store };
   const response = await createTusServer(store, locker, ctx).handleWeb(request);
+  countBytes(request, response);
   if (id && request.method === "DELETE" && response.status === 204) await deleteTusSession(db, id);
   if (id && session && request.method === "HEAD" && response.status === 200) {
     // A complete upload whose completion failed (say the database was briefly away) is finished
@@ -48,6 +50,14 @@ async function handle(request: Request, context: NextContext | undefined): Promi
     if (blobKey) response.headers.set(BLOB_KEY_HEADER, blobKey);
   }
   return response;
+}
+
+/** Bytes a PATCH (or a POST with data) stored: the offset it moved. */
+function countBytes(request: Request, response: Response): void {
+  if (response.status >= 300 || (request.method !== "PATCH" && request.method !== "POST")) return;
+  const after = Number(response.headers.get("upload-offset") ?? NaN);
+  const before = request.method === "PATCH" ? Number(request.headers.get("upload-offset") ?? NaN) : 0;
+  if (after > before) recordUploadBytes(after - before);
 }
 
 /** Errors leave as the envelope; tus's own plain-text errors are wrapped (HEAD: no body). */

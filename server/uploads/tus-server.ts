@@ -8,6 +8,7 @@ import { getDatabase, type Db } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
+import { recordUploadStarted } from "../metrics/registry";
 import { tusErrorAnswer } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
 import { pgLockSession, pgliteLockSession, type LockSession } from "./tus-lock-session";
@@ -65,6 +66,7 @@ export function createTusServer(store: DataStore, locker: Locker, ctx: TusContex
         metadata,
         ttlHours: env().UPLOAD_TTL_HOURS,
       });
+      recordUploadStarted("tus");
       return {};
     },
     onUploadFinish: async (_req, upload) => {

@@ -141,6 +141,12 @@ describe("tus 1.0 endpoint (file store)", () => {
     expect(terminate.status).toBe(400);
     expect(terminate.json?.error.code).toBe("invalid_request");
     expect(sha256(readFileSync(path.join(process.env.DATA_DIR ?? "", "blobs", "tus", id)))).toBe(sha256(data));
+
+    const metrics = await (await fetch(`${server.url}/api/metrics`)).text();
+    const value = (line: RegExp) => Number(line.exec(metrics)?.[1] ?? 0);
+    expect(value(/^syncdesk_uploads_started_total\{kind="tus"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^syncdesk_uploads_completed_total\{kind="tus"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^syncdesk_upload_bytes_total (\d+)/m)).toBeGreaterThanOrEqual(data.length);
   });
 
   it("attaches the finished upload to a record's media field named in the metadata", async () => {
