@@ -44,7 +44,9 @@ export function createTusServer(store: DataStore, locker: Locker, ctx: TusContex
     disableTerminationForFinishedUploads: true,
     // Location must name the address the client used, also behind a TLS-terminating proxy.
     respectForwardedHeaders: true,
-    exposedHeaders: [BLOB_KEY_HEADER],
+    // Browsers (tus-js-client on the web) send these too; credentials are bearer tokens, never cookies.
+    allowedHeaders: ["X-Device-Id", "X-Request-Id"],
+    exposedHeaders: [BLOB_KEY_HEADER, "X-Request-Id"],
     namingFunction: () => tusStorageKey(randomBytes(16).toString("hex")),
     generateUrl: (_req, { proto, host, path, id }) => `${proto}://${host}${path}/${idOfStorageKey(id)}`,
     // From the path only (tus's default also looks at the query string): the route checked the

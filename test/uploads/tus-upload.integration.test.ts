@@ -262,6 +262,7 @@ describe("tus 1.0 endpoint (file store)", () => {
     expect(options.status).toBe(204);
     expect(options.headers.get("tus-version")).toContain("1.0.0");
     expect(options.headers.get("tus-max-size")).toBe(String(MAX));
+    expect(options.headers.get("access-control-allow-headers")).toMatch(/Authorization.*X-Device-Id/i);
   });
 
   it("the upload-expiry job deletes unfinished tus uploads past their expiry (bytes and row), never finished ones", async () => {
