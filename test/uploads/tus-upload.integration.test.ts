@@ -237,6 +237,7 @@ describe("tus 1.0 endpoint (file store)", () => {
     const conflict = await patch(0, data.subarray(0, 400));
     expect(conflict.status).toBe(409);
     expect(conflict.json?.error.code).toBe("conflict");
+    expect((await tusCall(alice, "HEAD", url)).headers.get("upload-offset")).toBe("400"); // unchanged
     const mismatch = await patch(400, data.subarray(400));
     expect(mismatch.status).toBe(460);
     expect(mismatch.json?.error.code).toBe("checksum_mismatch");
