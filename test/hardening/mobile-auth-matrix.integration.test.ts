@@ -10,7 +10,7 @@ import { MOBILE_ROUTES, type MobileRoute } from "@/server/http/mobile-routes";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server";
 import { LEAK } from "./support/answers";
-import { hasHandler } from "./support/mobile-fuzz";
+import { hasHandler } from "./support/route-seeds";
 import { matrixRequest, MATRIX_REQUESTS, sha256Hex, unknownIds, type Actor, type VictimIds } from "./support/mobile-requests";
 import { sendRaw, type RawAnswer } from "./support/raw-http";
 import { blobRoot, diffState, listFiles, snapshotState } from "./support/state";

@@ -9,7 +9,8 @@ import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { checkAnswer } from "./support/answers";
 import { fuzzBudget, fuzzParameters, fuzzSeed } from "./support/fuzz-config";
-import { hasHandler, INPUTLESS_ROUTES, isTus, ROUTE_SEEDS, routeCases, seedFor, type FuzzCase } from "./support/mobile-fuzz";
+import { routeCases, type FuzzCase } from "./support/mobile-fuzz";
+import { hasHandler, INPUTLESS_ROUTES, isTus, ROUTE_SEEDS, seedFor } from "./support/route-seeds";
 import { sendRaw } from "./support/raw-http";
 import { diffState, snapshotState, type StateSnapshot } from "./support/state";
 

@@ -5,175 +5,24 @@
 // Every case says whether the server must refuse it (the schema or the protocol rejects it) or
 // may answer anything but a 5xx (a well-formed request carrying hostile values).
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import fc from "fast-check";
 import type { z } from "zod";
 import type { MobileRoute } from "@/server/http/mobile-routes";
 import { LIMITS } from "@/server/sync/schemas";
-import {
-  anyJsonValue, BAD_AUTHORIZATION, BOUNDARY_NUMBERS, contentRange, HOSTILE_STRINGS, INVALID_UTF8, NUMBER_TEXTS, PATH_TRICKS, WRONG_CONTENT_TYPES,
-} from "./hostile";
+import { anyJsonValue, BAD_AUTHORIZATION, contentRange, INVALID_UTF8, WRONG_CONTENT_TYPES } from "./hostile";
 import { deepJsonText, jsonSchemaOf, mutatedValue, sampleOf } from "./json-mutate";
 import type { RawRequest } from "./raw-http";
-
-export type FuzzIdentity = {
-  userId: string;
-  deviceId: string;
-  jwt: string;
-  /** Ids of things the fuzz user owns (e.g. `uploadId`, an upload with nothing received yet). */
-  fixtures: Record<string, string>;
-};
+import { seedFor, type FuzzIdentity, type RouteSeed } from "./route-seeds";
+import { capQuery, hostileSegment, queryText, rawQueries, safeUtf8, toQueryPairs } from "./url-parts";
 
 /** must-refuse: a documented 4xx. no-5xx: a well-formed request with hostile values. */
 export type Expectation = "must-refuse" | "no-5xx";
 
 export type FuzzCase = { route: string; label: string; request: RawRequest; expect: Expectation };
 
-/**
- * What a route's sample needs beyond its schema, so that a well-formed request still changes
- * nothing: the fuzz device's own id, tokens and ids that name nothing. `writer` routes change
- * state when a request is well formed, so only requests they must refuse are sent to them.
- */
-export type RouteSeed = {
-  body?: (id: FuzzIdentity) => Record<string, unknown>;
-  query?: (id: FuzzIdentity) => Record<string, string>;
-  /** Fields a well-formed request must keep as seeded (e.g. another device_id registers a device). */
-  pinned?: string[];
-  writer?: boolean;
-  /** Path parameter values of well-formed requests (default: a random UUID, naming nothing). */
-  params?: (id: FuzzIdentity) => fc.Arbitrary<string>;
-  /** Hostile headers of a route whose input is headers (tus). */
-  headers?: () => fc.Arbitrary<Record<string, string>>;
-  /** False for a request that would change state although hostile (it is not sent). */
-  guard?: (request: RawRequest, id: FuzzIdentity) => boolean;
-};
-
-const FAKE_TOKEN = "v1.eyJmdXp6Ijp0cnVlfQ.c2lnbmF0dXJl";
-
-export const ROUTE_SEEDS: Record<string, RouteSeed> = {
-  bootstrap: { body: (id) => ({ device_id: id.deviceId, types: ["memo"], cursor: "fuzz-cursor", limit: 10 }), pinned: ["device_id"] },
-  pull: { body: () => ({ token: FAKE_TOKEN, limit: 10 }) },
-  pullGet: { query: () => ({ token: FAKE_TOKEN, limit: "10" }) },
-  push: { body: (id) => ({ device_id: id.deviceId, bundle_id: 1, mode: "atomic", items: [{ type: "memo", action: "create", data: { content: "x", tags: [], pinned: false } }] }), writer: true },
-  ack: { body: (id) => ({ device_id: id.deviceId, token: FAKE_TOKEN }), pinned: ["device_id"] },
-  verify: { body: (id) => ({ device_id: id.deviceId, types: ["memo"], items: [{ type: "memo", id: "fuzz", checksum: `sha256:${"0".repeat(64)}` }], limit: 10 }), pinned: ["device_id"] },
-  checksums: { query: () => ({ types: "memo,meter", limit: "10" }) },
-  fetch: { body: () => ({ items: [{ type: "memo", id: "fuzz" }] }) },
-  digest: { query: () => ({ types: "memo" }) },
-  events: { query: () => ({ token: FAKE_TOKEN }) },
-  listConflicts: { query: () => ({ status: "all", limit: "5" }) },
-  resolveConflict: { body: () => ({ resolution: "accept_server" }) },
-  watermelonPull: { query: () => ({ last_pulled_at: "null", schema_version: "1", migration: "null" }) },
-  watermelonPush: { query: () => ({ last_pulled_at: "1" }), body: () => ({ memos: { created: [], updated: [], deleted: ["fuzz"] } }), writer: true },
-  createUpload: { body: () => ({ filename: "fuzz.txt", size: 10, content_type: "text/plain" }), writer: true },
-  uploadStatus: { params: uploadIds },
-  uploadChunk: {
-    params: uploadIds,
-    // A chunk at the fuzz upload's offset (0) would be stored, bytes of an interrupted one too.
-    guard: (request, id) => !(request.target.includes(id.fixtures.uploadId ?? "?") && /^bytes 0+-\d{1,15}\/\d{1,15}$/.test(request.headers["content-range"]?.trim() ?? "")),
-  },
-  completeUpload: { params: uploadIds, body: () => ({ sha256: `sha256:${"a".repeat(64)}` }) },
-  presignMedia: { body: () => ({ filename: "fuzz.jpg", content_type: "image/jpeg", size: 10 }), writer: true },
-  mediaPut: {
-    params: () => fc.constantFrom("b_AAAAAAAAAAAAAAAAAAAAAA", "b_fuzzfuzzfuzzfuzzfuzzf"),
-    query: () => ({ expires: String(Math.floor(Date.now() / 1000) + 600), sig: "forged-signature" }),
-  },
-  downloadBlob: { params: () => fc.constantFrom("b_AAAAAAAAAAAAAAAAAAAAAA", "b_fuzzfuzzfuzzfuzzfuzzf") },
-  // tus: hostile tus headers; a create is sent only when its Upload-Length is not a usable size.
-  tusCreate: { headers: tusHeaders, guard: (request) => !/^\d{1,12}$/.test(request.headers["upload-length"] ?? "") || request.headers["tus-resumable"] !== "1.0.0" },
-  tusHead: { headers: tusHeaders },
-  tusPatch: { headers: tusHeaders },
-  tusDelete: { headers: tusHeaders },
-};
-
-/** tus request headers, some right, most hostile (filenames with path tricks in Upload-Metadata). */
-function tusHeaders(): fc.Arbitrary<Record<string, string>> {
-  const b64 = (text: string) => Buffer.from(text).toString("base64");
-  return fc.record({
-    "tus-resumable": fc.constantFrom("1.0.0", "0.2.2", "", "1.0.0, 1.0.0", "x"),
-    "upload-length": fc.oneof(fc.constantFrom(...NUMBER_TEXTS), fc.constantFrom(...BOUNDARY_NUMBERS).map(String)),
-    "upload-offset": fc.oneof(fc.constantFrom(...NUMBER_TEXTS), fc.constantFrom(...BOUNDARY_NUMBERS).map(String)),
-    "upload-metadata": fc.oneof(
-      fc.constantFrom(...PATH_TRICKS).map((name) => `filename ${b64(name)},filetype ${b64("../../x")}`),
-      fc.constantFrom("filename", "filename !!!notbase64", "a b c", ",,,", "filename " + "A".repeat(6000), `attach_type ${b64("memo")},attach_id ${b64("../m1")},attach_field ${b64("__proto__")}`),
-    ),
-    "content-type": fc.constantFrom("application/offset+octet-stream", "application/json", "text/plain"),
-    "upload-checksum": fc.constantFrom("sha1 AAAA", "md5 !!!", "sha256 " + b64("x")),
-  }, { requiredKeys: [] });
-}
-
-function uploadIds(id: FuzzIdentity): fc.Arbitrary<string> {
-  return fc.oneof(fc.constant(id.fixtures.uploadId ?? randomUUID()), fc.uuid());
-}
-
-/** Whether the route's handler exists yet (a route may be listed before its file lands). */
-export function hasHandler(route: MobileRoute): boolean {
-  const file = path.join(process.cwd(), "app", route.path.replace(/^\//, "").replace(/\{(\w+)\}/g, "[$1]"), "route.ts");
-  if (!existsSync(file)) return false;
-  return new RegExp(`\\b${route.method.toUpperCase()}\\b`).test(readFileSync(file, "utf8"));
-}
-
-/** Routes no request can change or break: no input, no authentication. */
-export const INPUTLESS_ROUTES = new Set(["health", "tusOptions"]);
-
-/** tus answers with tus statuses (412, 423, 460...) and bodiless HEADs; bodies are still envelopes. */
-export const isTus = (route: MobileRoute) => route.path.startsWith("/api/v1/tus");
-
 const BASE = "http://fuzz.invalid";
 const bytes = (text: string) => new TextEncoder().encode(text);
 const GOOD_CONTENT_TYPES = ["application/json", "application/json; charset=utf-8"];
-
-function segmentOf(trick: string): string {
-  let decoded = trick;
-  try {
-    decoded = decodeURIComponent(trick);
-  } catch {
-    /* keep as is */
-  }
-  try {
-    const encoded = encodeURIComponent(decoded);
-    // A bare "." or ".." segment would leave the route after URL normalisation: keep it encoded.
-    return encoded === "." || encoded === ".." || encoded === "" ? encoded.replace(/\./g, "%2E") || "%20" : encoded;
-  } catch {
-    return "%EF%BF%BD"; // a lone surrogate cannot be percent-encoded as UTF-8
-  }
-}
-
-const hostileSegment = fc.oneof(
-  fc.constantFrom(...PATH_TRICKS).map(segmentOf),
-  // Only well-formed percent-encodings: Next answers a malformed one itself, before any route.
-  fc.constantFrom("%252e%252e%252f", "%2e%2e", "..%2f", "%2F", "%5C", "%00", "%E2%80%AE", "a".repeat(3000)),
-  fc.uuid().map((u) => u.toUpperCase()),
-  fc.string({ maxLength: 40 }).map(segmentOf),
-);
-
-function queryText(pairs: [string, string][]): string {
-  return pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
-}
-
-function toQueryPairs(value: unknown): [string, string][] {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return [["q", JSON.stringify(value) ?? ""]];
-  return Object.entries(value).flatMap(([k, v]): [string, string][] =>
-    Array.isArray(v) ? v.map((item): [string, string] => [k, typeof item === "string" ? item : JSON.stringify(item)])
-      : [[k, typeof v === "string" ? v : JSON.stringify(v) ?? ""]]);
-}
-
-const safeUtf8 = (text: string) => text.replace(/[\ud800-\udfff]/g, "\ufffd"); // what fetch/URL would send
-
-/** Raw query strings that are not `key=value` pairs a client would build. */
-function rawQueries(seed: Record<string, string>): fc.Arbitrary<string> {
-  const keys = Object.keys(seed);
-  const key = fc.constantFrom(...(keys.length ? keys : ["token"]));
-  const base = queryText(Object.entries(seed));
-  return fc.oneof(
-    fc.tuple(key, fc.constantFrom(...NUMBER_TEXTS, ...HOSTILE_STRINGS)).map(([k, v]) => `${base}&${encodeURIComponent(k)}=${encodeURIComponent(safeUtf8(v))}`),
-    fc.tuple(key, fc.constantFrom("%zz", "%", "%%", "%E0%A4%A", "%00", "%FF%FE", "%C0%AF", "+", "&&&", "=", "==x", "#frag")).map(
-      ([k, junk]) => `${base}&${encodeURIComponent(k)}=${junk.replace("#", "%23")}`,
-    ),
-    fc.constantFrom(`${base}&${base}`, `&${base}&`, `${base};limit=1`, "a[]=1&a[]=2", "__proto__[x]=1", "constructor=1", `${"x=1&".repeat(500)}`),
-  );
-}
 
 type Parts = { method: string; path: string; query: string; headers: Record<string, string>; body?: Uint8Array; label: string };
 
@@ -326,28 +175,10 @@ export function routeCases(route: MobileRoute, identity: FuzzIdentity): fc.Arbit
     }));
 }
 
-/** Node (and Next) refuse request lines over 16 KiB with a bare 431 before any route runs. */
-const MAX_QUERY = 7000;
-function capQuery(query: string): string {
-  return query.length <= MAX_QUERY ? query : query.slice(0, MAX_QUERY).replace(/%[0-9A-Fa-f]?$/, "");
-}
-
 /** A case as fast-check prints a counterexample: short, with the seed to replay it. */
 export function printable<T extends FuzzCase>(c: T): T {
   const text = `${c.route} [${c.label}] ${c.request.method} ${c.request.target.slice(0, 160)} (${c.request.body?.byteLength ?? 0} body bytes, ${c.expect})`;
   return Object.assign(c, { [fc.toStringMethod]: () => text });
-}
-
-/**
- * The route's seed: its entry in ROUTE_SEEDS, or for a route added later without one, its schema's
- * sample treated as a writer (only requests it must refuse are sent). A route with neither a JSON
- * body nor a query schema has nothing to derive from and needs an entry (coverage test).
- */
-export function seedFor(route: MobileRoute): RouteSeed {
-  const seed = ROUTE_SEEDS[route.id];
-  if (seed) return seed;
-  if (route.body || route.query || route.rawBody) return { writer: true };
-  throw new Error(`route ${route.id} has no fuzz seed: add one to ROUTE_SEEDS in test/hardening/support/mobile-fuzz.ts`);
 }
 
 /** The route's sample from its schema with the seed's values on top; it must pass the schema. */
