@@ -8,6 +8,7 @@
 //      delivers every one of their later changes, so pages + pull equal the server's state.
 import { holdBootstrapSnapshot } from "../compaction/holds";
 import type { DbOrTx } from "../db/client";
+import { sqlOf } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { AppError } from "../errors";
@@ -43,6 +44,8 @@ async function startCursor(db: DbOrTx, device: DeviceContext, types: string[] | 
  * every other stream in between (on the first page, all streams sorting before the device's):
  * ~180 ms for a first page behind 300k records of others, 0.4 ms per stream this way. Stream names
  * are ASCII (ZStreamName), so JavaScript's order is the column's byte order (COLLATE "C").
+ * Through pg itself (server/db/sql.ts "sqlOf"): Prisma's raw result mapping copies every row once
+ * more, which costs CPU and, over a 1M-record bootstrap, peak memory.
  */
 async function readSnapshotPage(db: DbOrTx, cursor: BootstrapCursor, streams: string[], take: number): Promise<RecordRowRaw[]> {
   const [afterStream, afterType, afterId] = cursor.after ?? ["", "", ""];
@@ -51,14 +54,16 @@ async function readSnapshotPage(db: DbOrTx, cursor: BootstrapCursor, streams: st
     if (rows.length >= take) break;
     if (stream < afterStream) continue;
     const [type, id] = stream === afterStream ? [afterType, afterId] : ["", ""];
-    rows.push(...(await db.$queryRaw<RecordRowRaw[]>`
-      SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum, r.updated_at
-      FROM records r
-      WHERE r.stream = ${stream} AND (r.stream, r.type, r.id) > (${stream}, ${type}, ${id})
-        AND NOT r.deleted AND r.last_seq <= ${BigInt(cursor.h[stream] ?? 0)}
-        AND (${cursor.f}::text[] IS NULL OR r.type = ANY(${cursor.f}::text[]))
-      ORDER BY r.stream, r.type, r.id
-      LIMIT ${take - rows.length}`));
+    rows.push(...(await sqlOf(db)<RecordRowRaw>(
+      `SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum, r.updated_at
+       FROM records r
+       WHERE r.stream = $1 AND (r.stream, r.type, r.id) > ($1, $2, $3)
+         AND NOT r.deleted AND r.last_seq <= $4::bigint
+         AND ($5::text[] IS NULL OR r.type = ANY($5::text[]))
+       ORDER BY r.stream, r.type, r.id
+       LIMIT $6::int`,
+      [stream, type, id, String(cursor.h[stream] ?? 0), cursor.f, take - rows.length],
+    )));
   }
   return rows;
 }

@@ -9,6 +9,7 @@
 //      read while it deleted is refused (412 compacted) instead of delivered with a hole.
 //   5. Sign a new token at the last delivered seq of each stream, naming the waiting stream.
 import type { DbOrTx } from "../db/client";
+import { sqlOf } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { getResourceType } from "./resource-types";
@@ -100,21 +101,24 @@ function servingOrder(streams: string[], first: string | undefined): string[] {
 }
 
 type RawChangeRow = {
-  stream: string; seq: bigint; type: string; record_id: string; op: string; version: number;
+  stream: string; seq: bigint | string; type: string; record_id: string; op: string; version: number;
   data: unknown; updated_at: Date; batch_id: string | null; conflict: unknown;
 };
 
 /**
- * The page read, in SQL: Prisma's row mapping of findMany cost ~60% more CPU per page of 1,000
- * changes than the same rows through $queryRaw (bench/profile.ts), and this is the hottest read.
+ * The page read, in SQL through pg (server/db/sql.ts "sqlOf"): Prisma's row mapping of findMany
+ * cost ~60% more CPU per page of 1,000 changes than $queryRaw, and $queryRaw more than pg itself
+ * (bench/profile.ts); this is the hottest read.
  */
 async function readChanges(db: DbOrTx, stream: string, after: bigint, types: string[] | null, take: number): Promise<ChangeRow[]> {
-  const rows = await db.$queryRaw<RawChangeRow[]>`
-    SELECT stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict
-    FROM changes
-    WHERE stream = ${stream} AND seq > ${after} AND (${types}::text[] IS NULL OR type = ANY(${types}::text[]))
-    ORDER BY seq
-    LIMIT ${take}`;
+  const rows = await sqlOf(db)<RawChangeRow>(
+    `SELECT stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict
+     FROM changes
+     WHERE stream = $1 AND seq > $2::bigint AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+     ORDER BY seq
+     LIMIT $4::int`,
+    [stream, after.toString(), types, take],
+  );
   return rows.map((r) => ({
     stream: r.stream, seq: BigInt(r.seq), type: r.type, recordId: r.record_id, op: r.op, version: r.version,
     data: r.data, updatedAt: new Date(r.updated_at), batchId: r.batch_id, conflict: r.conflict,
