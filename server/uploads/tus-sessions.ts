@@ -13,7 +13,9 @@ import { ZCreateUploadRequest, type TAttach } from "./schemas";
 const ZTusMetadata = z
   .object({
     filename: ZCreateUploadRequest.shape.filename.optional(),
-    filetype: ZCreateUploadRequest.shape.content_type,
+    // A type we cannot use is dropped (stored as application/octet-stream), not refused: clients
+    // send whatever the platform guessed, and the upload is still wanted.
+    filetype: z.string().optional().transform((t) => (t && ZCreateUploadRequest.shape.content_type.safeParse(t).success ? t.trim() : undefined)),
     sha256: ZCreateUploadRequest.shape.sha256,
     attach_type: z.string().min(1).max(64).optional(),
     attach_id: z.string().min(1).max(200).optional(),
@@ -35,9 +37,11 @@ export const ZStoredTusMetadata = z.object({
 
 /** Validates a tus Upload-Metadata map (values may be null: a key sent without a value). */
 export function parseTusMetadata(raw: Record<string, string | null> | undefined): TusMetadata {
-  const present = Object.fromEntries(Object.entries(raw ?? {}).filter((e): e is [string, string] => e[1] !== null));
-  if (present.filename === undefined && present.name !== undefined) present.filename = present.name;
-  const parsed = ZTusMetadata.safeParse(present);
+  // A key without a value, or with an empty one (a browser's unknown File.type), is no key.
+  const present = Object.fromEntries(Object.entries(raw ?? {}).filter((e): e is [string, string] => e[1] !== null && e[1] !== ""));
+  // Uppy's names for the same facts.
+  const aliases = { filename: present.filename ?? present.name, filetype: present.filetype ?? present.type };
+  const parsed = ZTusMetadata.safeParse({ ...present, ...aliases });
   if (!parsed.success) throw invalidRequest(parsed.error.issues, "The Upload-Metadata is invalid");
   const m = parsed.data;
   const metadata: TusMetadata = { filename: m.filename ?? "upload" };
