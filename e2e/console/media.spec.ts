@@ -1,0 +1,72 @@
+// Attachments in the console: a device uploads a photo (resumable upload) and pushes records that
+// reference it; staff see the image previewed on the batch page, on the conflict page (two
+// devices chose different images), and among the user's uploads on the device page. The preview
+// route needs a staff session.
+import { createHash } from "node:crypto";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { mintDeviceJwt } from "../../server/http/dev-token";
+import { CONSOLE_URL, E2E_SECRETS } from "../../playwright.config";
+import { logIn } from "../support/console";
+import { MobileDevice, uniqueUser } from "../support/device";
+
+// A 1x1 PNG.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+async function uploadPng(request: APIRequestContext, userId: string, filename: string): Promise<string> {
+  const jwt = await mintDeviceJwt({ userId, secret: E2E_SECRETS.SYNC_JWT_SECRET, expiresIn: "1h" });
+  const headers = { authorization: `Bearer ${jwt}` };
+  const created = await request.post(`${CONSOLE_URL}/api/v1/uploads`, { headers, data: { filename, size: PNG.length, content_type: "image/png" } });
+  expect(created.status()).toBe(201);
+  const { upload_url: url, upload_id: id } = (await created.json()) as { upload_url: string; upload_id: string };
+  const put = await request.put(`${CONSOLE_URL}${url}`, {
+    headers: { ...headers, "content-type": "application/octet-stream", "content-range": `bytes 0-${PNG.length - 1}/${PNG.length}` },
+    data: PNG,
+  });
+  expect(put.status()).toBe(200);
+  const done = await request.post(`${CONSOLE_URL}/api/v1/uploads/${id}/complete`, { headers, data: { sha256: createHash("sha256").update(PNG).digest("hex") } });
+  expect(done.status()).toBe(200);
+  return ((await done.json()) as { blob: { key: string } }).blob.key;
+}
+
+test("staff see a batch's, a conflict's and a device's images; the preview needs a session", async ({ page, request }) => {
+  const user = uniqueUser("media");
+  const phone = await MobileDevice.open(request, user);
+  const tablet = await MobileDevice.open(request, user);
+  const first = await uploadPng(request, user, "first.png");
+  const second = await uploadPng(request, user, "second.png");
+
+  const created = await phone.push([{ type: "photo", id: "meter-photo", action: "create", data: { caption: "Meter 7", image: first } }]);
+  expect(created.results[0]).toMatchObject({ status: "ok", version: 1 });
+  // Both devices replace the image from version 1: a conflict for a person.
+  await phone.push([{ type: "photo", id: "meter-photo", action: "update", base_version: 1, data: { caption: "Meter 7", image: second } }]);
+  // A key that was never uploaded is an item error, not a conflict.
+  const unknown = await tablet.push([{ type: "photo", id: "meter-photo", action: "update", base_version: 1, data: { caption: "Meter 7", image: `b_${"Z".repeat(22)}` } }]);
+  expect(unknown.results[0]).toMatchObject({ status: "error", error: { code: "media_not_found" } });
+  const third = await uploadPng(request, user, "third.png");
+  const real = await tablet.push([{ type: "photo", id: "meter-photo", action: "update", base_version: 1, data: { caption: "Meter 7", image: third } }]);
+  expect(real.results[0]).toMatchObject({ status: "conflict" });
+  const conflictId = real.results[0]?.conflict?.conflict_id;
+  expect(conflictId).toBeTruthy();
+
+  // Without a staff session the preview route refuses.
+  const anonymous = await request.get(`${CONSOLE_URL}/api/console/blobs/${first}`);
+  expect(anonymous.status()).toBe(401);
+
+  await logIn(page, "viewer");
+  await page.goto(`/batches/${created.batch_id}`);
+  const batchMedia = page.getByRole("listitem", { name: "Attachment first.png" });
+  await expect(batchMedia).toBeVisible();
+  const img = batchMedia.getByRole("img", { name: "first.png" });
+  await expect(img).toBeVisible();
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(1);
+
+  await page.goto(`/conflicts/${conflictId}`);
+  await expect(page.getByRole("heading", { name: "Media on either side" })).toBeVisible();
+  await expect(page.getByRole("listitem", { name: "Attachment second.png" })).toBeVisible();
+  await expect(page.getByRole("listitem", { name: "Attachment third.png" })).toBeVisible();
+
+  await page.goto(`/devices?user=${user}`);
+  await page.getByRole("table", { name: "Devices" }).getByRole("link", { name: phone.deviceId }).click();
+  const uploads = page.locator("section", { has: page.getByRole("heading", { name: "Uploads of this user" }) });
+  await expect(uploads.getByRole("listitem", { name: /^Attachment / })).toHaveCount(3);
+});
