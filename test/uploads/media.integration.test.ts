@@ -131,6 +131,30 @@ describe.each(STORE_KINDS)("media on the %s store", (kind) => {
   });
 });
 
+describe("the upload-expiry sweep of presigned media", () => {
+  it("deletes an unreferenced presigned file after its grace period and keeps a referenced one", async () => {
+    const store = await startTestStore("file");
+    try {
+      const alice = await makeDevice(server.url, `sweep-${suffix()}`);
+      const kept = await presignAndPut(alice, randomBytes(500));
+      const dropped = await presignAndPut(alice, randomBytes(500));
+      expect((await push(alice, [{ type: "photo", id: "kept", action: "create", data: { caption: "k", image: kept } }])).body.results[0].status).toBe("ok");
+      const { expireUploadSessions } = await import("@/server/uploads/expire");
+      // Not yet: the URL has not even expired.
+      expect((await expireUploadSessions(server.db.prisma)).expiredMedia).toBe(0);
+      const later = new Date(Date.now() + 3 * 24 * 3_600_000);
+      const swept = await expireUploadSessions(server.db.prisma, later);
+      expect(swept.expiredMedia).toBeGreaterThanOrEqual(2);
+      expect(await store.store.stat(`media/${dropped}`)).toBeNull();
+      expect((await store.store.stat(`media/${kept}`))?.size).toBe(500);
+      expect(await server.db.prisma.mediaUpload.count({ where: { key: { in: [kept, dropped] } } })).toBe(0);
+      expect((await download(alice, kept)).status).toBe(200);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("the file store's signed media URL", () => {
   let store: TestStore;
   let alice: TestDevice;
