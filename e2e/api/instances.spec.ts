@@ -1,24 +1,21 @@
 // Several instances (issue 9, item 5): two `next start` processes on one PostgreSQL database
 // behind a round-robin client, as a load balancer without sticky sessions would spread a device's
-// calls. Pushes, pulls, retries, conflicts, acks and background jobs (compaction among them) must
-// behave exactly as on one instance. (Live pokes across instances: live-instances.spec.ts.)
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+// calls. Pushes, pulls, retries, conflicts, acks, background jobs (compaction among them) and
+// uploads (Content-Range and tus, on one S3 bucket) must behave exactly as on one instance.
+// (Live pokes across instances: live-instances.spec.ts.)
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import S3rver from "s3rver";
-import { E2E_SECRETS } from "../../playwright.config";
-import { mintDeviceJwt } from "../../server/http/dev-token";
-import {
-  ZAckResponse, ZBootstrapResponse, ZConflictPage, ZPullResponse, ZPushResponse, ZResolveResponse,
-  type TChange, type TPushItem, type TPushResponse,
-} from "../../server/sync/schemas";
+import { ZAckResponse, ZConflictPage, ZPushResponse, ZResolveResponse, type TChange, type TPushResponse } from "../../server/sync/schemas";
 import { ZAppendResponse, ZCompleteResponse, ZUploadInfo } from "../../server/uploads/schemas";
 import {
   createScratchDatabase, defineInstances, startInstances, stopInstances, withClient,
   type AppInstance, type ScratchDatabase,
 } from "../support/instances";
+import { RoundRobin, RoundRobinDevice, sha256 } from "../support/round-robin";
 
 const PORTS = [3243, 3244] as const;
 /** A local S3 (s3rver) both instances keep blobs and upload parts in, as in production. */
@@ -62,95 +59,16 @@ test.afterAll(async () => {
   if (s3) rmSync(s3.dir, { recursive: true, force: true });
 });
 
-/** Alternates instances call by call, like a round-robin load balancer. */
-class RoundRobin {
-  private turn = 0;
-  next(): string {
-    const instance = instances[this.turn % instances.length] as AppInstance;
-    this.turn += 1;
-    return instance.url;
-  }
-}
-
-type Answer = { status: number; body: unknown };
-
-/** A device whose every call goes to the next instance in turn. */
-class Device {
-  readonly deviceId = randomUUID();
-  token: string | null = null;
-  private bundleId = 0;
-  constructor(private readonly jwt: string, readonly rr: RoundRobin) {}
-
-  static async open(userId: string, rr = new RoundRobin()): Promise<Device> {
-    return new Device(await mintDeviceJwt({ userId, secret: E2E_SECRETS.SYNC_JWT_SECRET, expiresIn: "1h" }), rr);
-  }
-
-  async call(method: "GET" | "POST", path: string, body?: unknown, base = this.rr.next()): Promise<Answer> {
-    const response = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.jwt}`, "content-type": "application/json", "x-device-id": this.deviceId },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
-
-  /** A request with the device's auth and any body (uploads), answered as it is. */
-  raw(method: string, base: string, path: string, headers: Record<string, string> = {}, body?: Uint8Array<ArrayBuffer>): Promise<Response> {
-    return fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.jwt}`, "x-device-id": this.deviceId, ...headers },
-      body,
-    });
-  }
-
-  async ok(method: "GET" | "POST", path: string, body?: unknown, base?: string): Promise<unknown> {
-    const answer = await this.call(method, path, body, base);
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    return answer.body;
-  }
-
-  bundle(items: TPushItem[], mode: "partial" | "atomic" = "partial") {
-    this.bundleId += 1;
-    return { device_id: this.deviceId, bundle_id: this.bundleId, mode, items };
-  }
-
-  async push(items: TPushItem[], mode: "partial" | "atomic" = "partial"): Promise<TPushResponse> {
-    return ZPushResponse.parse(await this.ok("POST", "/sync/push", this.bundle(items, mode)));
-  }
-
-  async bootstrap(): Promise<number> {
-    let cursor: string | null = null;
-    let records = 0;
-    for (;;) {
-      const page = ZBootstrapResponse.parse(await this.ok("POST", "/sync/bootstrap", { device_id: this.deviceId, ...(cursor ? { cursor } : {}) }));
-      records += page.items.length;
-      if (!page.more) {
-        this.token = page.token;
-        return records;
-      }
-      cursor = page.cursor;
-    }
-  }
-
-  async pull(limit = 200): Promise<TChange[]> {
-    const changes: TChange[] = [];
-    for (;;) {
-      const page = ZPullResponse.parse(await this.ok("POST", "/sync/pull", { token: this.token, limit }));
-      changes.push(...page.changes);
-      this.token = page.token;
-      if (!page.more) return changes;
-    }
-  }
-}
-
+/** A device whose calls alternate the instances (its own turn, or a turn shared with others). */
+const openDevice = (userId: string, rr = new RoundRobin(instances.map((i) => i.url))) => RoundRobinDevice.open(userId, rr);
 const memo = (content: string) => ({ content, tags: ["rr"], pinned: false });
 const query = <T>(sql: string, params: unknown[] = []) =>
   withClient((database as ScratchDatabase).url, async (client) => (await client.query(sql, params)).rows as T[]);
 
 test("pushes and pulls alternate instances: tokens, order and idempotency hold across them", async () => {
   const userId = `rr-${randomUUID().slice(0, 8)}`;
-  const writer = await Device.open(userId);
-  const reader = await Device.open(userId);
+  const writer = await openDevice(userId);
+  const reader = await openDevice(userId);
   expect(await reader.bootstrap()).toBe(0);
 
   // Ten bundles, each through the next instance; the reader pulls in between, also alternating,
@@ -197,9 +115,9 @@ test("pushes and pulls alternate instances: tokens, order and idempotency hold a
 
 test("a conflict stored through one instance is listed and resolved through the other", async () => {
   const userId = `rr-${randomUUID().slice(0, 8)}`;
-  const rr = new RoundRobin();
-  const phone = await Device.open(userId, rr);
-  const tablet = await Device.open(userId, rr);
+  const rr = new RoundRobin(instances.map((i) => i.url));
+  const phone = await openDevice(userId, rr);
+  const tablet = await openDevice(userId, rr);
   const [a, b] = instances.map((i) => i.url) as [string, string];
   await phone.bootstrap();
 
@@ -239,7 +157,7 @@ test("a conflict stored through one instance is listed and resolved through the 
 test("background jobs run once per slot across instances, and compaction is seen through both", async () => {
   test.setTimeout(300_000);
   const userId = `rr-${randomUUID().slice(0, 8)}`;
-  const device = await Device.open(userId);
+  const device = await openDevice(userId);
   const stream = `user:${userId}`;
   await device.bootstrap();
   const staleToken = device.token;
@@ -299,18 +217,9 @@ test("background jobs run once per slot across instances, and compaction is seen
   console.log(`instances: ${summary}`);
 });
 
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-/** Downloads a blob through `base` and answers the sha256 of what arrived. */
-async function downloadSha(device: Device, base: string, key: string): Promise<string> {
-  const response = await device.raw("GET", base, `/api/v1/blobs/${key}`);
-  expect(response.status).toBe(200);
-  return sha256(new Uint8Array(await response.arrayBuffer()));
-}
-
 test("a resumable upload's chunks alternate instances (Content-Range), on one S3 bucket", async () => {
   test.setTimeout(180_000);
-  const device = await Device.open(`rr-${randomUUID().slice(0, 8)}`);
+  const device = await openDevice(`rr-${randomUUID().slice(0, 8)}`);
   await device.bootstrap();
   const [a, b] = instances.map((i) => i.url) as [string, string];
   const bytes = new Uint8Array(randomBytes(13 * MiB));
@@ -338,7 +247,7 @@ test("a resumable upload's chunks alternate instances (Content-Range), on one S3
 
   const done = ZCompleteResponse.parse(await device.ok("POST", `/uploads/${upload.upload_id}/complete`, { sha256: sha256(bytes) }, b));
   expect(done.blob).toMatchObject({ size: bytes.length, sha256: `sha256:${sha256(bytes)}` });
-  for (const base of [a, b]) expect(await downloadSha(device, base, done.blob.key)).toBe(sha256(bytes));
+  for (const base of [a, b]) expect(await device.downloadSha256(base, done.blob.key)).toBe(sha256(bytes));
   const [session] = await query<{ status: string; offset: string }>("SELECT status, \"offset\"::text AS offset FROM upload_sessions WHERE id = $1", [upload.upload_id]);
   expect(session).toEqual({ status: "completed", offset: String(bytes.length) });
   expect((await device.pull()).map((c) => [c.type, c.id])).toEqual([[done.record.type, done.record.id]]);
@@ -346,7 +255,7 @@ test("a resumable upload's chunks alternate instances (Content-Range), on one S3
 
 test("a tus upload PATCHes through both instances, on one S3 bucket", async () => {
   test.setTimeout(180_000);
-  const device = await Device.open(`rr-${randomUUID().slice(0, 8)}`);
+  const device = await openDevice(`rr-${randomUUID().slice(0, 8)}`);
   await device.bootstrap();
   const [a, b] = instances.map((i) => i.url) as [string, string];
   const bytes = new Uint8Array(randomBytes(12 * MiB + 12_345));
@@ -382,7 +291,7 @@ test("a tus upload PATCHes through both instances, on one S3 bucket", async () =
     expect(head.headers.get("upload-blob-key")).toBe(blobKey);
   }
   expect(blobKey).toEqual(expect.any(String));
-  for (const base of [a, b]) expect(await downloadSha(device, base, blobKey as string)).toBe(sha256(bytes));
+  for (const base of [a, b]) expect(await device.downloadSha256(base, blobKey as string)).toBe(sha256(bytes));
   const [row] = await query<{ blobs: number; finished: boolean }>(
     "SELECT (SELECT count(*)::int FROM blobs WHERE key = $1) AS blobs, (SELECT finished_at IS NOT NULL FROM tus_uploads WHERE id = $2) AS finished",
     [blobKey, id]);
