@@ -35,7 +35,7 @@ export function convergenceTest(name: string, options: { seed: number; runs: num
       // Shrinking replays many cases against a real server: opt-in, the seed already reproduces.
       { seed, numRuns: runs, endOnFailure: process.env.FC_SHRINK !== "1" },
     );
-    console.log(`[convergence] ${tag} ${JSON.stringify(totals)}`);
+    console.log(`[convergence] ${tag} ${JSON.stringify(totals)} server down ${server.restartMs} ms in ${server.restarts} restarts`);
     expect(totals.cases).toBe(runs);
   }, runs * 10_000 + 60_000);
 }

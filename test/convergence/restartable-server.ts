@@ -19,6 +19,8 @@ export type RestartableServer = TestServer & {
   /** Resolves once the server is serving (at once unless a restart is under way). */
   up(): Promise<void>;
   readonly restarts: number;
+  /** Milliseconds spent restarting, in all (down until up again). */
+  readonly restartMs: number;
 };
 
 /** Data that survives closing its connections: opened again and again, removed at the end. */
@@ -56,9 +58,11 @@ export async function startRestartableServer(): Promise<RestartableServer> {
   const port = Number(new URL(current.url).port);
   let restarting: Promise<void> | null = null;
   let restarts = 0;
+  let restartMs = 0;
 
   const restart = (): Promise<void> => {
     restarting ??= (async () => {
+      const started = Date.now();
       // close() cuts the connections and stops listening before its first await; the crash then
       // hits requests still running, and close() waits for them before closing the database.
       const closing = current.close();
@@ -66,6 +70,7 @@ export async function startRestartableServer(): Promise<RestartableServer> {
       await closing;
       current = await startTestServer({ database: await data.open(), port, drain: true });
       restarts++;
+      restartMs += Date.now() - started;
     })().finally(() => {
       restarting = null;
     });
@@ -79,6 +84,9 @@ export async function startRestartableServer(): Promise<RestartableServer> {
     },
     get restarts() {
       return restarts;
+    },
+    get restartMs() {
+      return restartMs;
     },
     restart,
     up: () => restarting ?? Promise.resolve(),

@@ -20,13 +20,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Records every push body; `before`/`after` run around the first push only. */
+/** Records every push body and failed request; `before`/`after` run around the first push only. */
 function pushesWith(hooks: { before?: () => Promise<void>; after?: () => Promise<void> }): { fetch: FetchLike; bodies: string[]; errors: string[] } {
-  const seen = { bodies: [] as string[], errors: [] as string[], fetch: null as unknown as FetchLike };
-  seen.fetch = async (input, init) => {
+  const bodies: string[] = [];
+  const errors: string[] = [];
+  const fetchThrough: FetchLike = async (input, init) => {
     const push = input.endsWith("/sync/push");
-    if (push) seen.bodies.push(String(init.body));
-    const first = push && seen.bodies.length === 1;
+    if (push) bodies.push(String(init.body));
+    const first = push && bodies.length === 1;
     if (first) await hooks.before?.();
     try {
       const response = await fetch(input, init);
@@ -36,11 +37,11 @@ function pushesWith(hooks: { before?: () => Promise<void>; after?: () => Promise
       }
       return response;
     } catch (error) {
-      seen.errors.push(String(error));
+      errors.push(String(error));
       throw error;
     }
   };
-  return seen;
+  return { fetch: fetchThrough, bodies, errors };
 }
 
 describe("a device across a server restart", () => {
