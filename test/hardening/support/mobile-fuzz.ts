@@ -158,17 +158,17 @@ export function routeCases(route: MobileRoute, identity: FuzzIdentity): fc.Arbit
 
   return fc
     .tuple(fc.oneof(...variants), paramPath)
-    .map(([{ parts, authBroken, keepPath }, path]) => (path && !keepPath ? { parts: { ...parts, path }, authBroken } : { parts, authBroken }))
+    .map(([{ parts, authBroken, keepPath }, path]) => ({ parts: { ...parts, query: capQuery(parts.query), ...(path && !keepPath ? { path } : {}) }, authBroken }))
     .map(({ parts, authBroken }) => ({ parts, expect: expectationOf(route, seed, parts, seedBody, authBroken === true) }))
     .filter((c): c is { parts: Parts; expect: Expectation } => c.expect !== "discard")
-    .filter(({ parts }) => seed.guard?.({ method: parts.method, target: parts.path, headers: parts.headers }, identity) ?? true)
+    .filter(({ parts, expect }) => expect === "must-refuse" || (seed.guard?.({ method: parts.method, target: parts.path, headers: parts.headers, body: parts.body }, identity) ?? true))
     .map(({ parts, expect }) => printable({
       route: route.id,
       label: parts.label,
       expect,
       request: {
         method: parts.method,
-        target: parts.query ? `${parts.path}?${capQuery(parts.query)}` : parts.path,
+        target: parts.query ? `${parts.path}?${parts.query}` : parts.path,
         headers: parts.headers,
         ...(parts.body && (route.body || route.rawBody) ? { body: parts.body } : {}),
       },
