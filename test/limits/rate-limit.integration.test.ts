@@ -56,6 +56,11 @@ describe("per device and per user", () => {
     expect(await countRows(server.db.prisma)).toEqual(counts);
     // A request without a device (no device_id, no X-Device-Id) still counts for its user.
     expectRateLimited(await first.call("GET", "/api/v1/conflicts"), "user");
+    // A new device of that user is refused before it is registered.
+    const third = await makeDevice(server.url, user);
+    expectRateLimited(await pushOne(third, "g"), "user");
+    expect(await server.db.prisma.device.count({ where: { deviceId: third.deviceId } })).toBe(0);
+    expect(await countRows(server.db.prisma)).toEqual(counts);
     const stranger = await makeDevice(server.url, `rl-${freshBundleId()}`);
     expect((await pushOne(stranger, "a")).status).toBe(200);
   });
