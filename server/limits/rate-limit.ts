@@ -43,10 +43,15 @@ export async function enforceRateLimit(db: DbOrTx, subject: RateLimitSubject, co
   });
 }
 
-/** The device a request names: `device_id` of its body, else its X-Device-Id header. */
+/**
+ * The device a request names: `device_id` of its body, else its X-Device-Id header. Read before
+ * validation, so clipped: a key never grows with what a client sends.
+ */
 export function requestDeviceId(request: Request, body: unknown): string | null {
-  if (typeof body === "object" && body !== null && "device_id" in body && typeof body.device_id === "string") return body.device_id;
-  return request.headers.get("x-device-id")?.trim().slice(0, 200) || null;
+  const named = typeof body === "object" && body !== null && "device_id" in body && typeof body.device_id === "string"
+    ? body.device_id
+    : request.headers.get("x-device-id");
+  return named?.trim().slice(0, 200) || null;
 }
 
 /** Retry-After for an error that carries `retry_after_seconds` (429, 503). */
