@@ -63,6 +63,7 @@ const ZEnv = z.object({
   REQUEST_BODY_TIMEOUT_SECONDS: limit(30),
   DB_STATEMENT_TIMEOUT_SECONDS: limit(30),
   LIVE_MAX_CONNECTIONS_PER_DEVICE: limit(3),
+  LIVE_MAX_CONNECTIONS_PER_USER: limit(20),
   LOGIN_MAX_FAILURES: limit(10),
   LOGIN_MAX_FAILURES_PER_IP: limit(50),
   LOGIN_SLOWDOWN_AFTER: z.coerce.number().int().min(0).default(3),

@@ -22,6 +22,7 @@ describe("limit settings", () => {
     expect(config.REQUEST_BODY_TIMEOUT_SECONDS).toBe(30);
     expect(config.DB_STATEMENT_TIMEOUT_SECONDS).toBe(30);
     expect(config.LIVE_MAX_CONNECTIONS_PER_DEVICE).toBe(3);
+    expect(config.LIVE_MAX_CONNECTIONS_PER_USER).toBe(20);
     expect(loginThrottleConfig(config)).toEqual({ maxFailures: 10, maxFailuresPerIp: 50, slowdownAfter: 3, lockSeconds: 900 });
   });
 

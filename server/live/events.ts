@@ -8,8 +8,9 @@
 //      memory stays bounded by the number of its streams, whatever the write rate.
 //   4. A comment line every LIVE_HEARTBEAT_SECONDS keeps proxies from closing an idle connection.
 //   5. A disconnect (abort or cancel) unsubscribes and stops the timer.
-//   6. At most LIVE_MAX_CONNECTIONS_PER_DEVICE connections per device and instance: a new one
-//      ends the device's oldest with a last `closed` event, `{reason: "replaced"}`.
+//   6. At most LIVE_MAX_CONNECTIONS_PER_DEVICE connections per device and
+//      LIVE_MAX_CONNECTIONS_PER_USER per user (device ids are the client's choice) on this
+//      instance: a new one ends the oldest with a last `closed` event, `{reason: "replaced"}`.
 import type { DbOrTx } from "../db/client";
 import { getDatabase } from "../db/client";
 import type { DeviceContext } from "../devices/register";
@@ -114,10 +115,17 @@ export async function openLiveStream(db: DbOrTx, device: DeviceContext, position
     new CountQueuingStrategy({ highWaterMark: 16 }),
   );
   // 6 (a connection that already ended has nothing to register)
-  if (!closed) release = admitLiveConnection(device.deviceRef, env().LIVE_MAX_CONNECTIONS_PER_DEVICE, () => {
+  const replace = () => {
     if (!closed && started) controller?.enqueue(frame("closed", { reason: "replaced" }));
     close();
-  });
+  };
+  if (!closed) {
+    const releases = [
+      admitLiveConnection(device.deviceRef, env().LIVE_MAX_CONNECTIONS_PER_DEVICE, replace),
+      admitLiveConnection(`user:${device.userId}`, env().LIVE_MAX_CONNECTIONS_PER_USER, replace),
+    ];
+    release = () => releases.forEach((r) => r());
+  }
   return new Response(stream, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",

@@ -1,6 +1,6 @@
-// At most LIVE_MAX_CONNECTIONS_PER_DEVICE live-update connections per device (docs/deployment.md
-// "Limits and abuse protection"): a new connection ends the device's oldest with a `closed`
-// event; the others, and other devices, keep receiving pokes.
+// At most LIVE_MAX_CONNECTIONS_PER_DEVICE live-update connections per device and
+// LIVE_MAX_CONNECTIONS_PER_USER per user (docs/deployment.md "Limits and abuse protection"): a new
+// connection ends the oldest with a `closed` event; the others keep receiving pokes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveConnectionCount } from "@/server/limits/live-connections";
 import { makeDevice } from "../support/device";
@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from "../support/server";
 import { freshToken, memo, push } from "../support/sync-client";
 import { setTestEnv } from "./env";
 
-const restoreEnv = setTestEnv({ LIVE_MAX_CONNECTIONS_PER_DEVICE: "2" });
+const restoreEnv = setTestEnv({ LIVE_MAX_CONNECTIONS_PER_DEVICE: "2", LIVE_MAX_CONNECTIONS_PER_USER: "3" });
 let server: TestServer;
 const open: LiveClient[] = [];
 
@@ -60,6 +60,27 @@ describe("live connections per device", () => {
 
     second.close();
     newest.close();
+    tabletLive.close();
     await waitFor(() => liveConnectionCount(deviceRef) === 0, "the device's connections to be released");
+    await waitFor(() => liveConnectionCount(`user:${phone.userId}`) === 0, "the user's connections to be released");
+  });
+
+  it("ends a user's oldest connection when their devices together open more than the user limit", async () => {
+    const user = `live-user-limit-${Date.now()}`;
+    const connections: LiveClient[] = [];
+    for (let i = 0; i < 4; i++) {
+      // Device ids are the client's choice: each connection a new device.
+      const device = await makeDevice(server.url, user);
+      const live = await connectLive(server.url, device, await freshToken(device));
+      open.push(live);
+      await live.next("ready");
+      connections.push(live);
+    }
+    expect((await connections[0]!.next("closed")).data).toEqual({ reason: "replaced" });
+    expect(liveConnectionCount(`user:${user}`)).toBe(3);
+    const writer = await makeDevice(server.url, user);
+    await push(writer, 1, [{ type: "memo", id: "n-1", action: "create", data: memo("hello") }]);
+    for (const live of connections.slice(1)) expect((await live.next("poke", 15_000)).data).toEqual({ streams: { [`user:${user}`]: 1 } });
+    expect(connections[0]!.events.filter((e) => e.event === "poke")).toEqual([]);
   });
 });
