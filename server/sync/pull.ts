@@ -24,7 +24,8 @@ type ChangeRow = {
   op: string;
   version: number;
   data: unknown;
-  updatedAt: Date;
+  /** ISO 8601 in UTC with milliseconds, as on the wire. */
+  updatedAt: string;
   batchId: string | null;
   conflict: unknown;
 };
@@ -102,8 +103,14 @@ function servingOrder(streams: string[], first: string | undefined): string[] {
 
 type RawChangeRow = {
   stream: string; seq: bigint | string; type: string; record_id: string; op: string; version: number;
-  data: unknown; updated_at: Date; batch_id: string | null; conflict: unknown;
+  data: unknown; updated_at: string; batch_id: string | null; conflict: unknown;
 };
+
+/**
+ * updated_at as the wire's ISO text (Date#toISOString's format; the column keeps milliseconds):
+ * parsing 1,000 timestamps into Dates only to print them again cost ~2 ms CPU per page.
+ */
+const ISO_UPDATED_AT = `to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at`;
 
 /**
  * The page read, in SQL through pg (server/db/sql.ts "sqlOf"): Prisma's row mapping of findMany
@@ -112,7 +119,7 @@ type RawChangeRow = {
  */
 async function readChanges(db: DbOrTx, stream: string, after: bigint, types: string[] | null, take: number): Promise<ChangeRow[]> {
   const rows = await sqlOf(db)<RawChangeRow>(
-    `SELECT stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict
+    `SELECT stream, seq, type, record_id, op, version, data, ${ISO_UPDATED_AT}, batch_id, conflict
      FROM changes
      WHERE stream = $1 AND seq > $2::bigint AND ($3::text[] IS NULL OR type = ANY($3::text[]))
      ORDER BY seq
@@ -121,7 +128,7 @@ async function readChanges(db: DbOrTx, stream: string, after: bigint, types: str
   );
   return rows.map((r) => ({
     stream: r.stream, seq: BigInt(r.seq), type: r.type, recordId: r.record_id, op: r.op, version: r.version,
-    data: r.data, updatedAt: new Date(r.updated_at), batchId: r.batch_id, conflict: r.conflict,
+    data: r.data, updatedAt: r.updated_at, batchId: r.batch_id, conflict: r.conflict,
   }));
 }
 
@@ -145,7 +152,9 @@ async function takeWholeBundles(db: DbOrTx, rows: ChangeRow[], room: number, pag
     select: changeSelect,
   });
   // Seqs only grow, so once one is past its place in a consecutive run, every later one is too.
-  const run = following.filter((row, i) => row.seq === last.seq + BigInt(i + 1));
+  const run = following
+    .filter((row, i) => row.seq === last.seq + BigInt(i + 1))
+    .map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() }));
   const rest = types ? run.filter((row) => types.includes(row.type)) : run;
   const whole = [...taken, ...rest];
   const after = await db.change.findFirst({
@@ -163,7 +172,7 @@ function toWireChange(row: ChangeRow): TChange {
     id: row.recordId,
     op: row.op === "delete" ? "delete" : "upsert",
     version: row.version,
-    updated_at: row.updatedAt.toISOString(),
+    updated_at: row.updatedAt,
   };
   if (row.op !== "delete" && row.data !== null) change.data = row.data as Record<string, unknown>;
   if (row.batchId) change.batch_id = row.batchId;
