@@ -150,6 +150,9 @@ async function startOnce(root: string, databaseUrl: string, timeoutMs: number): 
     ...process.env, ...SECRETS,
     PORT: String(port), DATABASE_URL: databaseUrl, NODE_ENV: "production" as const,
     JOBS_ENABLED: "false", LOG_LEVEL: "warn", SEED_DEMO_DATA: "false",
+    // Request rate limits stay on (each request still counts in the database, as in production),
+    // set high enough that the benchmark's few users, each far faster than a phone, never hit them.
+    RATE_LIMIT_DEVICE_REQUESTS: "1000000", RATE_LIMIT_USER_REQUESTS: "1000000",
     NEXTAUTH_URL: `http://127.0.0.1:${port}`, NEXT_TELEMETRY_DISABLED: "1",
     // Profiling aid: BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" (build first).
     ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),

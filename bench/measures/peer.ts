@@ -3,6 +3,8 @@
 // bundles, then pulls its stream from the start; CouchDB-style, each client gets its own database
 // (db-per-user), POSTs the same documents to _bulk_docs, then reads _changes?include_docs=true in
 // pages of the same size. Same documents, same concurrency; time to finish, ratio peer / Syncdesk.
+// Both durable: PostgreSQL fsyncs each commit, and pouchdb-server runs with every LevelDB write
+// synced (bench/lib/pouch-durable.cjs); without it a _bulk_docs answer promises nothing on disk.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +24,9 @@ async function startPeer(root: string, backend: "leveldb" | "memory"): Promise<P
   if (!existsSync(bin)) throw new Error("pouchdb-server is not installed (npm install)");
   const dir = mkdtempSync(path.join(tmpdir(), "syncdesk-bench-pouch-"));
   const port = await freePort();
-  const args = [bin, "--port", String(port), "--host", "127.0.0.1", "--dir", dir, "--config", path.join(dir, "config.json"), "--no-stdout-logs"];
+  // Durable like PostgreSQL's commit: every LevelDB write synced before it is answered.
+  const durable = backend === "leveldb" ? ["--require", path.join(root, "bench", "lib", "pouch-durable.cjs")] : [];
+  const args = [...durable, bin, "--port", String(port), "--host", "127.0.0.1", "--dir", dir, "--config", path.join(dir, "config.json"), "--no-stdout-logs"];
   if (backend === "memory") args.push("--in-memory");
   const child: ChildProcess = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -130,7 +134,7 @@ export async function measurePeer(ctx: Ctx): Promise<Row[]> {
   const docsPerRound = clients * expected;
   return [{
     id: "peer", name, unit: "s per round",
-    value: summarize(ours), reference: summarize(theirs), referenceLabel: `pouchdb-server 4.2 (${peer.backend === "leveldb" ? "LevelDB in a temp dir" : "in memory"})`,
+    value: summarize(ours), reference: summarize(theirs), referenceLabel: `pouchdb-server 4.2 (${peer.backend === "leveldb" ? "LevelDB in a temp dir, writes synced like a PostgreSQL commit" : "in memory"})`,
     ratio: summarize(theirs.map((t, i) => t / (ours[i] ?? NaN))), ratioLabel: "peer time / Syncdesk time", target: { op: ">=", value: 5 },
     notes: `${docsPerRound.toLocaleString("en")} documents pushed and pulled per round`,
     extra: { docs_per_round: docsPerRound, peer_backend: peer.backend },
