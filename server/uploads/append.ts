@@ -12,7 +12,7 @@ import type { Caller } from "../http/device-auth";
 import { recordUploadBytes } from "../metrics/registry";
 import { getBlobStore, iterateStream, partialGarbage, withStorage, type AppendResult } from "../storage/blob-store";
 import { BodyTooLong, capBytes, failWhenIdle, parseContentRange } from "./content-range";
-import { claimSession, releaseSession } from "./lease";
+import { claimSession, keepLease, releaseSession } from "./lease";
 import { uploadLimits } from "./limits";
 import type { TAppendResponse } from "./schemas";
 import { getUploadSessionOrThrow, partialStateOf } from "./sessions";
@@ -45,6 +45,7 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
   const before = partialStateOf(lease.row);
   // 3.
   let result: AppendResult;
+  const stopRenewing = keepLease(db, lease);
   try {
     result = await withStorage("append", () => store.appendPartial(lease.row.storageKey, before, {
       offset: range.start,
@@ -52,9 +53,11 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
       body: capBytes(failWhenIdle(iterateStream(request.body), IDLE_MS), length),
     }));
   } catch (error) {
+    await stopRenewing();
     await releaseSession(db, lease); // nothing saved: the chunk may be sent again at once
     throw error;
   }
+  await stopRenewing();
   // 4.
   const rejected = result.error instanceof BodyTooLong;
   const saved = rejected

@@ -13,7 +13,7 @@ import type { Caller } from "../http/device-auth";
 import { recordUploadCompleted, recordUploadFailed } from "../metrics/registry";
 import { getBlobStore, iterateStream, withStorage } from "../storage/blob-store";
 import { finishUpload, type FinishedUpload } from "./finish";
-import { claimSession, releaseSession } from "./lease";
+import { claimSession, keepLease, releaseSession } from "./lease";
 import type { TCompleteRequest } from "./schemas";
 import { getUploadSessionOrThrow, partialStateOf } from "./sessions";
 
@@ -37,13 +37,14 @@ export async function completeUpload(db: Db, caller: Caller, id: string, request
   const lease = await claimSession(db, session, Number(session.size), ["open", "verified"]);
   const store = getBlobStore();
   const size = Number(lease.row.size);
+  const stopRenewing = keepLease(db, lease);
   try {
     if (lease.row.status === "open") {
       const state = partialStateOf(lease.row);
       const actual = await withStorage("complete", async () => {
         await store.finishPartial(lease.row.storageKey, state, size);
         return sha256Of(lease.row.storageKey);
-      });
+      }).finally(stopRenewing);
       // 3.
       const expected = [request.sha256, lease.row.expectedSha256].filter((s): s is string => s !== null);
       if (expected.some((s) => s !== actual)) {
@@ -66,6 +67,7 @@ export async function completeUpload(db: Db, caller: Caller, id: string, request
     recordUploadCompleted("resumable");
     return finished;
   } finally {
+    await stopRenewing();
     // A failure anywhere above leaves the session claimable again at once.
     await db.uploadSession.updateMany({ where: { id: lease.row.id, leaseUntil: lease.token }, data: { leaseUntil: null } });
   }

@@ -42,6 +42,26 @@ export async function claimSession(db: Db, row: SessionRow, offset: number, stat
   }
 }
 
+/**
+ * Renews the lease while a long request (a chunk over a slow network, hashing a large upload) is
+ * still working, so no other request takes the session meanwhile. Call the returned stop function
+ * before saving under the lease.
+ */
+export function keepLease(db: Db, lease: Lease): () => Promise<void> {
+  let renewing: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing.then(async () => {
+      const token = new Date(Date.now() + LEASE_MS);
+      const renewed = await db.uploadSession.updateMany({ where: { id: lease.row.id, leaseUntil: lease.token }, data: { leaseUntil: token } });
+      if (renewed.count === 1) lease.token = token;
+    }).catch(() => undefined);
+  }, LEASE_MS / 5);
+  return async () => {
+    clearInterval(timer);
+    await renewing;
+  };
+}
+
 /** Saves the session under the lease and releases it (false if the lease was lost). */
 export async function releaseSession(db: Db, lease: Lease, data: Parameters<Db["uploadSession"]["updateMany"]>[0]["data"] = {}): Promise<boolean> {
   const saved = await db.uploadSession.updateMany({
