@@ -65,11 +65,11 @@ async function makeFleet(request: APIRequestContext) {
   const boilerConflict = stale.results[0]?.conflict?.conflict_id ?? "";
   const waterConflict = stale.results[1]?.conflict?.conflict_id ?? "";
 
-  // bob's phone sends a photo the server has no type for, and edits a memo whose create was lost.
+  // bob's phone sends a video the server has no type for, and edits a memo whose create was lost.
   const lostMemo = `memo-${run}-groceries`;
   const failed = await bobPixel.push([
     { type: "memo", action: "create", data: memo("Team lunch on Friday", ["work"]) },
-    { type: "photo", action: "create", data: { url: "receipt.jpg" } },
+    { type: "video", action: "create", data: { url: "receipt.mp4" } },
     { type: "memo", action: "update", id: lostMemo, base_version: 1, data: memo("Groceries: oat milk, bread, apples", ["shopping"]) },
   ]);
   await bobPixel.push([{ type: "memo", action: "create", id: lostMemo, data: memo("Groceries: oat milk", ["shopping"]) }]);
