@@ -5,7 +5,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { caseArbitrary, runSettings, type Weights } from "./actions";
 import { startRestartableServer, type RestartableServer } from "./restartable-server";
-import { emptyTotals, World } from "./world";
+import { emptyTotals } from "./data";
+import { World } from "./world";
 
 export function convergenceTest(name: string, options: { seed: number; runs: number; maxActions: number; weights?: Weights }): void {
   let server: RestartableServer;

@@ -13,6 +13,7 @@ import { keyOf, serverSummary } from "../support/replica";
 import { clientSummary } from "../support/sdk";
 import { TEST_JWT_SECRET } from "../support/server";
 import { TYPES, type Action, type Case, type TypeName } from "./actions";
+import { freshData, type Totals } from "./data";
 import { faultyFetch, type Faults } from "./faulty-fetch";
 import { watchPushes, type PushWatch } from "./push-watch";
 import type { RestartableServer } from "./restartable-server";
@@ -20,9 +21,6 @@ import type { RestartableServer } from "./restartable-server";
 type Device = { userId: string; streams: string[]; jwt: string; deviceId: string; storage: MemoryStorage; faults: Faults; pushes: PushWatch; client: SyncClient };
 type Claim = { action: EditAction; data: Data | null; merged: boolean };
 type ChangeRow = { stream: string; seq: bigint; type: string; recordId: string; op: string; version: number; data: unknown; batchId: string | null; conflict: unknown };
-
-export type Totals = { cases: number; actions: number; syncs: number; failures: number; conflicts: number; bootstraps: number; restarts: number; serverRestarts: number; compactions: number; dropped: number; lost: number; duplicated: number; unreachable: number; resent: number };
-export const emptyTotals = (): Totals => ({ cases: 0, actions: 0, syncs: 0, failures: 0, conflicts: 0, bootstraps: 0, restarts: 0, serverRestarts: 0, compactions: 0, dropped: 0, lost: 0, duplicated: 0, unreachable: 0, resent: 0 });
 
 let worlds = 0;
 const MAX_QUIESCE_ROUNDS = 8;
@@ -103,15 +101,7 @@ export class World {
 
   /** Fresh, valid data for a type; every value carries a number used nowhere else. */
   private data(type: TypeName, current: Data | null, field: boolean): Data {
-    const n = ++this.n;
-    switch (type) {
-      case "memo": return { content: `c${n}`, tags: [], pinned: n % 2 === 0 };
-      case "noot": return { title: `t${n}`, activities: [] };
-      case "meter": return current ? { ...current, reading: n } : { code: `M-${n}`, reading: n, unit: "kWh" };
-      case "submission":
-        if (!current) return { form_id: "f", form_version: n, data: { v: n }, status: "draft" };
-        return field ? { ...current, data: { v: n } } : { ...current, form_version: n };
-    }
+    return freshData(type, current, field, ++this.n);
   }
 
   async run(action: Action): Promise<void> {
