@@ -3,7 +3,8 @@
 //   import { open } from "@op-engineering/op-sqlite";
 //   const storage = await AsyncSqliteStorage.open(fromOpSqlite(open({ name: "sync.db" })));
 //
-// Typed by shape, so the SDK does not depend on op-sqlite. Its `execute` runs on one connection in
+// For op-sqlite versions whose `execute` is async and answers `{ rows }` as an array of objects
+// (older ones answered `rows._array` synchronously). Typed by shape: no dependency on op-sqlite. Its `execute` runs on one connection in
 // order, so a transaction is BEGIN ... COMMIT through it (AsyncSqliteStorage never interleaves).
 import type { AsyncSqlDatabase, SqlValue } from "./async-sqlite";
 
