@@ -52,8 +52,11 @@ export type TxSql = <T = Record<string, unknown>>(text: string, params: unknown[
 
 type Slot = { client?: pg.PoolClient; tx?: unknown };
 
-const slots = new AsyncLocalStorage<Slot>();
-const pools = new WeakMap<object, pg.Pool>();
+// Process-wide, like the database itself (client.ts "getDatabase"): Next bundles this module into
+// several chunks, and the copy that opened the database must share these with every route's copy.
+const shared = globalThis as unknown as { syncdeskSql?: { slots: AsyncLocalStorage<Slot>; pools: WeakMap<object, pg.Pool> } };
+shared.syncdeskSql ??= { slots: new AsyncLocalStorage<Slot>(), pools: new WeakMap<object, pg.Pool>() };
+const { slots, pools } = shared.syncdeskSql;
 
 /** Lets `sqlOf` reach `pool`, the pool under `prisma`'s adapter (server/db/client.ts). */
 export function attachRawPool(prisma: Db, pool: pg.Pool): void {
