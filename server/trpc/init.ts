@@ -4,6 +4,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Db } from "../db/client";
 import { AppError, ERROR_CODES } from "../errors";
+import { findUnstorableJson } from "../http/storable-json";
 import { logger } from "../log";
 import type { StaffIdentity } from "../staff/accounts";
 import { hasRole, type Role } from "../staff/roles";
@@ -14,7 +15,9 @@ const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause instanceof AppError ? error.cause : null;
-    return { ...shape, data: { ...shape.data, stack: undefined, appCode: cause?.code ?? null, details: cause?.details ?? null } };
+    // An unexpected failure's message may quote SQL, file paths or driver errors: log it, never send it.
+    const message = error.code === "INTERNAL_SERVER_ERROR" && !cause ? "Internal error" : shape.message;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, appCode: cause?.code ?? null, details: cause?.details ?? null } };
   },
 });
 
@@ -34,7 +37,15 @@ const mapErrors = t.middleware(async ({ next, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapErrors);
+/** Text PostgreSQL cannot store or compare (NUL, unpaired surrogates) in any input is a 400, as on
+ *  the mobile routes, never a 500 from inside a query. */
+const refuseUnstorableInput = t.middleware(async ({ next, getRawInput }) => {
+  const problem = findUnstorableJson(await getRawInput());
+  if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: `The input cannot be used: ${problem.field} ${problem.message}` });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapErrors).use(refuseUnstorableInput);
 
 function withRole(required: Role) {
   return publicProcedure.use(({ ctx, next }) => {
