@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../errors";
+import { findUnstorableJson } from "../http/storable-json";
 import type { CompactionPolicy } from "./policy";
 
 export type DeviceAtRisk = {
@@ -20,7 +21,12 @@ export type DeviceAtRisk = {
   reason: "compacted" | "silent";
 };
 
-const ZCursor = z.tuple([z.iso.datetime(), z.uuid(), z.string()]);
+// A cursor is client input: a year PostgreSQL refuses or a NUL in the stream is a 400, not a 500.
+const ZCursor = z.tuple([
+  z.iso.datetime().refine((at) => { const year = new Date(at).getUTCFullYear(); return year >= 1 && year <= 9999; }),
+  z.uuid(),
+  z.string().refine((stream) => findUnstorableJson(stream) === null),
+]);
 
 function encodeCursor(row: DeviceAtRisk): string {
   return Buffer.from(JSON.stringify([row.ackedAt.toISOString(), row.deviceRef, row.stream])).toString("base64url");
