@@ -11,12 +11,25 @@ export const PATH_TRICKS = [
   "C:\\Windows\\System32", "file:///etc/passwd", "http://169.254.169.254/", " ", "\t", "\u202e", "\ufeff",
 ];
 
+const b64 = (text: string) => Buffer.from(text).toString("base64url");
+const UUID = "00000000-0000-4000-8000-000000000000";
+
+/** Cursors in the shapes the server issues (keyset "time|uuid", JSON tuples), with hostile parts. */
+export const FORGED_CURSORS = [
+  b64(`0001-01-01T00:00:00.000Z|${UUID}`), b64(`9999-12-31T23:59:59.999Z|${UUID}`), b64(`2026-02-30T00:00:00.000Z|${UUID}`),
+  b64(`2026-01-01T00:00:00.000Z|${UUID}|x`), b64(`2026-01-01T00:00:00.000Z|${UUID}\u0000`), b64(`-000001-01-01T00:00:00.000Z|${UUID}`),
+  b64(JSON.stringify(["2026-01-01T00:00:00.000Z", UUID, "user:a\u0000b"])), b64(JSON.stringify(["2026-01-01T00:00:00.000Z", UUID, "\ud800"])),
+  b64(JSON.stringify(["2026-01-01T00:00:00.000Z", UUID, "x".repeat(5000)])), b64(JSON.stringify(["0000-01-01T00:00:00Z", UUID, "s"])),
+  b64(JSON.stringify({ k: "b", s: "\u0000", o: -1 })), b64(JSON.stringify([1e308, -1, null])), b64("\u0000"), b64("{}"), b64("[]"),
+];
+
 /** Strings every text field should survive: control characters, odd Unicode, injection bait. */
 export const HOSTILE_STRINGS = [
   ...PATH_TRICKS.map((p) => decodeURIComponentSafe(p)),
   "", "\u0000", "a\u0000b", "\ud800", "\udfff", "a\ud800b", "\u0001\u0002\u001f", "\r\n\r\nHTTP/1.1 200 OK",
   "😀".repeat(100), "\u0301".repeat(500), "ﷺ", "𝕏", "null", "undefined", "NaN", "-0", "1e999", "[]", "{}",
   "__proto__", "constructor", "prototype", "toString", "%s%s%s%n", "\\u0000", "\\", "'", "\"", "`",
+  ...FORGED_CURSORS,
 ];
 
 function decodeURIComponentSafe(text: string): string {

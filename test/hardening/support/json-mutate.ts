@@ -3,7 +3,7 @@
 // their bounds, huge strings and arrays, deep nesting and hostile text.
 import fc from "fast-check";
 import { z } from "zod";
-import { anyJsonValue, BOUNDARY_NUMBERS, deepValue, hostileString, hugeArray, hugeString, nested } from "./hostile";
+import { anyJsonValue, BOUNDARY_NUMBERS, deepValue, FORGED_CURSORS, hostileString, hugeArray, hugeString, nested } from "./hostile";
 
 type JsonSchema = Record<string, any>;
 export type Path = (string | number)[];
@@ -43,6 +43,9 @@ export function sampleOf(schema: JsonSchema, full: boolean): unknown {
       return Array.from({ length: Math.max(schema.minItems ?? 0, full ? 1 : 0) }, () => sampleOf(schema.items ?? {}, full));
     case "string": {
       if (schema.format === "date-time") return "2026-01-01T00:00:00.000Z";
+      if (schema.format === "uuid" || /\[0-9a-fA-F\]\{8\}-/.test(schema.pattern ?? "")) return "00000000-0000-4000-8000-000000000000";
+      if (schema.format === "email") return "fuzz@example.test";
+      if (schema.format === "date") return "2026-01-01";
       if (schema.pattern) {
         const example = PATTERN_EXAMPLES[schema.pattern];
         if (example === undefined) throw new Error(`no example for pattern ${schema.pattern}`);
@@ -60,6 +63,32 @@ export function sampleOf(schema: JsonSchema, full: boolean): unknown {
     default:
       return {};
   }
+}
+
+/**
+ * The richest value the zod schema accepts: its required fields, then each optional top-level field
+ * whose sample the schema still accepts (a refinement may refuse some combinations), so mutations
+ * reach as many fields as possible. Falls back to `{}` when nothing is accepted.
+ */
+export function acceptedSample(schema: z.ZodType): unknown {
+  const json = jsonSchemaOf(schema);
+  const tryOne = (full: boolean): unknown => {
+    try {
+      return sampleOf(json, full);
+    } catch {
+      return undefined;
+    }
+  };
+  const full = tryOne(true);
+  if (full !== undefined && schema.safeParse(full).success) return full;
+  let best = tryOne(false);
+  if (best === undefined || !schema.safeParse(best).success) best = {};
+  if (!best || typeof best !== "object" || Array.isArray(best) || !full || typeof full !== "object") return best;
+  for (const [key, value] of Object.entries(full)) {
+    const candidate = { ...(best as Record<string, unknown>), [key]: value };
+    if (schema.safeParse(candidate).success) best = candidate;
+  }
+  return best;
 }
 
 /** Every path inside a JSON value (the root included), containers and leaves. */
@@ -98,6 +127,16 @@ const getAt = (root: unknown, path: Path): unknown =>
 
 type Mutation = { name: string; apply(value: unknown): unknown };
 
+/** Text that databases and decoders choke on, put into every string of a value at once. */
+const POISON = ["\u0000", "a\u0000b", "\ud800", "\udfff", "%", "'", "\\", "", " ", ...FORGED_CURSORS];
+
+function replaceStrings(value: unknown, poison: string): unknown {
+  if (typeof value === "string") return poison;
+  if (Array.isArray(value)) return value.map((v) => replaceStrings(v, poison));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceStrings(v, poison)]));
+  return value;
+}
+
 const EXTRA_KEYS = ["extra", "__proto__", "constructor", "", " ", "device_id ", "DEVICE_ID", "a\u0000b", "$where", "toString"];
 
 /** One mutation of `seed`: what it does and where. */
@@ -124,6 +163,10 @@ export function mutationOf(seed: unknown): fc.Arbitrary<Mutation> {
     setter("huge string", at(inner), hugeString),
     setter("huge array", at(paths), hugeArray),
     setter("deep nesting", at(paths), deepValue),
+    fc.constantFrom(...POISON).map((poison): Mutation => ({
+      name: `every string ${JSON.stringify(poison).slice(0, 40)}`,
+      apply: (x) => replaceStrings(x, poison),
+    })),
   );
 }
 

@@ -3,7 +3,7 @@
 // requests: bodies that are not JSON or not UTF-8, wrong content types, the wrong method, hostile
 // superjson metadata, batches, path tricks in the procedure name, missing CSRF header or session.
 import fc from "fast-check";
-import { deepJsonText, jsonSchemaOf, mutatedValue, sampleOf } from "./json-mutate";
+import { acceptedSample, deepJsonText, mutatedValue } from "./json-mutate";
 import { INVALID_UTF8, PATH_TRICKS, WRONG_CONTENT_TYPES } from "./hostile";
 import type { Expectation } from "./mobile-fuzz";
 import type { ProcedureInfo } from "./trpc-procedures";
@@ -25,16 +25,7 @@ export type TrpcCase = {
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 function sampleInput(procedure: ProcedureInfo): unknown {
-  if (!procedure.input) return undefined;
-  for (const full of [true, false]) {
-    try {
-      const value = sampleOf(jsonSchemaOf(procedure.input), full);
-      if (procedure.input.safeParse(value).success) return value;
-    } catch {
-      /* a pattern without an example: try the next sample */
-    }
-  }
-  return {};
+  return procedure.input ? acceptedSample(procedure.input) : undefined;
 }
 
 /** The expectation of a well-formed call with `input`: refused unless the schema accepts it. */
