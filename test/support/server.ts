@@ -18,9 +18,10 @@ function discoverRoutes(dir: string, prefix = ""): Route[] {
     if (entry.isDirectory()) return discoverRoutes(path.join(dir, entry.name), `${prefix}/${entry.name}`);
     if (entry.name !== "route.ts") return [];
     const names: string[] = [];
-    const source = prefix.replace(/\[([^\]]+)\]/g, (_, name: string) => {
+    // `[name]` is one segment; `[...name]` (a catch-all) one or more.
+    const source = prefix.replace(/\[(\.\.\.)?([^\]]+)\]/g, (_, rest: string | undefined, name: string) => {
       names.push(name);
-      return "([^/]+)";
+      return rest ? "(.+)" : "([^/]+)";
     });
     return [{ pattern: new RegExp(`^/api${source}/?$`), names, file: path.join(dir, entry.name) }];
   });
@@ -43,7 +44,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   process.env.LOG_LEVEL ??= "silent";
   const db = options.database ?? (await createTestDatabase());
   setDatabase(db);
-  const routes = discoverRoutes(path.join(process.cwd(), "app", "api"));
+  // As in Next, a catch-all only takes what no other route matches (the deeper one first).
+  const catchAll = (r: Route) => (r.pattern.source.includes("(.+)") ? 1 : 0);
+  const routes = discoverRoutes(path.join(process.cwd(), "app", "api"))
+    .sort((a, b) => catchAll(a) - catchAll(b) || catchAll(a) * (b.pattern.source.length - a.pattern.source.length));
   const modules = new Map<string, Record<string, Handler>>();
   const running = new Set<Promise<void>>();
   const server = createServer((req, res) => {
