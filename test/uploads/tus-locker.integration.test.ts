@@ -33,7 +33,10 @@ function twoLockers(options = {}): [AdvisoryLocker, AdvisoryLocker] {
 
 async function advisoryLocksHeld(): Promise<number> {
   const rows = await db.prisma.$queryRawUnsafe<Array<{ n: number }>>(
-    "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted",
+    // pg_locks spans the cluster: other test files (migrations, job runners) hold advisory locks
+    // of their own databases at the same time.
+    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
   return rows[0]?.n ?? 0;
 }
