@@ -3,6 +3,7 @@
 // lasts `windowSeconds`; a hit after `reset_at` starts a new window. Database time (now()) is
 // the clock, so instances with skewed clocks still agree.
 import type { DbOrTx } from "../db/client";
+import { sqlOf } from "../db/sql";
 
 export type CounterHit = { key: string; count: number; retryAfterSeconds: number };
 
@@ -13,13 +14,16 @@ export async function hitCounters(db: DbOrTx, keys: readonly string[], windowSec
   if (keys.length === 0) return [];
   // Sorted: concurrent statements lock shared rows (a user's) in the same order, never deadlock.
   const sorted = [...new Set(keys)].sort();
-  const rows = await db.$queryRaw<Row[]>`
-    INSERT INTO rate_limit_counters AS c (key, count, reset_at)
-    SELECT k, 1, now() + make_interval(secs => ${windowSeconds}::int) FROM unnest(${sorted}::text[]) AS k
-    ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN c.reset_at <= now() THEN 1 ELSE c.count + 1 END,
-      reset_at = CASE WHEN c.reset_at <= now() THEN EXCLUDED.reset_at ELSE c.reset_at END
-    RETURNING key, count, ceil(extract(epoch FROM (reset_at - now())))::int AS retry_after`;
+  // Through pg (sqlOf), not the ORM: every device request runs this statement.
+  const rows = await sqlOf(db)<Row>(
+    `INSERT INTO rate_limit_counters AS c (key, count, reset_at)
+     SELECT k, 1, now() + make_interval(secs => $1::int) FROM unnest($2::text[]) AS k
+     ON CONFLICT (key) DO UPDATE SET
+       count = CASE WHEN c.reset_at <= now() THEN 1 ELSE c.count + 1 END,
+       reset_at = CASE WHEN c.reset_at <= now() THEN EXCLUDED.reset_at ELSE c.reset_at END
+     RETURNING key, count, ceil(extract(epoch FROM (reset_at - now())))::int AS retry_after`,
+    [windowSeconds, sorted],
+  );
   sweepNowAndThen(db);
   return rows.map((r) => ({ key: r.key, count: Number(r.count), retryAfterSeconds: Math.max(1, Number(r.retry_after)) }));
 }

@@ -37,7 +37,11 @@ export type Bundle = {
   advancedHeads(): Record<string, number>;
 };
 
-const keyOf = (k: RecordKey) => JSON.stringify([k.stream, k.type, k.id]);
+// Length-prefixed, so no stream, type or id can make two keys collide (JSON.stringify of the
+// triple cost a push ~0.2 ms per 100 items).
+const keyOf = (k: RecordKey) => `${k.stream.length}:${k.stream}${k.type.length}:${k.type}${k.id}`;
+
+type StagedRecord = RecordRow & { lastSeq: bigint; dataInChange: boolean };
 
 type RawRecord = {
   stream: string; type: string; id: string; version: number; data: RecordData;
@@ -56,6 +60,25 @@ async function loadRecords(sql: TxSql, keys: RecordKey[]): Promise<RecordRow[]> 
   return rows.map((r) => ({ ...r, updatedAt: new Date(r.updated_at) }));
 }
 
+type HeadRow = { name: string; head_seq: bigint | string };
+
+const LOCK_HEADS = "SELECT name, head_seq FROM streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE";
+
+/**
+ * Locks the head rows of `names` (sorted), creating missing streams first. Most bundles write one
+ * existing stream: its lock is tried alone, one statement instead of two. Several streams are
+ * always created, then locked in one sorted statement: locking the existing ones before creating
+ * the others would take locks out of name order, and two such bundles could deadlock.
+ */
+async function lockHeads(sql: TxSql, names: string[]): Promise<HeadRow[]> {
+  if (names.length === 1) {
+    const rows = await sql<HeadRow>(LOCK_HEADS, [names]);
+    if (rows.length === 1) return rows;
+  }
+  await sql("INSERT INTO streams (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", [names]);
+  return sql<HeadRow>(LOCK_HEADS, [names]);
+}
+
 /**
  * Opens a bundle in transaction `tx`. Its SQL goes through `sqlOf`: the transaction's own pg
  * connection when the transaction was started with `inTransaction` (the push), else Prisma.
@@ -63,13 +86,10 @@ async function loadRecords(sql: TxSql, keys: RecordKey[]): Promise<RecordRow[]> 
 export async function openBundle(tx: Tx, streams: readonly string[], batchId: string | null): Promise<Bundle> {
   const sql = sqlOf(tx);
   const names = [...new Set(streams)].sort();
-  await sql("INSERT INTO streams (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", [names]);
-  const rows = await sql<{ name: string; head_seq: bigint | string }>(
-    "SELECT name, head_seq FROM streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE", [names]);
-  const start = new Map(rows.map((r) => [r.name, BigInt(r.head_seq)]));
+  const start = new Map((await lockHeads(sql, names)).map((r) => [r.name, BigInt(r.head_seq)]));
   const heads = new Map(start);
   const loaded = new Map<string, RecordRow | null>();
-  const staged = new Map<string, RecordRow & { lastSeq: bigint }>();
+  const staged = new Map<string, StagedRecord>();
   const changes: StagedChange[] = [];
 
   return {
@@ -94,7 +114,7 @@ export async function openBundle(tx: Tx, streams: readonly string[], batchId: st
       for (const row of await loadRecords(sql, missing)) loaded.set(keyOf(row), row);
     },
     stage(record, change) {
-      staged.set(keyOf(record), { ...record, lastSeq: change.seq });
+      staged.set(keyOf(record), { ...record, lastSeq: change.seq, dataInChange: change.data === record.data });
       changes.push(change);
     },
     stagedRecords: () => staged.values(),
@@ -114,28 +134,32 @@ export async function openBundle(tx: Tx, streams: readonly string[], batchId: st
 }
 
 // The flush is one statement: records, changes and stream heads, each table's rows as one JSON
-// parameter (one JSON.stringify; pg's array literals escape every element in JavaScript).
+// parameter (one JSON.stringify; pg's array literals escape every element in JavaScript). A
+// record whose data is its latest change's (every upsert) is sent without it and takes it from
+// that change: a push sends each document once, not twice.
 const FLUSH_SQL = `
-  WITH r AS (
+  WITH ch AS MATERIALIZED (
+    SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(stream text, seq bigint, type text, record_id text, op text,
+      version int, data jsonb, updated_at timestamptz, conflict jsonb)
+  ), c AS (
+    INSERT INTO changes (stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict)
+    SELECT stream, seq, type, record_id, op, version, data, updated_at, $3::uuid, conflict FROM ch
+  ), r AS (
     INSERT INTO records (stream, type, id, version, data, deleted, checksum, updated_at, last_seq)
-    SELECT stream, type, id, version, data, deleted, checksum, updated_at, last_seq
+    SELECT x.stream, x.type, x.id, x.version, COALESCE(x.data, ch.data), x.deleted, x.checksum, x.updated_at, x.last_seq
     FROM jsonb_to_recordset($1::jsonb) AS x(stream text, type text, id text, version int, data jsonb,
       deleted boolean, checksum text, updated_at timestamptz, last_seq bigint)
+    LEFT JOIN ch ON ch.stream = x.stream AND ch.seq = x.last_seq AND x.data IS NULL
     ON CONFLICT (stream, type, id) DO UPDATE SET
       version = EXCLUDED.version, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
       checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq
-  ), c AS (
-    INSERT INTO changes (stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict)
-    SELECT stream, seq, type, record_id, op, version, data, updated_at, $3::uuid, conflict
-    FROM jsonb_to_recordset($2::jsonb) AS x(stream text, seq bigint, type text, record_id text, op text,
-      version int, data jsonb, updated_at timestamptz, conflict jsonb)
   )
   UPDATE streams s SET head_seq = m.head, updated_at = now()
   FROM jsonb_to_recordset($4::jsonb) AS m(name text, head bigint)
   WHERE s.name = m.name`;
 
-const recordRow = (r: RecordRow & { lastSeq: bigint }) => ({
-  stream: r.stream, type: r.type, id: r.id, version: r.version, data: r.data, deleted: r.deleted,
+const recordRow = (r: StagedRecord) => ({
+  stream: r.stream, type: r.type, id: r.id, version: r.version, data: r.dataInChange ? undefined : r.data, deleted: r.deleted,
   checksum: r.checksum, updated_at: r.updatedAt.toISOString(), last_seq: r.lastSeq.toString(),
 });
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, checksumOf, jsonEqual } from "./canonical";
 
@@ -8,6 +9,29 @@ describe("canonicalJson", () => {
   });
   it("escapes strings as JSON does", () => {
     expect(canonicalJson({ "k\"ey": "line\nbreak ü" })).toBe('{"k\\"ey":"line\\nbreak ü"}');
+  });
+  it("leaves undefined members out and writes undefined array elements as null, as JSON.stringify", () => {
+    expect(canonicalJson({ b: undefined, a: [undefined, 1] })).toBe('{"a":[null,1]}');
+    expect(canonicalJson({ z: undefined, y: 1 })).toBe('{"y":1}');
+  });
+  it("orders keys by UTF-16 code units (uppercase, digits and non-ASCII included)", () => {
+    expect(canonicalJson({ é: 1, b: 2, B: 3, "10": 4, "9": 5, "": 6 })).toBe('{"":6,"10":4,"9":5,"B":3,"b":2,"é":1}');
+  });
+  it("writes what the straightforward definition writes, for any JSON value", () => {
+    // The definition: entries without undefined, sorted by key, each written the same way.
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+      if (Array.isArray(value)) return `[${value.map(reference).join(",")}]`;
+      const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(",")}}`;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+        expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -1,15 +1,15 @@
 // Push (PROTOCOL.md "Push"), in numbered steps:
-//   1. Idempotency: (device, bundle_id) seen with the same body -> the stored response; with
-//      another body -> 409 idempotency_conflict.
-//   2. One transaction: claim the key by inserting the batch row (a concurrent retry waits on the
-//      unique index, then gets the stored response), lock the bundle's streams, apply each item.
+//   1. One transaction: claim the idempotency key (device, bundle_id) by inserting the batch row.
+//      When the key is taken (a concurrent retry waits on the unique index for the first to end),
+//      the stored response answers a same-body retry and another body gets 409
+//      idempotency_conflict; the transaction writes nothing and rolls back.
+//   2. Lock the bundle's streams and apply each item.
 //   3. Atomic mode: any item that is not ok rolls everything back; the rejection is stored
 //      (in its own transaction) so a retry gets the same answer.
 //   4. Store the response on the batch row in the same transaction as the effects, and commit.
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db/client";
 import { inTransaction, sqlOf } from "../db/sql";
-import { Prisma } from "../db/generated/client";
 import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
 import { recordPush } from "../metrics/registry";
@@ -26,32 +26,35 @@ class AtomicRejection extends Error {
   }
 }
 
+/** The key was claimed before: its stored response, found inside the transaction (rolled back). */
+class AlreadyStored extends Error {
+  constructor(readonly response: TPushResponse) {
+    super("bundle already stored");
+  }
+}
+
 type Claim = { device: DeviceContext; request: TPushRequest; hash: string; batchId: string; now: Date };
 
 export async function applyPush(db: Db, device: DeviceContext, request: TPushRequest): Promise<TPushResponse> {
   const claim = { device, request, hash: sha256Hex(canonicalJson(request)), batchId: randomUUID(), now: new Date() };
-  const stored = await findStoredResponse(db, claim);
-  if (stored) return stored;
   try {
     const { response, heads } = await inTransaction(db, (tx) => applyInTransaction(tx, claim), { maxWait: 30_000, timeout: 120_000 });
     recordPush(response);
     await announceCommit(db, heads);
     return response;
   } catch (error) {
+    if (error instanceof AlreadyStored) return error.response;
     if (error instanceof AtomicRejection) {
       const rejection = await storeRejection(db, claim, error.outcomes);
       recordPush(rejection);
       return rejection;
     }
-    if (isUniqueViolation(error)) {
-      const winner = await findStoredResponse(db, claim);
-      if (winner) return winner;
-    }
     throw error;
   }
 }
 
-async function findStoredResponse(db: Db, claim: Claim): Promise<TPushResponse | null> {
+/** The response stored under the claim's key; 409 when it was stored for a different body. */
+async function findStoredResponse(db: Db | Tx, claim: Claim): Promise<TPushResponse | null> {
   const [batch] = await sqlOf(db)<{ request_hash: string; response: unknown }>(
     "SELECT request_hash, response FROM sync_batches WHERE device_ref = $1::uuid AND bundle_id = $2::bigint",
     [claim.device.deviceRef, String(claim.request.bundle_id)],
@@ -66,7 +69,11 @@ async function findStoredResponse(db: Db, claim: Claim): Promise<TPushResponse |
 }
 
 async function applyInTransaction(tx: Tx, claim: Claim): Promise<{ response: TPushResponse; heads: Record<string, number> }> {
-  await insertBatch(tx, claim, null);
+  if (!(await insertBatch(tx, claim, null))) {
+    const stored = await findStoredResponse(tx, claim);
+    if (!stored) throw new Error("sync batch key taken but no batch found");
+    throw new AlreadyStored(stored);
+  }
   const bundle = await openBundle(tx, bundleStreams(claim.device, claim.request.items), claim.batchId);
   await bundle.prefetch(knownKeys(claim.device, claim.request.items));
   const ctx: ItemContext = {
@@ -125,29 +132,27 @@ export async function applyItemSafely(ctx: ItemContext, item: TPushItem, index: 
 
 async function storeRejection(db: Db, claim: Claim, outcomes: ItemOutcome[]): Promise<TPushResponse> {
   const response = buildResponse(claim, outcomes, true);
-  try {
-    await db.$transaction((tx) => insertBatch(tx, claim, response));
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    return (await findStoredResponse(db, claim)) ?? response;
-  }
-  return response;
+  return db.$transaction(async (tx) => ((await insertBatch(tx, claim, response)) ? response : ((await findStoredResponse(tx, claim)) ?? response)));
 }
 
 /**
- * The batch row in SQL with its JSON as text (server/db/sql.ts "sqlOf"): Prisma's argument
- * serialiser walks a Json value node by node, ~3 ms CPU for a 100-item request and its response.
+ * Claims the key by inserting the batch row; false when the key was already taken. In SQL with
+ * its JSON as text (server/db/sql.ts "sqlOf"): Prisma's argument serialiser walks a Json value
+ * node by node, ~3 ms CPU for a 100-item request and its response.
  */
-async function insertBatch(tx: Tx, claim: Claim, response: TPushResponse | null): Promise<void> {
+async function insertBatch(tx: Tx, claim: Claim, response: TPushResponse | null): Promise<boolean> {
   const s = response ? batchSummary(response) : { response: "{}", status: "processing", okCount: 0, errorCount: 0, conflictCount: 0 };
-  await sqlOf(tx)(
+  const inserted = await sqlOf(tx)(
     `INSERT INTO sync_batches (id, user_id, device_ref, bundle_id, request_hash, request, response, mode, status,
        item_count, ok_count, error_count, conflict_count, created_at)
-     VALUES ($1::uuid, $2, $3::uuid, $4::bigint, $5, $6::jsonb, $7::jsonb, $8, $9, $10::int, $11::int, $12::int, $13::int, $14::timestamptz)`,
+     VALUES ($1::uuid, $2, $3::uuid, $4::bigint, $5, $6::jsonb, $7::jsonb, $8, $9, $10::int, $11::int, $12::int, $13::int, $14::timestamptz)
+     ON CONFLICT (device_ref, bundle_id) DO NOTHING
+     RETURNING id`,
     [claim.batchId, claim.device.userId, claim.device.deviceRef, String(claim.request.bundle_id), claim.hash,
       JSON.stringify(claim.request), s.response, claim.request.mode, s.status, claim.request.items.length,
       s.okCount, s.errorCount, s.conflictCount, claim.now.toISOString()],
   );
+  return inserted.length === 1;
 }
 
 async function updateBatch(tx: Tx, batchId: string, response: TPushResponse): Promise<void> {
@@ -191,12 +196,4 @@ export function toPushResult(outcome: ItemOutcome, item: TPushItem | undefined, 
   const result: TPushResult = { ...base, status: outcome.status, version: outcome.version };
   if (outcome.conflict) result.conflict = outcome.conflict;
   return result;
-}
-
-/** A unique violation: Prisma's P2002, a raw statement's P2010 of SQLSTATE 23505, or pg's own. */
-function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    return error.code === "P2002" || (error.code === "P2010" && JSON.stringify(error.meta ?? {}).includes('"originalCode":"23505"'));
-  }
-  return error instanceof Error && "code" in error && error.code === "23505";
 }

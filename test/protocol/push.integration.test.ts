@@ -133,6 +133,10 @@ describe("temp ids and server ids", () => {
     const stream = `user:${d.userId}`;
     const parent = await server.db.prisma.record.findUniqueOrThrow({ where: { stream_type_id: { stream, type: "memo", id: parentId } } });
     expect([parent.deleted, parent.version]).toEqual([true, 2]);
+    // The tombstone keeps its last data (for the console); a live record has its change's data.
+    expect(parent.data).toEqual(memo("short-lived"));
+    const child = await server.db.prisma.record.findUniqueOrThrow({ where: { stream_type_id: { stream, type: "memo", id: response.results[1]?.id ?? "" } } });
+    expect([child.deleted, child.data]).toEqual([false, memo("stays")]);
     const changes = await server.db.prisma.change.findMany({ where: { stream, recordId: parentId }, orderBy: { seq: "asc" } });
     expect(changes.map((c) => [c.op, c.version, c.data])).toEqual([["upsert", 1, memo("short-lived")], ["delete", 2, null]]);
   });
