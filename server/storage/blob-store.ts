@@ -3,13 +3,13 @@
 //
 // Resumable uploads keep their partial data in the store too (`PartialState`, saved by the caller
 // with the session), so any app instance can take the next chunk of an upload.
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { logger } from "../log";
 import { storageConfig } from "./config";
 import { createFileStore } from "./file-store";
-import { createS3Store } from "./s3-store";
 
 /** Inclusive byte range, as in HTTP. */
 export type ByteRange = { start: number; end: number };
@@ -64,9 +64,33 @@ const globalState = globalThis as unknown as { syncdeskBlobStore?: BlobStore | n
 export function getBlobStore(): BlobStore {
   if (!globalState.syncdeskBlobStore) {
     const config = storageConfig();
-    globalState.syncdeskBlobStore = config.driver === "file" ? createFileStore(config.root) : createS3Store(config.bucket, config.clientConfig, env().UPLOAD_CHUNK_BYTES);
+    globalState.syncdeskBlobStore = config.driver === "file" ? createFileStore(config.root) : lazyS3Store(config.bucket, config.clientConfig, env().UPLOAD_CHUNK_BYTES);
   }
   return globalState.syncdeskBlobStore;
+}
+
+/** S3 partial data before the first byte. */
+export const emptyS3Partial = (): PartialState => ({ kind: "s3", uploadId: null, parts: [], tail: 0, tailKey: null });
+
+/**
+ * The S3 store, its SDK loaded on first use: a server on the file store never loads it (some
+ * 20 MiB of memory).
+ */
+function lazyS3Store(bucket: string, clientConfig: S3ClientConfig, partBytes: number): BlobStore {
+  let loaded: Promise<BlobStore> | undefined;
+  const s3 = () => (loaded ??= import("./s3-store").then((m) => m.createS3Store(bucket, clientConfig, partBytes)));
+  return {
+    driver: "s3",
+    stat: async (key) => (await s3()).stat(key),
+    read: async (key, range) => (await s3()).read(key, range),
+    write: async (key, body, contentType) => (await s3()).write(key, body, contentType),
+    delete: async (key) => (await s3()).delete(key),
+    beginPartial: emptyS3Partial,
+    appendPartial: async (key, state, input) => (await s3()).appendPartial(key, state, input),
+    finishPartial: async (key, state, size) => (await s3()).finishPartial(key, state, size),
+    discardPartial: async (key, state) => (await s3()).discardPartial(key, state),
+    presignPut: async (key, options) => (await s3()).presignPut(key, options),
+  };
 }
 
 /** Tests: use this store (null: back to the configured one). */

@@ -2,12 +2,58 @@
 // data is the object's own file, written at the offset each chunk starts at, so a chunk repeated
 // after an interruption overwrites instead of duplicating. Several app instances need `root` on a
 // shared volume (docs/protocol.md "Uploads").
+//
+// An append is on disk (fdatasync, and the directory entry of a new file synced) before it
+// returns: the caller then saves the new offset, and a client resumes from an acknowledged offset
+// even after a power loss.
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import type { AppendInput, AppendResult, BlobStore, ByteRange, PartialState } from "./blob-store";
+
+/**
+ * A request body arrives in pieces of at most 64 KiB; they are gathered into writes of this size
+ * (one pwritev each), the next gathered while one is written. Memory per append: two batches.
+ */
+const WRITE_BYTES = 2 ** 20;
+/** A body that sends nothing for this long has what it sent written (not kept back for a batch). */
+const IDLE_FLUSH_MS = 20;
+
+/** Writes every byte of `buffers` at `position` (pwritev may write less than asked). */
+async function writeFully(handle: FileHandle, buffers: Uint8Array[], position: number): Promise<void> {
+  let pending = buffers;
+  let at = position;
+  while (pending.length > 0) {
+    const { bytesWritten } = await handle.writev(pending, at);
+    at += bytesWritten;
+    let skip = bytesWritten;
+    const rest: Uint8Array[] = [];
+    for (const buffer of pending) {
+      if (skip >= buffer.byteLength) {
+        skip -= buffer.byteLength;
+        continue;
+      }
+      rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+      skip = 0;
+    }
+    pending = rest;
+  }
+}
+
+/** Makes the entries in `dir` and in its parents up to `root` durable (a new file's name). */
+async function syncDirectories(root: string, dir: string): Promise<void> {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const handle = await open(at, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (at === root || path.dirname(at) === at) return;
+  }
+}
 
 export function createFileStore(root: string): BlobStore {
   const base = path.resolve(root);
@@ -17,25 +63,65 @@ export function createFileStore(root: string): BlobStore {
     return file;
   };
 
+  /**
+   * Writes `body` at `offset` and syncs it. `written` counts the bytes on disk; `error` is the
+   * body's failure (client gone, too long) or the disk's. A failing sync throws: nothing is durable.
+   */
   async function writeAt(file: string, offset: number, body: AsyncIterable<Uint8Array>, create: boolean): Promise<{ written: number; error?: unknown }> {
     await mkdir(path.dirname(file), { recursive: true });
     const handle = await open(file, create ? "w" : "r+");
     let written = 0;
-    try {
-      for await (const chunk of body) {
-        let done = 0;
-        while (done < chunk.byteLength) {
-          const { bytesWritten } = await handle.write(chunk, done, chunk.byteLength - done, offset + written + done);
-          done += bytesWritten;
-        }
-        written += chunk.byteLength;
+    let queued = 0;
+    let batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    let writing: Promise<void> | null = null;
+    let diskError: unknown;
+    // One write at a time; what gathers meanwhile is the next write. Resolves once all is written.
+    const drain = (): Promise<void> => {
+      if (!writing && batchBytes > 0 && diskError === undefined) {
+        const [buffers, bytes, position] = [batch, batchBytes, offset + queued];
+        batch = [];
+        batchBytes = 0;
+        queued += bytes;
+        writing = writeFully(handle, buffers, position).then(() => {
+          written += bytes;
+        }, (error: unknown) => {
+          diskError = error;
+        }).then(() => {
+          writing = null;
+          return drain();
+        });
       }
-      return { written };
-    } catch (error) {
-      return { written, error };
+      return writing ?? Promise.resolve();
+    };
+    // A body that pauses has what it sent so far written all the same.
+    const idle = setTimeout(() => void drain(), IDLE_FLUSH_MS);
+    let bodyError: unknown;
+    try {
+      try {
+        for await (const chunk of body) {
+          batch.push(chunk);
+          batchBytes += chunk.byteLength;
+          idle.refresh();
+          if (batchBytes >= WRITE_BYTES) {
+            const draining = drain();
+            if (batchBytes >= WRITE_BYTES) await draining; // the disk is behind: wait for it
+          }
+          if (diskError !== undefined) break;
+        }
+      } catch (error) {
+        bodyError = error;
+      }
+      clearTimeout(idle);
+      // What arrived is kept, also when the body failed midway.
+      await drain();
+      if (written > 0) await handle.datasync();
     } finally {
+      clearTimeout(idle);
       await handle.close();
     }
+    const error = diskError ?? bodyError;
+    return error === undefined ? { written } : { written, error };
   }
 
   return {
@@ -56,13 +142,16 @@ export function createFileStore(root: string): BlobStore {
       // Written aside and renamed: a reader never sees half an object.
       const file = fileOf(key);
       const temp = `${file}.${randomUUID()}.part`;
-      const result = await writeAt(temp, 0, body, true);
-      if (result.error) {
+      try {
+        const result = await writeAt(temp, 0, body, true);
+        if (result.error) throw result.error;
+        await rename(temp, file);
+        await syncDirectories(base, path.dirname(file));
+        return { size: result.written };
+      } catch (error) {
         await rm(temp, { force: true });
-        throw result.error;
+        throw error;
       }
-      await rename(temp, file);
-      return { size: result.written };
     },
     async delete(key) {
       await rm(fileOf(key), { force: true });
@@ -74,6 +163,7 @@ export function createFileStore(root: string): BlobStore {
       const file = fileOf(key);
       const exists = (await this.stat(key)) !== null;
       const result = await writeAt(file, input.offset, input.body, !exists);
+      if (!exists) await syncDirectories(base, path.dirname(file));
       return { state, offset: input.offset + result.written, error: result.error };
     },
     async finishPartial(key, _state, size) {
@@ -87,6 +177,7 @@ export function createFileStore(root: string): BlobStore {
       } finally {
         await handle.close();
       }
+      await syncDirectories(base, path.dirname(file));
     },
     async discardPartial(key) {
       await rm(fileOf(key), { force: true });

@@ -10,7 +10,7 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Readable } from "node:stream";
-import type { AppendInput, AppendResult, BlobStore, ByteRange, PartialState } from "./blob-store";
+import { emptyS3Partial, type AppendInput, type AppendResult, type BlobStore, type ByteRange, type PartialState } from "./blob-store";
 
 /** S3's smallest part (all but the last). */
 export const S3_MIN_PART_BYTES = 5 * 2 ** 20;
@@ -67,9 +67,7 @@ export function createS3Store(bucket: string, clientConfig: S3ClientConfig, part
     async delete(key) {
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
-    beginPartial(): PartialState {
-      return { kind: "s3", uploadId: null, parts: [], tail: 0, tailKey: null };
-    },
+    beginPartial: emptyS3Partial,
     async appendPartial(key: string, state: PartialState, input: AppendInput): Promise<AppendResult> {
       if (state.kind !== "s3") throw new Error("not an S3 partial upload");
       const next: S3Partial = { ...state, parts: [...state.parts] };

@@ -5,7 +5,8 @@
 //   4. save the new offset: everything that arrived is kept, also when the client went away
 //      mid-body, so the client resumes from GET's offset; a body longer than its range is refused
 //      and nothing of it is kept;
-//   5. each chunk moves the session's expiry (UPLOAD_TTL_HOURS after the last activity).
+//   5. each chunk moves the session's expiry (UPLOAD_TTL_HOURS after the last activity);
+//   6. the running sha256 (running-hash.ts) is kept when it covers exactly the saved offset.
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
@@ -14,6 +15,7 @@ import { getBlobStore, iterateStream, partialGarbage, withStorage, type AppendRe
 import { BodyTooLong, capBytes, failWhenIdle, parseContentRange } from "./content-range";
 import { claimSession, keepLease, releaseSession } from "./lease";
 import { uploadLimits } from "./limits";
+import { hashing, keepRunningHash, takeRunningHash } from "./running-hash";
 import type { TAppendResponse } from "./schemas";
 import { getUploadSessionOrThrow, partialStateOf } from "./sessions";
 
@@ -43,14 +45,17 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
   const lease = await claimSession(db, session, range.start);
   const store = getBlobStore();
   const before = partialStateOf(lease.row);
+  const hash = takeRunningHash(lease.row.id, lease.row.storageKey, range.start);
+  const hashed = { bytes: 0 };
   // 3.
   let result: AppendResult;
   const stopRenewing = keepLease(db, lease);
   try {
+    const body = capBytes(failWhenIdle(iterateStream(request.body), IDLE_MS), length);
     result = await withStorage("append", () => store.appendPartial(lease.row.storageKey, before, {
       offset: range.start,
       total: range.total,
-      body: capBytes(failWhenIdle(iterateStream(request.body), IDLE_MS), length),
+      body: hash ? hashing(body, hash, hashed) : body,
     }));
   } catch (error) {
     await stopRenewing();
@@ -68,6 +73,10 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
         // 5.
         expiresAt: new Date(Date.now() + limits.ttlMs),
       });
+  // 6. Every byte hashed was stored (a store keeps a prefix of what it was given).
+  if (saved && !rejected && hash && hashed.bytes === result.offset - range.start) {
+    keepRunningHash(lease.row.id, lease.row.storageKey, result.offset, hash, limits.ttlMs);
+  }
   for (const key of partialGarbage(before, result.state, saved && !rejected)) await store.delete(key).catch(() => undefined);
   if (rejected) throw new AppError("invalid_request", "The body is longer than its Content-Range", { offset: range.start });
   if (!saved) throw new AppError("conflict", "The upload was taken over by another request; ask for its offset", { offset: range.start });

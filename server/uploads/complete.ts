@@ -1,6 +1,8 @@
 // Completing a resumable upload (PROTOCOL.md "Uploads"):
 //   1. every byte must have arrived (416 with the offset otherwise);
-//   2. claim the session, assemble the partial data into one object, and hash it as stored;
+//   2. claim the session, assemble the partial data into one object, and hash it: the running
+//      sha256 of the chunks this process stored (running-hash.ts) when it covers every byte, else
+//      the stored bytes read back (chunks that went to other instances, or before a restart);
 //   3. a sha256 other than the client's (or the one declared at creation) is 422 and removes
 //      everything: the bytes, the partial data, and the session can never complete;
 //   4. otherwise finishUpload writes the blob row and the change devices pull, in one transaction.
@@ -14,6 +16,7 @@ import { recordUploadCompleted, recordUploadFailed } from "../metrics/registry";
 import { getBlobStore, iterateStream, withStorage } from "../storage/blob-store";
 import { finishUpload, type FinishedUpload } from "./finish";
 import { claimSession, keepLease, releaseSession } from "./lease";
+import { takeRunningHash } from "./running-hash";
 import type { TCompleteRequest } from "./schemas";
 import { getUploadSessionOrThrow, partialStateOf } from "./sessions";
 
@@ -41,9 +44,10 @@ export async function completeUpload(db: Db, caller: Caller, id: string, request
   try {
     if (lease.row.status === "open") {
       const state = partialStateOf(lease.row);
+      const running = takeRunningHash(lease.row.id, lease.row.storageKey, size);
       const actual = await withStorage("complete", async () => {
         await store.finishPartial(lease.row.storageKey, state, size);
-        return sha256Of(lease.row.storageKey);
+        return running ? running.digest("hex") : sha256Of(lease.row.storageKey);
       }).finally(stopRenewing);
       // 3.
       const expected = [request.sha256, lease.row.expectedSha256].filter((s): s is string => s !== null);

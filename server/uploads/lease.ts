@@ -18,16 +18,16 @@ export async function claimSession(db: Db, row: SessionRow, offset: number, stat
   for (;;) {
     const now = new Date();
     const token = new Date(now.getTime() + LEASE_MS);
-    const claimed = await db.uploadSession.updateMany({
+    // One statement claims and reads the row (each chunk PUT pays for every round trip here).
+    const [claimed] = await db.uploadSession.updateManyAndReturn({
       where: {
         id: row.id, status: { in: statuses }, offset: BigInt(offset),
         OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
       },
       data: { leaseUntil: token },
+      select: sessionSelect,
     });
-    if (claimed.count === 1) {
-      return { row: await db.uploadSession.findUniqueOrThrow({ where: { id: row.id }, select: sessionSelect }), token };
-    }
+    if (claimed) return { row: claimed, token };
     const current = await db.uploadSession.findUnique({ where: { id: row.id }, select: sessionSelect });
     if (!current) throw new AppError("not_found", "No such upload");
     if (!statuses.includes(current.status)) throw new AppError("conflict", `The upload is ${current.status}`, { status: current.status });

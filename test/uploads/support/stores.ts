@@ -17,6 +17,8 @@ export type TestStore = {
   store: BlobStore;
   /** The S3 store's bucket and client settings (another "instance" can build its own store). */
   s3?: { bucket: string; clientConfig: S3ClientConfig };
+  /** The file store's directory (a storage key is a path under it). */
+  root?: string;
   close(): Promise<void>;
 };
 
@@ -24,9 +26,10 @@ export type TestStore = {
 export async function startTestStore(kind: StoreKind, partBytes = 8 * 2 ** 20): Promise<TestStore> {
   const dir = mkdtempSync(path.join(tmpdir(), `syncdesk-${kind}-store-`));
   if (kind === "file") {
-    const store = createFileStore(path.join(dir, "blobs"));
+    const root = path.join(dir, "blobs");
+    const store = createFileStore(root);
     setBlobStore(store);
-    return { kind, store, close: async () => { setBlobStore(null); rmSync(dir, { recursive: true, force: true }); } };
+    return { kind, store, root, close: async () => { setBlobStore(null); rmSync(dir, { recursive: true, force: true }); } };
   }
   const bucket = "syncdesk-test";
   const s3rver = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
