@@ -20,6 +20,11 @@ import type { AppendInput, AppendResult, BlobStore, ByteRange, PartialState } fr
 const WRITE_BYTES = 2 ** 20;
 /** A body that sends nothing for this long has what it sent written (not kept back for a batch). */
 const IDLE_FLUSH_MS = 20;
+/**
+ * Every this many bytes written, a sync starts while the body still arrives: the disk works in
+ * parallel, and the sync before the append returns has less left to do.
+ */
+const SYNC_BYTES = 2 * 2 ** 20;
 
 /** Writes every byte of `buffers` at `position` (pwritev may write less than asked). */
 async function writeFully(handle: FileHandle, buffers: Uint8Array[], position: number): Promise<void> {
@@ -76,6 +81,19 @@ export function createFileStore(root: string): BlobStore {
     let batchBytes = 0;
     let writing: Promise<void> | null = null;
     let diskError: unknown;
+    let syncing: Promise<void> | null = null;
+    let unsynced = 0;
+    // A failed sync's error is reported once (Linux): a later sync may succeed over lost data.
+    let syncError: unknown;
+    const syncInBackground = () => {
+      if (syncing || unsynced < SYNC_BYTES) return;
+      unsynced = 0;
+      syncing = handle.datasync().catch((error: unknown) => {
+        syncError ??= error;
+      }).finally(() => {
+        syncing = null;
+      });
+    };
     // One write at a time; what gathers meanwhile is the next write. Resolves once all is written.
     const drain = (): Promise<void> => {
       if (!writing && batchBytes > 0 && diskError === undefined) {
@@ -85,6 +103,8 @@ export function createFileStore(root: string): BlobStore {
         queued += bytes;
         writing = writeFully(handle, buffers, position).then(() => {
           written += bytes;
+          unsynced += bytes;
+          syncInBackground();
         }, (error: unknown) => {
           diskError = error;
         }).then(() => {
@@ -115,6 +135,8 @@ export function createFileStore(root: string): BlobStore {
       clearTimeout(idle);
       // What arrived is kept, also when the body failed midway.
       await drain();
+      await syncing;
+      if (syncError !== undefined) throw syncError;
       if (written > 0) await handle.datasync();
     } finally {
       clearTimeout(idle);
