@@ -11,6 +11,7 @@ import { LIMITS, ZDeviceId } from "../sync/schemas";
 import { ensureDevice, type DeviceContext } from "../devices/register";
 import { authenticateDevice, type Caller } from "./device-auth";
 import { observe } from "./observe";
+import { json } from "./json-response";
 import { findUnstorableJson } from "./storable-json";
 
 export type RouteContext<B, Q> = {
@@ -29,19 +30,6 @@ type RouteSpec<B, Q> = {
 };
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
-
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  const text = JSON.stringify(body);
-  return new Response(text, {
-    status,
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "content-length": String(Buffer.byteLength(text)),
-      "cache-control": "no-store",
-      ...headers,
-    },
-  });
-}
 
 export function errorResponse(error: unknown): Response {
   const timedOut = databaseTimeoutError(error);

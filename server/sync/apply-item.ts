@@ -8,7 +8,7 @@ import type { Tx } from "../db/client";
 import { storeConflict } from "../conflicts/store";
 import type { DeviceContext } from "../devices/register";
 import type { Bundle } from "./bundle";
-import { jsonEqual } from "./canonical";
+import { canonicalJson, jsonEqual } from "./canonical";
 import { decideConflict, differingFields } from "./policies";
 import {
   commitRecordChange, findDataAtVersion,
@@ -43,19 +43,29 @@ export function itemStream(device: DeviceContext, item: TPushItem): string {
   return stream;
 }
 
+// The canonical JSON of data validated by this push, measured for the size limit and reused for
+// its checksum when the record is written (one serialisation per item instead of two). Entries
+// go with their data objects, which nothing changes once validated.
+const canonicalOfValid = new WeakMap<RecordData, string>();
+
 function validData(type: ResourceType, item: TPushItem): RecordData | null {
   if (item.action === "delete") return null;
   if (!item.data) throw new ItemError("invalid_data", `data is required for ${item.action}`);
-  if (Buffer.byteLength(JSON.stringify(item.data)) > LIMITS.maxRecordDataBytes) {
-    throw new ItemError("payload_too_large", `data exceeds ${LIMITS.maxRecordDataBytes} bytes`);
-  }
   const parsed = type.schema.safeParse(item.data);
+  // Oversize data is payload_too_large, also when it fails the schema (likely, being oversize).
+  if (!parsed.success && tooLarge(JSON.stringify(item.data))) throw dataTooLarge();
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "data"}: ${i.message}`);
     throw new ItemError("invalid_data", `data does not match type ${type.name}: ${first.join("; ")}`);
   }
+  const canonical = canonicalJson(parsed.data);
+  if (tooLarge(canonical)) throw dataTooLarge();
+  canonicalOfValid.set(parsed.data, canonical);
   return parsed.data;
 }
+
+const tooLarge = (json: string) => Buffer.byteLength(json) > LIMITS.maxRecordDataBytes;
+const dataTooLarge = () => new ItemError("payload_too_large", `data exceeds ${LIMITS.maxRecordDataBytes} bytes`);
 
 /** A client timestamp, never later than the server's clock (a fast clock must not win forever). */
 function editTime(ctx: ItemContext, item: TPushItem): Date {
@@ -102,6 +112,7 @@ async function write(
   const row = commitRecordChange(ctx.bundle, key, existing, {
     op: item.action === "delete" ? "delete" : "upsert",
     data,
+    canonical: data ? canonicalOfValid.get(data) : undefined,
     updatedAt: editTime(ctx, item),
     hint,
   });

@@ -2,7 +2,7 @@
 // entry are always staged together in the caller's bundle, and flushed together when it closes.
 import type { DbOrTx } from "../db/client";
 import type { Bundle } from "./bundle";
-import { checksumOf } from "./canonical";
+import { checksumOf, sha256Hex } from "./canonical";
 import type { TRecord } from "./schemas";
 
 export type RecordKey = { stream: string; type: string; id: string };
@@ -37,6 +37,8 @@ export async function findDataAtVersion(db: DbOrTx, key: RecordKey, version: num
 export type RecordWrite = {
   op: "upsert" | "delete";
   data: RecordData | null;
+  /** canonicalJson(data), when the caller has it already. */
+  canonical?: string;
   updatedAt: Date;
   hint?: ChangeHint;
 };
@@ -56,7 +58,7 @@ export function commitRecordChange(
     version,
     data,
     deleted: write.op === "delete",
-    checksum: checksumOf(data),
+    checksum: write.canonical !== undefined && data === write.data ? `sha256:${sha256Hex(write.canonical)}` : checksumOf(data),
     updatedAt: write.updatedAt,
   };
   bundle.stage(row, {

@@ -3,7 +3,8 @@
 import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors";
 import { observe } from "../http/observe";
-import { errorResponse, json } from "../http/route";
+import { json } from "../http/json-response";
+import { errorResponse } from "../http/route";
 import { recordUploadBytes } from "../metrics/registry";
 import { getBlobStore, iterateStream, withStorage } from "../storage/blob-store";
 import { BodyTooLong, capBytes } from "./content-range";

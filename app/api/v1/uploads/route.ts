@@ -1,4 +1,5 @@
-import { deviceFromHeader, deviceRoute, json } from "@/server/http/route";
+import { json } from "@/server/http/json-response";
+import { deviceFromHeader, deviceRoute } from "@/server/http/route";
 import { ZCreateUploadRequest } from "@/server/uploads/schemas";
 import { createUploadSession } from "@/server/uploads/sessions";
 
