@@ -25,13 +25,17 @@ function dataDirOf(root: string): string {
 }
 
 /** The same bytes in the same blocks, written to a new file in `dir` (beside the blobs), fsynced. */
-function diskRound(dir: string, round: number, block: Buffer, bytes: number): number {
+async function diskRound(dir: string, round: number, block: Buffer, bytes: number): Promise<number> {
   const t = now();
   const fd = openSync(path.join(dir, `reference-${round}`), "w");
   for (let sent = 0; sent < bytes; sent += block.length) writeSync(fd, block, 0, Math.min(block.length, bytes - sent));
   fsyncSync(fd);
   closeSync(fd);
-  return bytes / 2 ** 20 / ((now() - t) / 1000);
+  const rate = bytes / 2 ** 20 / ((now() - t) / 1000);
+  // The synchronous writes blocked the event loop for seconds (a full run), long enough for the
+  // server to close the idle keep-alive connection unseen: let fetch notice before the next request.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return rate;
 }
 
 /** One resumable upload from create to complete; MiB/s from the first chunk to the completion. */
@@ -108,17 +112,17 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
     await sent(block.length, warmSha256); // warm-up: the routes' modules load, connections open
     // Warm-up of the reference: the first write after the server started (and after whatever the
     // machine freed meanwhile) ran up to 4x faster than the next ones, every time.
-    diskRound(references, -1, block, bytes);
+    await diskRound(references, -1, block, bytes);
     before = rssMiB(ctx.server.pid);
     reset = resetPeakRss(ctx.server.pid);
     for (let r = 0; r < ROUNDS; r++) {
       // Alternate which side goes first so drift in the machine's load does not favour one.
       if (r % 2 === 0) {
-        disk.push(diskRound(references, r, block, bytes));
+        disk.push(await diskRound(references, r, block, bytes));
         upload.push(await sent(bytes, sha256));
       } else {
         upload.push(await sent(bytes, sha256));
-        disk.push(diskRound(references, r, block, bytes));
+        disk.push(await diskRound(references, r, block, bytes));
       }
       ctx.progress(`uploads round ${r + 1}/${ROUNDS}: upload ${upload.at(-1)?.toFixed(0)} MiB/s, disk ${disk.at(-1)?.toFixed(0)} MiB/s`);
     }
