@@ -6,6 +6,7 @@
 // answer 412 compacted and the device would start over. created_at comes from the app's clock,
 // like the acked_at of checkpoints it is compared with.
 import type { DbOrTx } from "../db/client";
+import { sqlOf } from "../db/sql";
 
 /** Records the snapshot `heads` (stream -> seq) of a bootstrap that `deviceRef` just began. */
 export async function holdBootstrapSnapshot(
@@ -13,10 +14,13 @@ export async function holdBootstrapSnapshot(
 ): Promise<void> {
   const streams = Object.keys(heads);
   if (streams.length === 0) return;
-  await db.$executeRaw`
-    INSERT INTO bootstrap_holds (id, device_ref, stream, seq, created_at, expires_at)
-    SELECT gen_random_uuid(), ${deviceRef}::uuid, h.stream, h.seq, ${new Date()}, ${expiresAt}
-    FROM unnest(${streams}::text[], ${streams.map((s) => String(heads[s] ?? 0))}::bigint[]) AS h(stream, seq)`;
+  // Every first bootstrap page writes this: through pg (sqlOf), not the ORM.
+  await sqlOf(db)(
+    `INSERT INTO bootstrap_holds (id, device_ref, stream, seq, created_at, expires_at)
+     SELECT gen_random_uuid(), $1::uuid, h.stream, h.seq, $2::timestamptz, $3::timestamptz
+     FROM unnest($4::text[], $5::bigint[]) AS h(stream, seq)`,
+    [deviceRef, new Date().toISOString(), expiresAt.toISOString(), streams, streams.map((s) => String(heads[s] ?? 0))],
+  );
 }
 
 /** Deletes holds whose cursor has expired; returns how many. */

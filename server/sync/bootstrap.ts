@@ -28,8 +28,9 @@ async function startCursor(db: DbOrTx, device: DeviceContext, types: string[] | 
   if (unknown.length > 0) {
     throw new AppError("invalid_request", "Unknown types", { fields: unknown.map((t) => ({ field: "types", message: `unknown type ${t}` })) });
   }
-  const rows = await db.stream.findMany({ where: { name: { in: device.streams } }, select: { name: true, headSeq: true } });
-  const heads = new Map(rows.map((r) => [r.name, Number(r.headSeq)]));
+  const rows = await sqlOf(db)<{ name: string; head_seq: bigint | string }>(
+    "SELECT name, head_seq FROM streams WHERE name = ANY($1::text[])", [device.streams]);
+  const heads = new Map(rows.map((r) => [r.name, Number(r.head_seq)]));
   const filter = types ? [...new Set(types)].sort() : null;
   const h = Object.fromEntries(device.streams.map((s) => [s, heads.get(s) ?? 0]));
   const exp = Math.floor(Date.now() / 1000) + env().SYNC_BOOTSTRAP_CURSOR_TTL_SECONDS;

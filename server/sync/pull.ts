@@ -42,12 +42,11 @@ export async function checkPosition(db: DbOrTx, position: Pick<PullPosition, "t"
       throw bootstrapRequired("types_changed", `Type ${name} changed since this token was issued; bootstrap again`);
     }
   }
-  const streams = await db.stream.findMany({
-    where: { name: { in: [...cursors.keys()] } },
-    select: { name: true, compactedUntilSeq: true },
-  });
+  // Twice per page, so through pg (sqlOf), not the ORM: ~1 ms CPU less per page.
+  const streams = await sqlOf(db)<{ name: string; compacted_until_seq: bigint | string }>(
+    "SELECT name, compacted_until_seq FROM streams WHERE name = ANY($1::text[])", [[...cursors.keys()]]);
   for (const stream of streams) {
-    if (BigInt(cursors.get(stream.name) ?? 0) < stream.compactedUntilSeq) {
+    if (BigInt(cursors.get(stream.name) ?? 0) < BigInt(stream.compacted_until_seq)) {
       throw bootstrapRequired("compacted", `Stream ${stream.name} was compacted past this token; bootstrap again`);
     }
   }

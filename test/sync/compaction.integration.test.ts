@@ -121,22 +121,19 @@ it("refuses a pull page that a compaction raced, instead of delivering it with a
   // before the pull reads a single change.
   const db = server.db.prisma;
   let compacted = false;
+  // The check reads compacted_until_seq; a client that is not the app's own runs its SQL through
+  // $queryRawUnsafe (server/db/sql.ts "sqlOf"), where this one lets compaction in right after.
   const racing = new Proxy(db, {
     get(target, property, receiver) {
-      if (property !== "stream") return Reflect.get(target, property, receiver);
-      return new Proxy(target.stream, {
-        get(streams, name, inner) {
-          if (name !== "findMany") return Reflect.get(streams, name, inner);
-          return async (...args: Parameters<typeof streams.findMany>) => {
-            const checked = await streams.findMany(...args);
-            if (!compacted) {
-              compacted = true;
-              await compact(db);
-            }
-            return checked;
-          };
-        },
-      });
+      if (property !== "$queryRawUnsafe") return Reflect.get(target, property, receiver);
+      return async (query: string, ...values: unknown[]) => {
+        const rows: unknown = await target.$queryRawUnsafe(query, ...values);
+        if (!compacted && query.includes("compacted_until_seq")) {
+          compacted = true;
+          await compact(db);
+        }
+        return rows;
+      };
     },
   });
   const device = await ensureDevice(db, { userId: "alice", streams: [STREAM] }, reader.deviceId);
