@@ -5,11 +5,15 @@
 // pages of the same size. Same documents, same concurrency; time to finish, ratio peer / Syncdesk.
 // Both durable: PostgreSQL fsyncs each commit, and pouchdb-server runs with every LevelDB write
 // synced (bench/lib/pouch-durable.cjs); without it a _bulk_docs answer promises nothing on disk.
+// A third side, raw SQL through `pg` writing and reading the same rows (the push and pull limits),
+// gives the ceiling: the ratio that PostgreSQL itself would reach against the peer on this machine.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { bootstrap, makeDevice, pullAll, push, pushBody } from "../lib/client";
+import { rawPullAll } from "./pull";
+import { rawBundle, rawDevices } from "./push";
 import { makeDoc, type Doc } from "../lib/records";
 import { freePort } from "../lib/server";
 import { now, pool, summarize } from "../lib/stats";
@@ -114,29 +118,41 @@ export async function measurePeer(ctx: Ctx): Promise<Row[]> {
     if (got.some((n) => n !== expected)) throw new Error(`peer/pouchdb: expected ${expected} changes per client, got ${got.join(",")}`);
     return (now() - started) / 1000;
   };
+  const rawRound = async (round: number, docs: Doc[][][]) => {
+    const devices = await rawDevices(ctx.rawPool, clients, `raw-peer-${round}`);
+    const started = now();
+    const got = await pool(devices, clients, async (device, i) => {
+      for (const bundle of docs[i] ?? []) await rawBundle(ctx.rawPool, device, bundle);
+      return rawPullAll(ctx.rawPool, device.stream, 1000);
+    });
+    if (got.some((n) => n !== expected)) throw new Error(`peer/raw: expected ${expected} changes per client, got ${got.join(",")}`);
+    return (now() - started) / 1000;
+  };
   const ours: number[] = [];
   const theirs: number[] = [];
+  const raws: number[] = [];
   try {
     for (let r = 0; r < rounds; r++) {
       const docs = workload();
-      if (r % 2 === 0) {
-        ours.push(await syncdeskRound(r, docs));
-        theirs.push(await peerRound(r, docs));
-      } else {
-        theirs.push(await peerRound(r, docs));
-        ours.push(await syncdeskRound(r, docs));
-      }
-      ctx.progress(`peer round ${r + 1}/${rounds}: syncdesk ${ours.at(-1)?.toFixed(2)} s, pouchdb-server ${theirs.at(-1)?.toFixed(2)} s`);
+      // The order rotates so that drift in the machine's load favours no side.
+      const sides = [
+        async () => ours.push(await syncdeskRound(r, docs)),
+        async () => theirs.push(await peerRound(r, docs)),
+        async () => raws.push(await rawRound(r, docs)),
+      ];
+      for (let k = 0; k < sides.length; k++) await sides[(r + k) % sides.length]?.();
+      ctx.progress(`peer round ${r + 1}/${rounds}: syncdesk ${ours.at(-1)?.toFixed(2)} s, pouchdb-server ${theirs.at(-1)?.toFixed(2)} s, raw SQL ${raws.at(-1)?.toFixed(2)} s`);
     }
   } finally {
     await peer.stop();
   }
+  const ceiling = summarize(theirs.map((t, i) => t / (raws[i] ?? NaN)));
   const docsPerRound = clients * expected;
   return [{
     id: "peer", name, unit: "s per round",
     value: summarize(ours), reference: summarize(theirs), referenceLabel: `pouchdb-server 4.2 (${peer.backend === "leveldb" ? "LevelDB in a temp dir, writes synced like a PostgreSQL commit" : "in memory"})`,
     ratio: summarize(theirs.map((t, i) => t / (ours[i] ?? NaN))), ratioLabel: "peer time / Syncdesk time", target: { op: ">=", value: 5 },
-    notes: `${docsPerRound.toLocaleString("en")} documents pushed and pulled per round`,
-    extra: { docs_per_round: docsPerRound, peer_backend: peer.backend },
+    notes: `${docsPerRound.toLocaleString("en")} documents pushed and pulled per round; raw SQL ceiling: the same rows through pg take ${summarize(raws).median.toFixed(2)} s, ${ceiling.median.toFixed(2)}x faster than the peer`,
+    extra: { docs_per_round: docsPerRound, peer_backend: peer.backend, raw_seconds: summarize(raws).median, raw_ceiling_ratio: ceiling.median },
   }];
 }

@@ -35,7 +35,7 @@ export async function rawPullPage(db: pg.Pool, stream: string, after: number, li
   return { count: page.length, last: Number(page.at(-1)?.seq ?? after), more: rows.length > limit, bytes: text.length };
 }
 
-async function rawPullAll(db: pg.Pool, stream: string, limit: number): Promise<number> {
+export async function rawPullAll(db: pg.Pool, stream: string, limit: number): Promise<number> {
   let total = 0;
   for (let after = 0; ; ) {
     const page = await rawPullPage(db, stream, after, limit);

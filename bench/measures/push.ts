@@ -29,9 +29,9 @@ async function httpRound(ctx: Ctx, devices: Device[], bundles: number, items: nu
   return { rate, latencies, cpuMsPerBundle: ((cpuSeconds(ctx.server.pid) - cpu) * 1000) / n, localCpuMsPerBundle: cpuMs / n };
 }
 
-type RawDevice = { userId: string; ref: string; stream: string; nextBundle: number };
+export type RawDevice = { userId: string; ref: string; stream: string; nextBundle: number };
 
-async function rawBundle(db: pg.Pool, device: RawDevice, docs: Doc[]): Promise<void> {
+export async function rawBundle(db: pg.Pool, device: RawDevice, docs: Doc[]): Promise<void> {
   const request = {
     device_id: `${device.userId}-phone`, bundle_id: device.nextBundle++, mode: "partial",
     items: docs.map((d) => ({ type: d.type, id: d.id, action: "create", data: d.data, updated_at: d.updatedAt })),
@@ -87,7 +87,7 @@ async function rawRound(db: pg.Pool, devices: RawDevice[], bundles: number, item
   return { rate: (devices.length * bundles * items) / ((now() - started) / 1000), latencies, cpuMsPerBundle: cpuMs / n, localCpuMsPerBundle: cpuMs / n };
 }
 
-async function rawDevices(db: pg.Pool, count: number, prefix = "raw-push"): Promise<RawDevice[]> {
+export async function rawDevices(db: pg.Pool, count: number, prefix = "raw-push"): Promise<RawDevice[]> {
   const devices: RawDevice[] = [];
   for (let i = 0; i < count; i++) {
     const userId = `${prefix}-${i}`;
