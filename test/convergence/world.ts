@@ -18,7 +18,9 @@ import { faultyFetch, type Faults } from "./faulty-fetch";
 import { watchPushes, type PushWatch } from "./push-watch";
 import type { RestartableServer } from "./restartable-server";
 
-type Device = { userId: string; streams: string[]; jwt: string; deviceId: string; storage: MemoryStorage; faults: Faults; pushes: PushWatch; client: SyncClient };
+// Who a device is (same across app restarts); its token is minted before the World exists.
+type Seat = { userId: string; streams: string[]; jwt: string; deviceId: string };
+type Device = Seat & { storage: MemoryStorage; faults: Faults; pushes: PushWatch; client: SyncClient };
 type Claim = { action: EditAction; data: Data | null; merged: boolean };
 type ChangeRow = { stream: string; seq: bigint; type: string; recordId: string; op: string; version: number; data: unknown; batchId: string | null; conflict: unknown };
 
@@ -36,28 +38,30 @@ export class World {
   /** Called on every device request (a pending server restart counts them down). */
   private onRequest: (() => void) | null = null;
 
-  private constructor(private readonly server: RestartableServer, private readonly c: Case, private readonly tag: string, private readonly totals: Totals) {
-    const world = `${tag}-${++worlds}`;
-    const users = Array.from({ length: c.users }, (_, i) => `${world}-u${i}`);
-    const org = `org:${world}`;
-    this.streams = [...users.map((u) => `user:${u}`), org];
-    for (let i = 0; i < c.devices; i++) {
-      const userId = users[i % c.users] ?? "";
+  private constructor(private readonly server: RestartableServer, c: Case, private readonly totals: Totals, seats: Seat[], streams: string[]) {
+    this.streams = streams;
+    for (const [i, seat] of seats.entries()) {
       const faults = faultyFetch(c.rate, c.faultSeed + i);
       const pushes = watchPushes(faults.fetch, () => this.onRequest?.());
-      this.devices.push({ userId, streams: [`user:${userId}`, org], jwt: "", deviceId: `${world}-d${i}`, storage: new MemoryStorage(), faults, pushes, client: null as unknown as SyncClient });
+      const storage = new MemoryStorage();
+      this.devices.push({ ...seat, storage, faults, pushes, client: this.newClient({ ...seat, storage, pushes }) });
     }
   }
 
   static async create(server: RestartableServer, c: Case, tag: string, totals: Totals): Promise<World> {
-    const world = new World(server, c, tag, totals);
-    for (const d of world.devices) {
-      d.jwt = await mintDeviceJwt({ userId: d.userId, streams: [d.streams[1] ?? ""], secret: TEST_JWT_SECRET });
-      world.connect(d);
+    const world = `${tag}-${++worlds}`;
+    const users = Array.from({ length: c.users }, (_, i) => `${world}-u${i}`);
+    const org = `org:${world}`;
+    const seats: Seat[] = [];
+    for (let i = 0; i < c.devices; i++) {
+      const userId = users[i % c.users] ?? "";
+      const jwt = await mintDeviceJwt({ userId, streams: [org], secret: TEST_JWT_SECRET });
+      seats.push({ userId, streams: [`user:${userId}`, org], jwt, deviceId: `${world}-d${i}` });
     }
-    await world.warmUp();
+    const created = new World(server, c, totals, seats, [...users.map((u) => `user:${u}`), org]);
+    await created.warmUp();
     totals.cases++;
-    return world;
+    return created;
   }
 
   /** Before the faults: one record of each type in the org stream, on every device. */
@@ -73,16 +77,16 @@ export class World {
    * A (new) client over the device's storage: what an app restart leaves. Its backoff does not
    * wait, except while the server restarts: then it waits until the server is up again.
    */
-  private connect(d: Device): void {
-    d.client = new SyncClient({
+  private newClient(d: Seat & Pick<Device, "storage" | "pushes">): SyncClient {
+    const client = new SyncClient({
       url: this.server.url, token: d.jwt, storage: d.storage, deviceId: d.deviceId, fetch: d.pushes.fetch,
       retry: { attempts: 4, baseMs: 1, maxMs: 1 }, sleep: () => this.server.up(), pullLimit: 7, bootstrapLimit: 5, maxBundleItems: 6,
     });
-    d.client.on("applied", (e) => {
+    client.on("applied", (e) => {
       const at = `${keyOf(e.key)}@${e.version}`;
       this.claims.set(at, [...(this.claims.get(at) ?? []), { action: e.action, data: e.data, merged: e.conflict?.resolution === "merged" }]);
     });
-    d.client.on("conflict", (c) => {
+    client.on("conflict", (c) => {
       this.totals.conflicts++;
       // An edit that conflicts with itself was applied once already: sent twice.
       const server = c.detail?.server_data;
@@ -90,7 +94,8 @@ export class World {
         this.selfConflicts.push(`${keyOf(c.key)}: ${canonicalJson(server)}`);
       }
     });
-    d.client.on("bootstrap", (e) => void (e.reason && this.totals.bootstraps++));
+    client.on("bootstrap", (e) => void (e.reason && this.totals.bootstraps++));
+    return client;
   }
 
   private device(i: number): Device {
@@ -150,7 +155,7 @@ export class World {
       case "restart": {
         const d = this.device(action.device);
         await d.client.close();
-        this.connect(d);
+        d.client = this.newClient(d);
         this.totals.restarts++;
         return;
       }
