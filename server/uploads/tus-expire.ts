@@ -4,11 +4,12 @@
 import type { Db } from "../db/client";
 import { recordUploadFailed } from "../metrics/registry";
 import { expireTusUploads } from "./tus-sessions";
-import { getTusDataStore } from "./tus-store";
 
 const BATCH = 200;
 
 export async function sweepExpiredTusUploads(db: Db, now = new Date()): Promise<{ expiredTusUploads: number }> {
+  // Loaded here, not at start-up: the job registry is, and tus's stores weigh megabytes.
+  const { getTusDataStore } = await import("./tus-store");
   const store = getTusDataStore();
   let total = 0;
   for (;;) {

@@ -11,13 +11,17 @@ import { recordUploadBytes } from "../metrics/registry";
 import { ZErrorBody } from "../sync/schemas";
 import { codeForTusStatus, envelopeText, tusErrorAnswer } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
-import { BLOB_KEY_HEADER, createTusServer, getTusLocker, uploadIdOfPath } from "./tus-server";
 import { deleteTusSession, getOwnedTusSessionOrThrow, type TusSession } from "./tus-sessions";
-import { getTusDataStore } from "./tus-store";
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
 
-async function uploadIdOf(request: Request, context: NextContext | undefined): Promise<string | null> {
+/**
+ * @tus/server and tus's data stores, loaded by the first tus request: a server that never sees one
+ * does not carry them (some 12 MiB of memory).
+ */
+const loadTus = () => Promise.all([import("./tus-server"), import("./tus-store")]);
+
+async function uploadIdOf(request: Request, context: NextContext | undefined, uploadIdOfPath: (path: string) => string | null): Promise<string | null> {
   const id = (context ? await context.params : undefined)?.id;
   if (id === undefined) return null;
   // The id tus will act on (from the path) must be the one whose owner is checked here.
@@ -26,6 +30,7 @@ async function uploadIdOf(request: Request, context: NextContext | undefined): P
 }
 
 async function handle(request: Request, context: NextContext | undefined): Promise<Response> {
+  const [{ BLOB_KEY_HEADER, createTusServer, getTusLocker, uploadIdOfPath }, { getTusDataStore }] = await loadTus();
   const store = getTusDataStore();
   const locker = await getTusLocker();
   if (request.method === "OPTIONS") return createTusServer(store, locker, null).handleWeb(request);
@@ -33,7 +38,7 @@ async function handle(request: Request, context: NextContext | undefined): Promi
   const db = await getDb();
   await enforceRateLimit(db, { userId: caller.userId, deviceId: request.headers.get("x-device-id")?.trim() || null });
   const device = await deviceFromHeader(db, caller, request);
-  const id = await uploadIdOf(request, context);
+  const id = await uploadIdOf(request, context, uploadIdOfPath);
   // Another user's upload is answered exactly like an upload that never existed.
   const session: TusSession | null = id ? await getOwnedTusSessionOrThrow(db, caller, id) : null;
   const ctx = { db, caller, deviceId: device?.deviceId ?? null, locker, store };
