@@ -6,7 +6,7 @@
 // device ends equal to the server. On PostgreSQL these are truly parallel transactions.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { compactStreams } from "@/server/compaction/compact";
-import type { TChange, TPushItem } from "@/server/sync/schemas";
+import { ZErrorBody, type TChange, type TPushItem } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { DeliveryLog, expireBootstrapHolds, streamState, testPolicy } from "../support/history";
 import { Replica, serverSummary } from "../support/replica";
@@ -67,8 +67,8 @@ class Follower {
   async pullOnce(): Promise<boolean> {
     const answer = await this.device.call<PullPage>("POST", "/api/v1/sync/pull", { token: this.token, limit: 5 });
     if (answer.status === 412) {
-      const details = (answer.body as unknown as { error: { details: { reason: string } } }).error.details;
-      if (details.reason !== "compacted") throw new Error(`unexpected 412 ${details.reason}`);
+      const reason = ZErrorBody.parse(answer.body).error.details?.reason;
+      if (reason !== "compacted") throw new Error(`unexpected 412 ${String(reason)}`);
       this.refusals += 1;
       await this.bootstrap();
       return true;
