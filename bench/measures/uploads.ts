@@ -110,8 +110,9 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
   let reset = false;
   try {
     await sent(block.length, warmSha256); // warm-up: the routes' modules load, connections open
-    // Warm-up of the reference: the first write after the server started (and after whatever the
-    // machine freed meanwhile) ran up to 4x faster than the next ones, every time.
+    // The reference's warm-up, as the upload has one. Its speed still swings (one round in three
+    // or so ran at 1.0-1.6 GB/s instead of 0.25-0.45, from the memory the rest of the machine frees
+    // and reuses): the ratio is taken per round and the median reported.
     await diskRound(references, -1, block, bytes);
     before = rssMiB(ctx.server.pid);
     reset = resetPeakRss(ctx.server.pid);
