@@ -33,10 +33,12 @@ class AlreadyStored extends Error {
   }
 }
 
-type Claim = { device: DeviceContext; request: TPushRequest; hash: string; batchId: string; now: Date };
+/** `text` is the request's canonical JSON: hashed for the key's body check, and stored as is. */
+type Claim = { device: DeviceContext; request: TPushRequest; text: string; hash: string; batchId: string; now: Date };
 
 export async function applyPush(db: Db, device: DeviceContext, request: TPushRequest): Promise<TPushResponse> {
-  const claim = { device, request, hash: sha256Hex(canonicalJson(request)), batchId: randomUUID(), now: new Date() };
+  const text = canonicalJson(request);
+  const claim = { device, request, text, hash: sha256Hex(text), batchId: randomUUID(), now: new Date() };
   try {
     const { response, heads } = await inTransaction(db, (tx) => applyInTransaction(tx, claim), { maxWait: 30_000, timeout: 120_000 });
     recordPush(response);
@@ -149,7 +151,7 @@ async function insertBatch(tx: Tx, claim: Claim, response: TPushResponse | null)
      ON CONFLICT (device_ref, bundle_id) DO NOTHING
      RETURNING id`,
     [claim.batchId, claim.device.userId, claim.device.deviceRef, String(claim.request.bundle_id), claim.hash,
-      JSON.stringify(claim.request), s.response, claim.request.mode, s.status, claim.request.items.length,
+      claim.text, s.response, claim.request.mode, s.status, claim.request.items.length,
       s.okCount, s.errorCount, s.conflictCount, claim.now.toISOString()],
   );
   return inserted.length === 1;
