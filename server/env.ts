@@ -44,6 +44,8 @@ const ZEnv = z.object({
   BATCH_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true"),
+  /** Hot statements prepared once per connection; "false" behind PgBouncer transaction pooling before 1.21. */
+  DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true"),
   /** Where blobs live: `file` (under DATA_DIR/blobs; several instances need a shared volume) or `s3`. */
   STORAGE_DRIVER: z.enum(["file", "s3"]).default("file"),
   S3_ENDPOINT: z.url().optional(),

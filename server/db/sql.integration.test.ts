@@ -51,3 +51,29 @@ it("keeps a nested transaction's connection apart from the outer one", async () 
   expect(seen.again).toBe(seen.outer);
   if (db.kind === "postgres") expect(seen.inner).not.toBe(seen.outer);
 });
+
+it("prepares a statement once per connection when asked, and runs it again with other values", async () => {
+  const text = "SELECT $1::text AS v, count(*)::int AS n FROM streams WHERE name = ANY($2::text[])";
+  const prepared = await inTransaction(db.prisma, async (tx) => {
+    const run = sqlOf(tx, { prepare: true });
+    const first = await run<{ v: string; n: number }>(text, ["a", ["user:x"]]);
+    const second = await run<{ v: string; n: number }>(text, ["b", []]);
+    const names = await sqlOf(tx)<{ name: string; statement: string }>("SELECT name, statement FROM pg_prepared_statements", []);
+    return { first, second, names };
+  });
+  expect(prepared.first).toEqual([{ v: "a", n: 0 }]);
+  expect(prepared.second).toEqual([{ v: "b", n: 0 }]);
+  // PostgreSQL holds it under its name; the embedded database runs the same SQL through Prisma.
+  const ours = prepared.names.filter((p) => p.statement === text);
+  if (db.kind === "postgres") expect(ours).toEqual([{ name: expect.stringMatching(/^syncdesk_[0-9a-f]{24}$/), statement: text }]);
+  else expect(ours).toEqual([]);
+});
+
+it("leaves statements unprepared by default", async () => {
+  const text = "SELECT 41 + $1::int AS answer";
+  const names = await inTransaction(db.prisma, async (tx) => {
+    expect(await sqlOf(tx)<{ answer: number }>(text, [1])).toEqual([{ answer: 42 }]);
+    return sqlOf(tx)<{ statement: string }>("SELECT statement FROM pg_prepared_statements", []);
+  });
+  expect(names.filter((p) => p.statement === text)).toEqual([]);
+});

@@ -2,8 +2,10 @@
 // connection, so session-level advisory locks and BEGIN/COMMIT behave as written.
 import { PGlite } from "@electric-sql/pglite";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Db, DbOrTx, Tx } from "./client";
+import { env } from "../env";
 
 export interface SqlSession {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -85,12 +87,34 @@ export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, options?: {
   );
 }
 
-/** The statement runner of `db` (a client or a transaction): pg when reachable, else Prisma. */
-export function sqlOf(db: DbOrTx): TxSql {
+/**
+ * The statement runner of `db` (a client or a transaction): pg when reachable, else Prisma. With
+ * `prepare`, its statements are prepared once per connection (see `statement`).
+ */
+export function sqlOf(db: DbOrTx, options: { prepare?: boolean } = {}): TxSql {
   const slot = slots.getStore();
   const client = slot?.tx === db ? slot.client : undefined;
-  if (client) return async <T>(text: string, params: unknown[]) => (await client.query(text, params)).rows as T[];
+  const prepare = options.prepare === true && env().DATABASE_PREPARED_STATEMENTS === "true";
+  if (client) return async <T>(text: string, params: unknown[]) => (await client.query(statement(text, params, prepare))).rows as T[];
   const pool = pools.get(db);
-  if (pool) return async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[];
+  if (pool) return async <T>(text: string, params: unknown[]) => (await pool.query(statement(text, params, prepare))).rows as T[];
   return <T>(text: string, params: unknown[]) => db.$queryRawUnsafe<T[]>(text, ...params);
+}
+
+// The push's statements run thousands of times with the same text: prepared once per connection
+// (named by a hash of the text), PostgreSQL parses and plans them once instead of on every call,
+// ~1 ms of its CPU per 100-item push (bench). Only statements whose plan cannot depend on their
+// parameters' values ask for it: a generic plan is cached after a few runs. A cap keeps text built
+// at run time from growing the set.
+const MAX_PREPARED = 64;
+const preparedNames = new Map<string, string>();
+
+function statement(text: string, values: unknown[], prepare: boolean): pg.QueryConfig {
+  if (!prepare) return { text, values };
+  let name = preparedNames.get(text);
+  if (!name && preparedNames.size < MAX_PREPARED) {
+    name = `syncdesk_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    preparedNames.set(text, name);
+  }
+  return name ? { name, text, values } : { text, values };
 }

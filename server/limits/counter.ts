@@ -15,7 +15,7 @@ export async function hitCounters(db: DbOrTx, keys: readonly string[], windowSec
   // Sorted: concurrent statements lock shared rows (a user's) in the same order, never deadlock.
   const sorted = [...new Set(keys)].sort();
   // Through pg (sqlOf), not the ORM: every device request runs this statement.
-  const rows = await sqlOf(db)<Row>(
+  const rows = await sqlOf(db, { prepare: true })<Row>(
     `INSERT INTO rate_limit_counters AS c (key, count, reset_at)
      SELECT k, 1, now() + make_interval(secs => $1::int) FROM unnest($2::text[]) AS k
      ON CONFLICT (key) DO UPDATE SET

@@ -84,7 +84,7 @@ async function lockHeads(sql: TxSql, names: string[]): Promise<HeadRow[]> {
  * connection when the transaction was started with `inTransaction` (the push), else Prisma.
  */
 export async function openBundle(tx: Tx, streams: readonly string[], batchId: string | null): Promise<Bundle> {
-  const sql = sqlOf(tx);
+  const sql = sqlOf(tx, { prepare: true });
   const names = [...new Set(streams)].sort();
   const start = new Map((await lockHeads(sql, names)).map((r) => [r.name, BigInt(r.head_seq)]));
   const heads = new Map(start);

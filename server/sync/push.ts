@@ -57,7 +57,7 @@ export async function applyPush(db: Db, device: DeviceContext, request: TPushReq
 
 /** The response stored under the claim's key; 409 when it was stored for a different body. */
 async function findStoredResponse(db: Db | Tx, claim: Claim): Promise<TPushResponse | null> {
-  const [batch] = await sqlOf(db)<{ request_hash: string; response: unknown }>(
+  const [batch] = await sqlOf(db, { prepare: true })<{ request_hash: string; response: unknown }>(
     "SELECT request_hash, response FROM sync_batches WHERE device_ref = $1::uuid AND bundle_id = $2::bigint",
     [claim.device.deviceRef, String(claim.request.bundle_id)],
   );
@@ -144,7 +144,7 @@ async function storeRejection(db: Db, claim: Claim, outcomes: ItemOutcome[]): Pr
  */
 async function insertBatch(tx: Tx, claim: Claim, response: TPushResponse | null): Promise<boolean> {
   const s = response ? batchSummary(response) : { response: "{}", status: "processing", okCount: 0, errorCount: 0, conflictCount: 0 };
-  const inserted = await sqlOf(tx)(
+  const inserted = await sqlOf(tx, { prepare: true })(
     `INSERT INTO sync_batches (id, user_id, device_ref, bundle_id, request_hash, request, response, mode, status,
        item_count, ok_count, error_count, conflict_count, created_at)
      VALUES ($1::uuid, $2, $3::uuid, $4::bigint, $5, $6::jsonb, $7::jsonb, $8, $9, $10::int, $11::int, $12::int, $13::int, $14::timestamptz)
@@ -159,7 +159,7 @@ async function insertBatch(tx: Tx, claim: Claim, response: TPushResponse | null)
 
 async function updateBatch(tx: Tx, batchId: string, response: TPushResponse): Promise<void> {
   const s = batchSummary(response);
-  await sqlOf(tx)(
+  await sqlOf(tx, { prepare: true })(
     `UPDATE sync_batches SET response = $2::jsonb, status = $3, ok_count = $4::int, error_count = $5::int, conflict_count = $6::int
      WHERE id = $1::uuid`,
     [batchId, s.response, s.status, s.okCount, s.errorCount, s.conflictCount],
