@@ -76,6 +76,11 @@ export function attachRawPool(prisma: Db, pool: pg.Pool): void {
   }) as typeof pool.connect;
 }
 
+/** True for a client on a PostgreSQL server (its pool is attached); false on the embedded database. */
+export function onPostgresServer(db: DbOrTx): boolean {
+  return pools.has(db);
+}
+
 /** `db.$transaction(fn)`, with the transaction's own pg connection known to `sqlOf` inside `fn`. */
 export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
   const slot: Slot = {};

@@ -8,7 +8,7 @@
 // concurrent pushes cost a few NOTIFYs instead of 50 statements (bench, "Push"). The caller does
 // not wait for the NOTIFY: its answer to the device does not depend on it.
 import type { DbOrTx } from "../db/client";
-import { sqlOf } from "../db/sql";
+import { onPostgresServer, sqlOf } from "../db/sql";
 import { LIVE_CHANNEL, encodeAnnouncement, publishLocally, type Heads } from "../live/hub";
 import { logger } from "../log";
 
@@ -20,6 +20,8 @@ const outboxes = new WeakMap<DbOrTx, Outbox>();
 export async function announceCommit(db: DbOrTx, heads: Heads): Promise<void> {
   if (Object.keys(heads).length === 0) return;
   publishLocally(heads);
+  // The embedded database serves this process alone: there is nobody else to tell.
+  if (!onPostgresServer(db)) return;
   const outbox = outboxes.get(db) ?? { pending: new Map<string, number>(), sending: false };
   outboxes.set(db, outbox);
   for (const [stream, head] of Object.entries(heads)) outbox.pending.set(stream, Math.max(head, outbox.pending.get(stream) ?? 0));
