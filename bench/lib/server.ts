@@ -154,7 +154,9 @@ async function startOnce(root: string, databaseUrl: string, timeoutMs: number): 
     // set high enough that the benchmark's few users, each far faster than a phone, never hit them.
     RATE_LIMIT_DEVICE_REQUESTS: "1000000", RATE_LIMIT_USER_REQUESTS: "1000000",
     NEXTAUTH_URL: `http://127.0.0.1:${port}`, NEXT_TELEMETRY_DISABLED: "1",
-    // Profiling aid: BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" (build first).
+    // Profiling aid: BENCH_SERVER_NODE_OPTIONS="--require /path/to/hook.cjs", a hook that runs
+    // node:inspector's Profiler for a while and writes the profile (Node 20 refuses --cpu-prof in
+    // NODE_OPTIONS). Build first, so the profile is of the server, not of `next build`.
     ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
   };
   const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
