@@ -1,5 +1,6 @@
 // The append-only audit log: every state change made by a person or a device's resolution.
 import type { DbOrTx } from "../db/client";
+import type { Sql } from "../db/sql";
 import type { Prisma } from "../db/generated/client";
 
 export type AuditActor = { type: "staff" | "device" | "system"; id: string };
@@ -22,4 +23,12 @@ export async function appendAudit(db: DbOrTx, entry: AuditEntryInput): Promise<v
       details: (entry.details ?? {}) as Prisma.InputJsonValue,
     },
   });
+}
+
+/** The same entry, written in a change-log writer's transaction (server/sync/commit-bundle.ts). */
+export async function appendAuditIn(sql: Sql, entry: AuditEntryInput): Promise<void> {
+  await sql(
+    "INSERT INTO audit_log (actor_type, actor_id, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+    [entry.actor.type, entry.actor.id, entry.action, entry.target.type, entry.target.id, JSON.stringify(entry.details ?? {})],
+  );
 }

@@ -1,26 +1,23 @@
 // Replay (operators, from the console): re-process the items of a sync batch that did not apply,
 // e.g. after a type's config was fixed. The push itself is attempt 1; each replay that retries
 // something is recorded as attempt n+1. The batch row and its stored response never change, so the
-// device's idempotent retry of the push still gets the original answer.
+// device's idempotent retry of the push still gets the original answer. In one bundle transaction:
 //   1. Lock the batch row: replays of one batch take turns.
 //   2. Work out each item's latest result (the push's, then each attempt's) and pick the items to
 //      retry (results.ts). Nothing to retry -> record nothing and say so.
-//   3. Apply them through the push engine (applyItem in one bundle carrying the batch's id), so the
-//      changes reach devices on their next pull and conflicts follow the type's policy.
-//   4. Atomic batches apply all or nothing: any item not ok rolls the effects back, and the rejected
-//      attempt is recorded in a transaction of its own (as a push stores its rejection).
-//   5. Store the attempt and an audit entry (before/after per item) with the effects, and commit.
+//   3. Apply them through the push's item loop (apply-items.ts) in a bundle carrying the batch's
+//      id, so the changes reach devices on their next pull and conflicts follow the type's policy.
+//      Atomic batches apply all or nothing: a rejected attempt keeps no effect but is recorded.
+//   4. Store the attempt and an audit entry (before/after per item) with the effects, and commit.
 import { z } from "zod";
-import { appendAudit } from "../audit/append";
-import type { Db, Tx } from "../db/client";
-import type { Prisma } from "../db/generated/client";
+import { appendAuditIn } from "../audit/append";
+import type { Db } from "../db/client";
+import type { Sql } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
 import type { StaffIdentity } from "../staff/accounts";
-import type { ItemContext, ItemOutcome } from "../sync/apply-item";
-import { announceCommit } from "../sync/announce";
-import { openBundle } from "../sync/bundle";
-import { applyItemSafely, bundleStreams, toPushResult } from "../sync/push";
+import { applyItems } from "../sync/apply-items";
+import { commitBundle } from "../sync/commit-bundle";
 import { ZPushRequest, type TPushRequest, type TPushResult } from "../sync/schemas";
 import { latestResults, retriableIndexes, type ItemResult } from "./results";
 
@@ -31,81 +28,47 @@ export type ReplayOutcome =
 
 type Loaded = { request: TPushRequest; latest: Array<ItemResult | null>; retry: number[]; attempt: number };
 
-class AtomicReplayRejected extends Error {
-  constructor(readonly loaded: Loaded, readonly results: TPushResult[]) {
-    super("atomic replay rejected");
-  }
-}
-
 export async function replayBatch(db: Db, actor: StaffIdentity, batchId: string): Promise<ReplayOutcome> {
   if (!z.uuid().safeParse(batchId).success) throw new AppError("not_found", `No sync batch ${batchId}`);
-  try {
-    const { outcome, heads } = await db.$transaction((tx) => replayInTransaction(tx, actor, batchId), { maxWait: 30_000, timeout: 120_000 });
-    // Devices listening for live updates hear about replayed changes like any other commit.
-    await announceCommit(db, heads);
-    return outcome;
-  } catch (error) {
-    if (!(error instanceof AtomicReplayRejected)) throw error;
-    return db.$transaction(async (tx) => {
-      const now = await loadForReplay(tx, batchId);
-      // Another replay that committed in between would make this rejection stale: do not record it.
-      if (now.loaded.attempt !== error.loaded.attempt) {
-        throw new AppError("conflict", "Another replay of this batch ran at the same time; reload and look again");
-      }
-      return recordAttempt(tx, actor, batchId, error.loaded, error.results);
+  return commitBundle(db, "replay", async (tx) => {
+    // 1. and 2.
+    const { loaded, device } = await loadForReplay(tx.sql, batchId);
+    if (loaded.retry.length === 0) {
+      return { replayed: false, attempt: null, status: null, results: [], message: "Nothing to replay: no item of this batch is waiting on a retry" };
+    }
+    // 3.
+    const entries = loaded.retry.flatMap((index) => {
+      const item = loaded.request.items[index];
+      return item ? [{ item, index }] : [];
     });
-  }
-}
-
-async function replayInTransaction(tx: Tx, actor: StaffIdentity, batchId: string): Promise<{ outcome: ReplayOutcome; heads: Record<string, number> }> {
-  const { loaded, device } = await loadForReplay(tx, batchId);
-  if (loaded.retry.length === 0) {
-    const outcome: ReplayOutcome = { replayed: false, attempt: null, status: null, results: [], message: "Nothing to replay: no item of this batch is waiting on a retry" };
-    return { outcome, heads: {} };
-  }
-  const items = loaded.retry.map((index) => ({ index, item: loaded.request.items[index] }))
-    .flatMap(({ index, item }) => (item ? [{ index, item }] : []));
-  const bundle = await openBundle(tx, bundleStreams(device, items.map((i) => i.item)), batchId);
-  const ctx: ItemContext = {
-    tx,
-    device,
-    bundle,
-    batchId,
-    now: new Date(),
-    tempIds: knownTempIds(loaded),
-    storeConflicts: loaded.request.mode === "partial",
-  };
-  const outcomes: ItemOutcome[] = [];
-  for (const { item, index } of items) outcomes.push(await applyItemSafely(ctx, item, index));
-  const rejected = loaded.request.mode === "atomic" && outcomes.some((o) => o.status !== "ok");
-  const results = outcomes.map((outcome, i) => toPushResult(outcome, items[i]?.item, items[i]?.index ?? -1, rejected));
-  if (rejected) throw new AtomicReplayRejected(loaded, results);
-  await bundle.close();
-  return { outcome: await recordAttempt(tx, actor, batchId, loaded, results), heads: bundle.advancedHeads() };
-}
-
-async function loadForReplay(tx: Tx, batchId: string): Promise<{ loaded: Loaded; device: DeviceContext }> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM sync_batches WHERE id = ${batchId}::uuid FOR UPDATE`;
-  if (locked.length === 0) throw new AppError("not_found", `No sync batch ${batchId}`);
-  const batch = await tx.syncBatch.findUniqueOrThrow({
-    where: { id: batchId },
-    select: {
-      userId: true, itemCount: true, request: true, response: true,
-      device: { select: { id: true, deviceId: true, streams: true, revokedAt: true } },
-      attempts: { orderBy: { attempt: "asc" }, select: { attempt: true, results: true } },
-    },
+    const { results } = await applyItems(tx, {
+      device, batchId, mode: loaded.request.mode, now: new Date(), entries, tempIds: knownTempIds(loaded),
+    });
+    // 4.
+    return recordAttempt(tx.sql, actor, batchId, loaded, results);
   });
-  if (batch.device.revokedAt) throw new AppError("conflict", "The device is revoked; restore it before replaying its batches");
+}
+
+type BatchRow = {
+  user_id: string; item_count: number; request: unknown; response: unknown;
+  device_ref: string; device_id: string; streams: string[]; revoked: boolean;
+};
+
+async function loadForReplay(sql: Sql, batchId: string): Promise<{ loaded: Loaded; device: DeviceContext }> {
+  const [batch] = await sql<BatchRow>(
+    `SELECT b.user_id, b.item_count, b.request, b.response, d.id AS device_ref, d.device_id, COALESCE(d.streams, ARRAY[]::text[]) AS streams, d.revoked_at IS NOT NULL AS revoked
+     FROM sync_batches b JOIN devices d ON d.id = b.device_ref
+     WHERE b.id = $1::uuid
+     FOR UPDATE OF b`, [batchId]);
+  if (!batch) throw new AppError("not_found", `No sync batch ${batchId}`);
+  if (batch.revoked) throw new AppError("conflict", "The device is revoked; restore it before replaying its batches");
+  const attempts = await sql<{ attempt: number; results: unknown }>(
+    "SELECT attempt, results FROM batch_attempts WHERE batch_id = $1::uuid ORDER BY attempt", [batchId]);
   const request = ZPushRequest.safeParse(batch.request);
   if (!request.success) throw new AppError("internal", "The stored request of this batch cannot be read");
-  const latest = latestResults(batch.itemCount, batch.response, batch.attempts);
-  const device: DeviceContext = {
-    userId: batch.userId,
-    streams: batch.device.streams,
-    deviceId: batch.device.deviceId,
-    deviceRef: batch.device.id,
-  };
-  const attempt = Math.max(1, ...batch.attempts.map((a) => a.attempt));
+  const latest = latestResults(batch.item_count, batch.response, attempts);
+  const device: DeviceContext = { userId: batch.user_id, streams: batch.streams, deviceId: batch.device_id, deviceRef: batch.device_ref };
+  const attempt = Math.max(1, ...attempts.map((a) => a.attempt));
   return { loaded: { request: request.data, latest, retry: retriableIndexes(request.data.mode, latest), attempt }, device };
 }
 
@@ -127,15 +90,13 @@ function attemptStatus(results: TPushResult[]): AttemptStatus {
 const brief = (r: ItemResult | null, index: number) =>
   r ? { index, status: r.status, version: r.version ?? null, error: r.error ?? null } : { index, status: "none" };
 
-async function recordAttempt(
-  tx: Tx, actor: StaffIdentity, batchId: string, loaded: Loaded, results: TPushResult[],
-): Promise<ReplayOutcome> {
+async function recordAttempt(sql: Sql, actor: StaffIdentity, batchId: string, loaded: Loaded, results: TPushResult[]): Promise<ReplayOutcome> {
   const attempt = loaded.attempt + 1;
   const status = attemptStatus(results);
-  await tx.batchAttempt.create({
-    data: { batchId, attempt, actor: actor.id, status, results: results as unknown as Prisma.InputJsonValue },
-  });
-  await appendAudit(tx, {
+  await sql(
+    "INSERT INTO batch_attempts (id, batch_id, attempt, actor, status, results) VALUES (gen_random_uuid(), $1::uuid, $2::int, $3, $4, $5::jsonb)",
+    [batchId, attempt, actor.id, status, JSON.stringify(results)]);
+  await appendAuditIn(sql, {
     actor: { type: "staff", id: actor.id },
     action: "batch.replay",
     target: { type: "batch", id: batchId },

@@ -5,12 +5,12 @@
 // Without the hold the outcome would be safe but costly: the next page or the first pull would
 // answer 412 compacted and the device would start over. created_at comes from the app's clock,
 // like the acked_at of checkpoints it is compared with.
-import type { DbOrTx } from "../db/client";
+import type { Db, DbOrTx } from "../db/client";
 import { sqlOf } from "../db/sql";
 
 /** Records the snapshot `heads` (stream -> seq) of a bootstrap that `deviceRef` just began. */
 export async function holdBootstrapSnapshot(
-  db: DbOrTx, deviceRef: string, heads: Record<string, number>, expiresAt: Date,
+  db: Db, deviceRef: string, heads: Record<string, number>, expiresAt: Date,
 ): Promise<void> {
   const streams = Object.keys(heads);
   if (streams.length === 0) return;

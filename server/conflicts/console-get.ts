@@ -1,7 +1,8 @@
 // One conflict as the console shows it: the stored sides, the record as it is NOW, a per-field
 // comparison, whether the record moved on since the conflict opened, and who resolved it.
 import { z } from "zod";
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
+import { sqlOf } from "../db/sql";
 import { AppError } from "../errors";
 import { findRecord, type RecordData } from "../sync/records";
 import { getResourceType } from "../sync/resource-types";
@@ -28,7 +29,7 @@ export type ConsoleConflict = {
 const ZUuid = z.uuid();
 
 /** "staff:<id>" -> the staff member's email; "device:<user>/<device>" as is. */
-async function describeResolver(db: DbOrTx, resolvedBy: string | null): Promise<Resolver | null> {
+async function describeResolver(db: Db, resolvedBy: string | null): Promise<Resolver | null> {
   if (!resolvedBy) return null;
   const [kind, ...rest] = resolvedBy.split(":");
   const id = rest.join(":");
@@ -41,12 +42,12 @@ async function describeResolver(db: DbOrTx, resolvedBy: string | null): Promise<
   return { type: kind === "device" ? "device" : "system", id, label: id };
 }
 
-export async function getConflictForConsole(db: DbOrTx, conflictId: string): Promise<ConsoleConflict> {
+export async function getConflictForConsole(db: Db, conflictId: string): Promise<ConsoleConflict> {
   const row = ZUuid.safeParse(conflictId).success
     ? await db.conflict.findUnique({ where: { id: conflictId } })
     : null;
   if (!row) throw new AppError("not_found", "No such conflict");
-  const record = await findRecord(db, { stream: row.stream, type: row.type, id: row.recordId });
+  const record = await findRecord(sqlOf(db), { stream: row.stream, type: row.type, id: row.recordId });
   const current = record
     ? { version: record.version, data: record.deleted ? null : record.data, deleted: record.deleted, updatedAt: record.updatedAt }
     : null;

@@ -1,24 +1,24 @@
-// Resolving a stored conflict: the one function behind the device route and the console.
+// Resolving a stored conflict: the one function behind the device route and the console. In one
+// bundle transaction (server/sync/commit-bundle.ts):
 //   1. Find the open conflict within the actor's scope (anything else is 404, never 403). When the
 //      caller names the record version it decided on (`expectedVersion`, the console always does)
 //      and the record has moved on since, refuse with 409 and write nothing: no lost update.
 //   2. accept_server keeps the record; accept_client re-applies the client's action; manual_merge
 //      writes the given data, validated against the type's schema.
 //   3. A changed record is written as a change with a `conflict` hint, so devices learn on pull.
-//   4. The conflict is closed and an audit entry (record before/after) appended, in one transaction.
+//   4. The conflict is closed and an audit entry (record before/after) appended.
 import { z } from "zod";
-import { appendAudit, type AuditActor } from "../audit/append";
+import { appendAuditIn, type AuditActor } from "../audit/append";
 import type { Db } from "../db/client";
-import { Prisma } from "../db/generated/client";
 import { AppError, invalidRequest } from "../errors";
 import { recordConflictResolved } from "../metrics/registry";
-import { announceCommit } from "../sync/announce";
-import { openBundle } from "../sync/bundle";
-import { commitRecordChange, findRecord, toWireRecord, type RecordData } from "../sync/records";
+import { commitBundle } from "../sync/commit-bundle";
+import { ItemError } from "../sync/item-error";
+import { commitRecordChange, toWireRecord, type RecordData } from "../sync/records";
 import { getResourceType } from "../sync/resource-types";
 import type { TRecord, TResolveRequest } from "../sync/schemas";
 import { checkUniqueFields } from "../sync/unique";
-import { ItemError } from "../sync/item-error";
+import { closeConflictRow, findConflictStream, getConflictRow } from "./conflict-rows";
 import { toWireConflict, type TConflict } from "./wire";
 
 /** Which conflicts an actor may see: a device its streams, staff everything. */
@@ -40,23 +40,21 @@ export async function resolveConflict(
 ): Promise<Resolution> {
   const notFound = new AppError("not_found", "No such conflict");
   if (!ZUuid.safeParse(conflictId).success) throw notFound;
-  let heads: Record<string, number> = {};
-  const resolution = await db.$transaction(async (tx) => {
-    const found = await tx.conflict.findFirst({
-      where: { id: conflictId, ...(scope === "all" ? {} : { stream: { in: scope.streams } }) },
-      select: { stream: true },
-    });
-    if (!found) throw notFound;
+  const resolution = await commitBundle(db, "resolve", async (tx) => {
+    // 1.
+    const stream = await findConflictStream(tx.sql, conflictId, scope === "all" ? null : scope.streams);
+    if (!stream) throw notFound;
     // Lock the stream first (as every writer does), then re-read the conflict under the lock.
-    const bundle = await openBundle(tx, [found.stream], null);
-    const conflict = await tx.conflict.findUniqueOrThrow({ where: { id: conflictId } });
+    const bundle = await tx.open([stream], null);
+    const conflict = await getConflictRow(tx.sql, conflictId);
+    if (!conflict) throw notFound;
     if (conflict.status !== "open") {
       throw new AppError("conflict", "This conflict is already resolved", { resolution: conflict.resolution });
     }
     const key = { stream: conflict.stream, type: conflict.type, id: conflict.recordId };
     const type = getResourceType(key.type);
     if (!type) throw new AppError("invalid_request", `Type ${key.type} is no longer configured`);
-    let record = await findRecord(tx, key);
+    let record = await bundle.readRecord(key);
     const before = record ? { version: record.version, data: record.data, deleted: record.deleted } : null;
     if (options.expectedVersion !== undefined && (record?.version ?? 0) !== options.expectedVersion) {
       throw new AppError("conflict", "The record changed since you loaded it; review the new value and resolve again", {
@@ -65,6 +63,7 @@ export async function resolveConflict(
         current_deleted: record?.deleted ?? false,
       });
     }
+    // 2. and 3.
     let resolvedData: RecordData | null = record && !record.deleted ? record.data : null;
     if (request.resolution !== "accept_server") {
       const deleting = request.resolution === "accept_client" && conflict.clientAction === "delete";
@@ -73,7 +72,7 @@ export async function resolveConflict(
       if (parsed && !parsed.success) throw invalidRequest(parsed.error.issues.map((i) => ({ ...i, path: ["data", ...i.path] })));
       resolvedData = parsed ? parsed.data : null;
       try {
-        if (resolvedData) await checkUniqueFields(tx, type, key, resolvedData, bundle);
+        if (resolvedData) await checkUniqueFields(tx.sql, type, key, resolvedData, bundle);
       } catch (error) {
         if (error instanceof ItemError) throw new AppError("invalid_request", error.message);
         throw error;
@@ -85,19 +84,11 @@ export async function resolveConflict(
         hint: { conflict_id: conflict.id, fields: conflict.fields, reason: request.resolution },
       });
     }
-    await bundle.close();
-    heads = bundle.advancedHeads();
-    const closed = await tx.conflict.update({
-      where: { id: conflict.id },
-      data: {
-        status: "resolved",
-        resolution: request.resolution,
-        resolvedData: resolvedData ? (resolvedData as Prisma.InputJsonValue) : Prisma.DbNull,
-        resolvedBy: `${actor.type}:${actor.id}`,
-        resolvedAt: new Date(),
-      },
+    // 4.
+    const closed = await closeConflictRow(tx.sql, conflict.id, {
+      resolution: request.resolution, resolvedData, resolvedBy: `${actor.type}:${actor.id}`,
     });
-    await appendAudit(tx, {
+    await appendAuditIn(tx.sql, {
       actor,
       action: "conflict.resolve",
       target: { type: "conflict", id: conflict.id },
@@ -112,6 +103,5 @@ export async function resolveConflict(
     return { conflict: toWireConflict(closed), record: record ? toWireRecord(record) : null };
   });
   recordConflictResolved(request.resolution);
-  await announceCommit(db, heads);
   return resolution;
 }

@@ -2,6 +2,7 @@
 // resolution applies, reported per field so the console can show them next to the editor.
 import { z } from "zod";
 import type { Db } from "../db/client";
+import { sqlOf } from "../db/sql";
 import { AppError, invalidRequest } from "../errors";
 import { ItemError } from "../sync/item-error";
 import { getResourceType } from "../sync/resource-types";
@@ -29,7 +30,7 @@ export async function validateMergeData(db: Db, conflictId: string, data: Record
   const clashes: FieldError[] = [];
   for (const field of type.uniqueFields ?? []) {
     try {
-      await checkUniqueFields(db, { ...type, uniqueFields: [field] }, key, parsed.data);
+      await checkUniqueFields(sqlOf(db), { ...type, uniqueFields: [field] }, key, parsed.data);
     } catch (error) {
       if (!(error instanceof ItemError)) throw error;
       clashes.push({ field, message: error.message });

@@ -9,7 +9,8 @@ import { statementTimeoutMs } from "../limits/timeouts";
 import { openEmbedded } from "./embedded";
 import { PrismaClient, type Prisma } from "./generated/client";
 import { migrate, readMigrations } from "./migrator";
-import { openPgSession, sessionFromPglite, attachRawPool, type SqlSession } from "./sql";
+import { attachEngine, pgEngine, pgliteEngine } from "./sql";
+import { openPgSession, sessionFromPglite, type SqlSession } from "./sql-session";
 
 export type Db = PrismaClient;
 /** A client usable inside `db.$transaction(async (tx) => ...)`. */
@@ -49,8 +50,8 @@ export async function openDatabase(
     // An idle connection the server closed is replaced on next use; it must not crash the process.
     pool.on("error", () => {});
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    // Hot paths write and read through pg itself (server/db/sql.ts "sqlOf").
-    attachRawPool(prisma, pool);
+    // The engine reads and writes through pg itself (server/db/sql.ts).
+    attachEngine(prisma, pgEngine(pool, { prepareStatements: env().DATABASE_PREPARED_STATEMENTS === "true" }));
     return {
       prisma,
       kind: "postgres",
@@ -64,6 +65,7 @@ export async function openDatabase(
   const pglite = await openEmbedded(target.dataDir);
   await migrate(sessionFromPglite(pglite), readMigrations(migrationsDir));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  attachEngine(prisma, pgliteEngine(pglite));
   return {
     prisma,
     kind: "pglite",

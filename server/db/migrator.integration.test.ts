@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmptyTestSession, testDbEngine, type EmptyTestDatabase } from "@/test/support/database";
 import { MIGRATIONS_DIR } from "./client";
 import { migrate, MigrationError, readMigrations } from "./migrator";
-import type { SqlSession } from "./sql";
+import type { SqlSession } from "./sql-session";
 
 type MigrationRow = {
   id: string;

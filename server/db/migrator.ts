@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { SqlSession } from "./sql";
+import type { SqlSession } from "./sql-session";
 
 const PRISMA_MIGRATE_LOCK_KEY = 72707369;
 

@@ -4,7 +4,7 @@
 // format_type() prints them, nullability, defaults, indexes by column list, foreign keys) and
 // compared (schema-prisma.ts builds the schema's side). Used by
 // test/schema-drift.integration.test.ts; reusable by a `db:check` command.
-import type { SqlSession } from "./sql";
+import type { SqlSession } from "./sql-session";
 
 export type ColumnShape = { name: string; type: string; notNull: boolean; default: string | null };
 export type IndexShape = { kind: "primary" | "unique" | "index"; columns: string[]; where?: string };

@@ -1,5 +1,5 @@
 // Device registration on first use, last-seen tracking, and refusal of revoked devices.
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import { AppError } from "../errors";
 import type { Caller } from "../http/device-auth";
@@ -32,7 +32,7 @@ function upToDate(known: KnownDevice, caller: Caller, hints: DeviceHints, now: D
 
 /** Registers the device if new, refreshes last_seen_at, and refuses a revoked device. */
 export async function ensureDevice(
-  db: DbOrTx,
+  db: Db,
   caller: Caller,
   deviceId: string,
   hints: DeviceHints = {},
@@ -59,10 +59,11 @@ type DeviceRow = {
 };
 
 /** Every sync request reads its device: one statement through pg, not the ORM (~0.4 ms CPU less). */
-async function findDevice(db: DbOrTx, userId: string, deviceId: string): Promise<KnownDevice | null> {
-  const [row] = await sqlOf(db, { prepare: true })<DeviceRow>(
+async function findDevice(db: Db, userId: string, deviceId: string): Promise<KnownDevice | null> {
+  const [row] = await sqlOf(db)<DeviceRow>(
     "SELECT id, revoked_at, last_seen_at, streams, platform, app_version FROM devices WHERE user_id = $1 AND device_id = $2",
     [userId, deviceId],
+    { prepare: true },
   );
   if (!row) return null;
   return {

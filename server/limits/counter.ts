@@ -2,7 +2,7 @@
 // statement counts a hit on several keys at once: each key's window starts at its first hit and
 // lasts `windowSeconds`; a hit after `reset_at` starts a new window. Database time (now()) is
 // the clock, so instances with skewed clocks still agree.
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 
 export type CounterHit = { key: string; count: number; retryAfterSeconds: number };
@@ -10,12 +10,12 @@ export type CounterHit = { key: string; count: number; retryAfterSeconds: number
 type Row = { key: string; count: number; retry_after: number };
 
 /** Counts one hit on each key (distinct keys) and returns each key's count in its window. */
-export async function hitCounters(db: DbOrTx, keys: readonly string[], windowSeconds: number): Promise<CounterHit[]> {
+export async function hitCounters(db: Db, keys: readonly string[], windowSeconds: number): Promise<CounterHit[]> {
   if (keys.length === 0) return [];
   // Sorted: concurrent statements lock shared rows (a user's) in the same order, never deadlock.
   const sorted = [...new Set(keys)].sort();
   // Through pg (sqlOf), not the ORM: every device request runs this statement.
-  const rows = await sqlOf(db, { prepare: true })<Row>(
+  const rows = await sqlOf(db)<Row>(
     `INSERT INTO rate_limit_counters AS c (key, count, reset_at)
      SELECT k, 1, now() + make_interval(secs => $1::int) FROM unnest($2::text[]) AS k
      ON CONFLICT (key) DO UPDATE SET
@@ -23,13 +23,14 @@ export async function hitCounters(db: DbOrTx, keys: readonly string[], windowSec
        reset_at = CASE WHEN c.reset_at <= now() THEN EXCLUDED.reset_at ELSE c.reset_at END
      RETURNING key, count, ceil(extract(epoch FROM (reset_at - now())))::int AS retry_after`,
     [windowSeconds, sorted],
+    { prepare: true },
   );
   sweepNowAndThen(db);
   return rows.map((r) => ({ key: r.key, count: Number(r.count), retryAfterSeconds: Math.max(1, Number(r.retry_after)) }));
 }
 
 /** The current count of a key (0 when it has no live window) without counting a hit. */
-export async function readCounter(db: DbOrTx, key: string): Promise<CounterHit> {
+export async function readCounter(db: Db, key: string): Promise<CounterHit> {
   const rows = await db.$queryRaw<Row[]>`
     SELECT key, count, ceil(extract(epoch FROM (reset_at - now())))::int AS retry_after
     FROM rate_limit_counters WHERE key = ${key} AND reset_at > now()`;
@@ -38,12 +39,12 @@ export async function readCounter(db: DbOrTx, key: string): Promise<CounterHit> 
 }
 
 /** Extends a key's window to end `seconds` from now (a lock), keeping its count. */
-export async function extendCounter(db: DbOrTx, key: string, seconds: number): Promise<void> {
+export async function extendCounter(db: Db, key: string, seconds: number): Promise<void> {
   await db.$executeRaw`
     UPDATE rate_limit_counters SET reset_at = greatest(reset_at, now() + make_interval(secs => ${seconds}::int)) WHERE key = ${key}`;
 }
 
-export async function clearCounter(db: DbOrTx, key: string): Promise<void> {
+export async function clearCounter(db: Db, key: string): Promise<void> {
   await db.$executeRaw`DELETE FROM rate_limit_counters WHERE key = ${key}`;
 }
 
@@ -51,7 +52,7 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 const globalState = globalThis as unknown as { syncdeskCounterSweep?: number };
 
 /** Deletes long-expired counters, at most once per ten minutes per process (never in the way). */
-function sweepNowAndThen(db: DbOrTx): void {
+function sweepNowAndThen(db: Db): void {
   const now = Date.now();
   if (now - (globalState.syncdeskCounterSweep ?? 0) < SWEEP_EVERY_MS) return;
   globalState.syncdeskCounterSweep = now;

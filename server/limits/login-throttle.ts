@@ -7,7 +7,7 @@
 //   3. a successful login clears its account's count (not its address's).
 // Failures and locks are audited.
 import { appendAudit } from "../audit/append";
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { clearCounter, extendCounter, hitCounters, readCounter } from "./counter";
 
@@ -43,7 +43,7 @@ export function clientAddress(headers: Record<string, unknown> | Headers | undef
 }
 
 /** Whether an attempt may be checked now, and how long to make it wait first. */
-export async function checkLoginGate(db: DbOrTx, attempt: LoginAttempt, config: LoginThrottleConfig): Promise<LoginGate> {
+export async function checkLoginGate(db: Db, attempt: LoginAttempt, config: LoginThrottleConfig): Promise<LoginGate> {
   const [account, address] = await Promise.all([readCounter(db, accountKey(attempt.email)), readCounter(db, addressKey(attempt.ip))]);
   if (config.maxFailures > 0 && account.count >= config.maxFailures) return { locked: true, scope: "account", retryAfterSeconds: account.retryAfterSeconds };
   if (config.maxFailuresPerIp > 0 && address.count >= config.maxFailuresPerIp) return { locked: true, scope: "address", retryAfterSeconds: address.retryAfterSeconds };
@@ -52,7 +52,7 @@ export async function checkLoginGate(db: DbOrTx, attempt: LoginAttempt, config: 
 }
 
 /** Counts a failed login; locks the account or address when it reaches its limit. */
-export async function recordLoginFailure(db: DbOrTx, attempt: LoginAttempt, config: LoginThrottleConfig): Promise<void> {
+export async function recordLoginFailure(db: Db, attempt: LoginAttempt, config: LoginThrottleConfig): Promise<void> {
   const keys = { account: accountKey(attempt.email), address: addressKey(attempt.ip) };
   const hits = await hitCounters(db, [keys.account, keys.address], config.lockSeconds);
   const count = (key: string) => hits.find((h) => h.key === key)?.count ?? 0;
@@ -77,7 +77,7 @@ export async function recordLoginFailure(db: DbOrTx, attempt: LoginAttempt, conf
 }
 
 /** A successful login clears the account's failures. */
-export async function recordLoginSuccess(db: DbOrTx, attempt: LoginAttempt): Promise<void> {
+export async function recordLoginSuccess(db: Db, attempt: LoginAttempt): Promise<void> {
   await clearCounter(db, accountKey(attempt.email));
 }
 

@@ -2,7 +2,7 @@
 // device and per user, each at most N requests per window, counted in the database so that all
 // instances share them. One statement per request counts both. A refused request does nothing
 // else: it answers 429 `rate_limited` with Retry-After before any domain work.
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import { env, type Env } from "../env";
 import { AppError } from "../errors";
 import { hitCounters } from "./counter";
@@ -23,7 +23,7 @@ const deviceKey = (userId: string, deviceId: string) => `rl:device:${userId}:${d
  * Counts one request of `subject` and throws 429 `rate_limited` when it is over a limit. A limit
  * of 0 is off. For every entry point of devices: the route builder, uploads, live updates.
  */
-export async function enforceRateLimit(db: DbOrTx, subject: RateLimitSubject, config: RateLimitConfig = rateLimitConfig(env())): Promise<void> {
+export async function enforceRateLimit(db: Db, subject: RateLimitSubject, config: RateLimitConfig = rateLimitConfig(env())): Promise<void> {
   const limits = new Map<string, { scope: RateLimitScope; limit: number }>();
   if (config.perUser > 0) limits.set(userKey(subject.userId), { scope: "user", limit: config.perUser });
   if (config.perDevice > 0 && subject.deviceId) limits.set(deviceKey(subject.userId, subject.deviceId), { scope: "device", limit: config.perDevice });

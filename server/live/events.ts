@@ -11,7 +11,7 @@
 //   6. At most LIVE_MAX_CONNECTIONS_PER_DEVICE connections per device and
 //      LIVE_MAX_CONNECTIONS_PER_USER per user (device ids are the client's choice) on this
 //      instance: a new one ends the oldest with a last `closed` event, `{reason: "replaced"}`.
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import { getDatabase } from "../db/client";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
@@ -27,13 +27,13 @@ const frame = (event: string, data: unknown) => encoder.encode(`event: ${event}\
 
 export type LiveOptions = { heartbeatSeconds: number; signal: AbortSignal };
 
-async function readHeads(db: DbOrTx, streams: readonly string[]): Promise<Heads> {
+async function readHeads(db: Db, streams: readonly string[]): Promise<Heads> {
   const rows = await db.stream.findMany({ where: { name: { in: [...streams] } }, select: { name: true, headSeq: true } });
   const found = new Map(rows.map((r) => [r.name, Number(r.headSeq)]));
   return Object.fromEntries(streams.map((s) => [s, found.get(s) ?? 0]));
 }
 
-export async function openLiveStream(db: DbOrTx, device: DeviceContext, position: PullPosition, options: LiveOptions): Promise<Response> {
+export async function openLiveStream(db: Db, device: DeviceContext, position: PullPosition, options: LiveOptions): Promise<Response> {
   // 1
   const cursors = cursorsFor(device, position);
   await checkPosition(db, position, cursors);

@@ -21,6 +21,12 @@ function createMetrics() {
       registers,
     }),
     httpResponseBytes: counter("syncdesk_http_response_bytes_total", "Bytes of JSON answered by route", ["route"]),
+    bundles: counter("syncdesk_bundles_committed_total", "Bundles committed to the change log, by writer", ["writer"]),
+    bundleChanges: counter("syncdesk_bundle_changes_total", "Changes committed to the change log, by writer", ["writer"]),
+    bundleDuration: new client.Histogram({
+      name: "syncdesk_bundle_commit_seconds", help: "Time from a bundle's transaction start to its commit, by writer",
+      labelNames: ["writer"], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
+    }),
     pushes: counter("syncdesk_pushes_total", "Pushes processed (stored retries excluded) by status", ["status"]),
     pushItems: counter("syncdesk_push_items_total", "Push items by outcome", ["outcome"]),
     conflictsOpened: counter("syncdesk_conflicts_opened_total", "Conflicts stored for resolution"),
@@ -75,6 +81,14 @@ export function recordHttpRequest(sample: HttpSample): void {
   m.httpRequests.inc(labels);
   m.httpDuration.observe(labels, sample.seconds);
   if (sample.bytes > 0) m.httpResponseBytes.inc({ route: sample.route }, sample.bytes);
+}
+
+/** A committed bundle (every change-log writer passes here: server/sync/commit-bundle.ts). */
+export function recordBundleCommit(writer: string, changes: number, seconds: number): void {
+  const m = metrics();
+  m.bundles.inc({ writer });
+  if (changes > 0) m.bundleChanges.inc({ writer }, changes);
+  m.bundleDuration.observe({ writer }, seconds);
 }
 
 /** A push that was processed now (not a stored answer to a retry). */

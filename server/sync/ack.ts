@@ -1,6 +1,7 @@
 // Ack (PROTOCOL.md "Ack"): the device's durable checkpoint, one row per stream. The console shows
 // lag from it and compaction keeps the history a recently acked device still needs.
 import type { Db } from "../db/client";
+import { sqlOf } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { cursorsFor, checkPosition } from "./pull";
@@ -11,15 +12,12 @@ export async function ackToken(db: Db, device: DeviceContext, token: string) {
   checkPullTokenOwner(position, { userId: device.userId, deviceId: device.deviceId });
   const cursors = cursorsFor(device, position);
   await checkPosition(db, position, cursors);
-  const ackedAt = new Date();
-  await db.$transaction(
-    [...cursors].map(([stream, seq]) =>
-      db.deviceCheckpoint.upsert({
-        where: { deviceRef_stream: { deviceRef: device.deviceRef, stream } },
-        create: { deviceRef: device.deviceRef, stream, seq: BigInt(seq), ackedAt },
-        update: { seq: BigInt(seq), ackedAt },
-      }),
-    ),
+  // One statement for every stream: atomic without a transaction.
+  await sqlOf(db)(
+    `INSERT INTO device_checkpoints (device_ref, stream, seq, acked_at)
+     SELECT $1::uuid, c.stream, c.seq, $2::timestamptz FROM unnest($3::text[], $4::bigint[]) AS c(stream, seq)
+     ON CONFLICT (device_ref, stream) DO UPDATE SET seq = EXCLUDED.seq, acked_at = EXCLUDED.acked_at`,
+    [device.deviceRef, new Date().toISOString(), [...cursors.keys()], [...cursors.values()].map(String)],
   );
   return { acked: true, checkpoint: Object.fromEntries(cursors) };
 }

@@ -7,7 +7,7 @@
 // together, each stream with its newest head. A lone commit is announced at once; under load 50
 // concurrent pushes cost a few NOTIFYs instead of 50 statements (bench, "Push"). The caller does
 // not wait for the NOTIFY: its answer to the device does not depend on it.
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import { onPostgresServer, sqlOf } from "../db/sql";
 import { LIVE_CHANNEL, encodeAnnouncement, publishLocally, type Heads } from "../live/hub";
 import { logger } from "../log";
@@ -15,9 +15,9 @@ import { logger } from "../log";
 type Outbox = { pending: Map<string, number>; sending: boolean };
 
 // Per database client: a process (a test run) may hold several databases at once.
-const outboxes = new WeakMap<DbOrTx, Outbox>();
+const outboxes = new WeakMap<Db, Outbox>();
 
-export async function announceCommit(db: DbOrTx, heads: Heads): Promise<void> {
+export async function announceCommit(db: Db, heads: Heads): Promise<void> {
   if (Object.keys(heads).length === 0) return;
   publishLocally(heads);
   // The embedded database serves this process alone: there is nobody else to tell.
@@ -28,7 +28,7 @@ export async function announceCommit(db: DbOrTx, heads: Heads): Promise<void> {
   if (!outbox.sending) void sendPending(db, outbox);
 }
 
-async function sendPending(db: DbOrTx, outbox: Outbox): Promise<void> {
+async function sendPending(db: Db, outbox: Outbox): Promise<void> {
   outbox.sending = true;
   try {
     while (outbox.pending.size > 0) {

@@ -4,8 +4,7 @@
 //   3. apply directly when the base version is current;
 //   4. otherwise decide by the type's conflict policy, and store a conflict when a person must.
 import { randomUUID } from "node:crypto";
-import type { Tx } from "../db/client";
-import { storeConflict } from "../conflicts/store";
+import type { Sql } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import type { Bundle } from "./bundle";
 import { canonicalJson, jsonEqual } from "./canonical";
@@ -18,10 +17,12 @@ import { ItemError } from "./item-error";
 import { getResourceType, type ResourceType } from "./resource-types";
 import { LIMITS, type TItemConflict, type TPushItem } from "./schemas";
 import { checkUniqueFields } from "./unique";
-import { checkMediaFields } from "../uploads/media-check";
+import { checkMediaFields } from "./media-check";
+import { storeConflict } from "./store-conflict";
 
 export type ItemContext = {
-  tx: Tx;
+  /** The bundle's transaction (commit-bundle.ts). */
+  sql: Sql;
   device: DeviceContext;
   bundle: Bundle;
   batchId: string;
@@ -33,7 +34,7 @@ export type ItemContext = {
 
 export type ItemOutcome =
   | { status: "ok"; id: string; version: number; conflict?: TItemConflict }
-  | { status: "conflict"; id: string; version: number; conflict: TItemConflict }
+  | { status: "conflict"; id: string; version: number; conflict: TItemConflict; key: RecordKey }
   | { status: "error"; id: string | null; code: string; message: string };
 
 /** The stream an item writes to: its own `stream` (when granted) or the caller's user stream. */
@@ -82,7 +83,7 @@ export async function applyItem(ctx: ItemContext, item: TPushItem, index: number
   const id = (item.id && ctx.tempIds.get(item.id)) ?? item.id ?? randomUUID();
   if (item.action === "create" && item.client_temp_id) ctx.tempIds.set(item.client_temp_id, id);
   const data = validData(type, item);
-  await checkMediaFields(ctx.tx, type, data, ctx.device.userId, stream);
+  await checkMediaFields(ctx.sql, type, data, ctx.device.userId, stream);
   const key = { stream, type: type.name, id };
   // A server-assigned id is a fresh UUID: nothing to read.
   const existing = item.id ? await ctx.bundle.readRecord(key) : null;
@@ -107,7 +108,7 @@ async function write(
   ctx: ItemContext, type: ResourceType, key: RecordKey, existing: RecordRow | null,
   item: TPushItem, data: RecordData | null, conflict?: TItemConflict,
 ): Promise<ItemOutcome> {
-  if (data) await checkUniqueFields(ctx.tx, type, key, data, ctx.bundle);
+  if (data) await checkUniqueFields(ctx.sql, type, key, data, ctx.bundle);
   const hint = conflict && { fields: conflict.fields, reason: conflict.resolution ?? "client_wins" };
   const row = commitRecordChange(ctx.bundle, key, existing, {
     op: item.action === "delete" ? "delete" : "upsert",
@@ -124,7 +125,7 @@ async function resolveConflict(
   item: TPushItem, client: RecordData | null, base: number, index: number,
 ): Promise<ItemOutcome> {
   const server = existing.deleted ? null : existing.data;
-  const baseData = base > 0 ? await findDataAtVersion(ctx.tx, key, base) : null;
+  const baseData = base > 0 ? await findDataAtVersion(ctx.sql, key, base) : null;
   const decision = decideConflict({
     policy: type.policy,
     client,
@@ -155,12 +156,12 @@ async function resolveConflict(
       break; // a merge that breaks the schema is for a person to decide
     }
     case "server_wins":
-      return { status: "conflict", id: key.id, version: existing.version, conflict: { ...conflict, resolution: "server_wins" } };
+      return { status: "conflict", id: key.id, version: existing.version, conflict: { ...conflict, resolution: "server_wins" }, key };
     case "store":
       break;
   }
   if (ctx.storeConflicts) {
-    conflict.conflict_id = await storeConflict(ctx.tx, {
+    conflict.conflict_id = await storeConflict(ctx.sql, {
       ...key,
       userId: ctx.device.userId,
       deviceRef: ctx.device.deviceRef,
@@ -177,5 +178,5 @@ async function resolveConflict(
       serverDeleted: existing.deleted,
     });
   }
-  return { status: "conflict", id: key.id, version: existing.version, conflict };
+  return { status: "conflict", id: key.id, version: existing.version, conflict, key };
 }

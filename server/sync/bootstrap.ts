@@ -7,7 +7,7 @@
 //   3. Records changed after H are left out: pulling from the last page's token (position H)
 //      delivers every one of their later changes, so pages + pull equal the server's state.
 import { holdBootstrapSnapshot } from "../compaction/holds";
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
@@ -23,7 +23,7 @@ type RecordRowRaw = {
   deleted: boolean; checksum: string; updated_at: string;
 };
 
-async function startCursor(db: DbOrTx, device: DeviceContext, types: string[] | undefined): Promise<BootstrapCursor> {
+async function startCursor(db: Db, device: DeviceContext, types: string[] | undefined): Promise<BootstrapCursor> {
   const unknown = (types ?? []).filter((t) => !getResourceType(t));
   if (unknown.length > 0) {
     throw new AppError("invalid_request", "Unknown types", { fields: unknown.map((t) => ({ field: "types", message: `unknown type ${t}` })) });
@@ -48,7 +48,7 @@ async function startCursor(db: DbOrTx, device: DeviceContext, types: string[] | 
  * more, and parsing 5,000 timestamps into Dates only to print them again costs as much; both cost
  * CPU and, over a 1M-record bootstrap, peak memory.
  */
-async function readSnapshotPage(db: DbOrTx, cursor: BootstrapCursor, streams: string[], take: number): Promise<RecordRowRaw[]> {
+async function readSnapshotPage(db: Db, cursor: BootstrapCursor, streams: string[], take: number): Promise<RecordRowRaw[]> {
   const [afterStream, afterType, afterId] = cursor.after ?? ["", "", ""];
   const rows: RecordRowRaw[] = [];
   for (const stream of [...streams].sort()) {
@@ -70,7 +70,7 @@ async function readSnapshotPage(db: DbOrTx, cursor: BootstrapCursor, streams: st
   return rows;
 }
 
-export async function bootstrapPage(db: DbOrTx, device: DeviceContext, request: TBootstrapRequest): Promise<TBootstrapResponse> {
+export async function bootstrapPage(db: Db, device: DeviceContext, request: TBootstrapRequest): Promise<TBootstrapResponse> {
   const secret = env().syncTokenSecret;
   const owner = { userId: device.userId, deviceId: device.deviceId };
   const cursor = request.cursor

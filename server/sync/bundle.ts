@@ -5,10 +5,10 @@
 //
 // Writes are staged in memory and flushed by `close()` in one statement (records, changes, heads),
 // so a 500-item push costs a handful of round trips instead of three per item. Reads of records go
-// through the bundle, so later items see earlier items' staged writes.
-import type { Tx } from "../db/client";
-import { sqlOf, type TxSql } from "../db/sql";
-import type { ChangeHint, RecordData, RecordKey, RecordRow } from "./records";
+// through the bundle, so later items see earlier items' staged writes. Writers open bundles through
+// `commitBundle` (commit-bundle.ts), never directly.
+import type { Sql } from "../db/sql";
+import { RECORD_COLUMNS_OF, toRecordRow, type ChangeHint, type RawRecord, type RecordData, type RecordKey, type RecordRow } from "./records";
 
 export type StagedChange = {
   key: RecordKey;
@@ -26,6 +26,8 @@ export type Bundle = {
   nextSeq(stream: string): bigint;
   /** The record as this bundle sees it: staged writes first, then the database. */
   readRecord(key: RecordKey): Promise<RecordRow | null>;
+  /** The record as committed before this bundle (null when absent or never read by it). */
+  committedRecord(key: RecordKey): RecordRow | null;
   /** Loads many records in one query (an optimisation; readRecord works without it). */
   prefetch(keys: RecordKey[]): Promise<void>;
   stage(record: RecordRow, change: StagedChange): void;
@@ -33,6 +35,10 @@ export type Bundle = {
   stagedRecords(): Iterable<RecordRow & { lastSeq: bigint }>;
   /** Writes staged records and changes and the new heads. Call once, before commit. */
   close(): Promise<void>;
+  /** Forgets every staged write (an atomic rejection): close() then writes nothing. */
+  discard(): void;
+  /** How many changes close() writes. */
+  changeCount(): number;
   /** The streams this bundle wrote to, with their new head seq (to announce after commit). */
   advancedHeads(): Record<string, number>;
 };
@@ -43,21 +49,17 @@ const keyOf = (k: RecordKey) => `${k.stream.length}:${k.stream}${k.type.length}:
 
 type StagedRecord = RecordRow & { lastSeq: bigint; dataInChange: boolean };
 
-type RawRecord = {
-  stream: string; type: string; id: string; version: number; data: RecordData;
-  deleted: boolean; checksum: string; updated_at: Date;
-};
-
-async function loadRecords(sql: TxSql, keys: RecordKey[]): Promise<RecordRow[]> {
+async function loadRecords(sql: Sql, keys: RecordKey[]): Promise<RecordRow[]> {
   if (keys.length === 0) return [];
   const rows = await sql<RawRecord>(
-    `SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum, r.updated_at
+    `SELECT ${RECORD_COLUMNS_OF("r")}
      FROM records r
      JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(stream, type, id)
        ON r.stream = k.stream AND r.type = k.type AND r.id = k.id`,
     [keys.map((k) => k.stream), keys.map((k) => k.type), keys.map((k) => k.id)],
+    { prepare: true },
   );
-  return rows.map((r) => ({ ...r, updatedAt: new Date(r.updated_at) }));
+  return rows.map(toRecordRow);
 }
 
 type HeadRow = { name: string; head_seq: bigint | string };
@@ -70,21 +72,17 @@ const LOCK_HEADS = "SELECT name, head_seq FROM streams WHERE name = ANY($1::text
  * always created, then locked in one sorted statement: locking the existing ones before creating
  * the others would take locks out of name order, and two such bundles could deadlock.
  */
-async function lockHeads(sql: TxSql, names: string[]): Promise<HeadRow[]> {
+async function lockHeads(sql: Sql, names: string[]): Promise<HeadRow[]> {
   if (names.length === 1) {
-    const rows = await sql<HeadRow>(LOCK_HEADS, [names]);
+    const rows = await sql<HeadRow>(LOCK_HEADS, [names], { prepare: true });
     if (rows.length === 1) return rows;
   }
-  await sql("INSERT INTO streams (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", [names]);
-  return sql<HeadRow>(LOCK_HEADS, [names]);
+  await sql("INSERT INTO streams (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", [names], { prepare: true });
+  return sql<HeadRow>(LOCK_HEADS, [names], { prepare: true });
 }
 
-/**
- * Opens a bundle in transaction `tx`. Its SQL goes through `sqlOf`: the transaction's own pg
- * connection when the transaction was started with `inTransaction` (the push), else Prisma.
- */
-export async function openBundle(tx: Tx, streams: readonly string[], batchId: string | null): Promise<Bundle> {
-  const sql = sqlOf(tx, { prepare: true });
+/** Opens a bundle in the transaction whose statements `sql` runs (commit-bundle.ts). */
+export async function openBundle(sql: Sql, streams: readonly string[], batchId: string | null): Promise<Bundle> {
   const names = [...new Set(streams)].sort();
   const start = new Map((await lockHeads(sql, names)).map((r) => [r.name, BigInt(r.head_seq)]));
   const heads = new Map(start);
@@ -108,6 +106,7 @@ export async function openBundle(tx: Tx, streams: readonly string[], batchId: st
       loaded.set(id, row ?? null);
       return row ?? null;
     },
+    committedRecord: (key) => loaded.get(keyOf(key)) ?? null,
     async prefetch(keys) {
       const missing = keys.filter((k) => !loaded.has(keyOf(k)) && !staged.has(keyOf(k)));
       for (const k of missing) loaded.set(keyOf(k), null);
@@ -118,6 +117,12 @@ export async function openBundle(tx: Tx, streams: readonly string[], batchId: st
       changes.push(change);
     },
     stagedRecords: () => staged.values(),
+    discard() {
+      staged.clear();
+      changes.length = 0;
+      for (const [name, head] of start) heads.set(name, head);
+    },
+    changeCount: () => changes.length,
     advancedHeads: () =>
       Object.fromEntries([...heads].filter(([name, head]) => head !== start.get(name)).map(([name, head]) => [name, Number(head)])),
     async close() {
@@ -128,7 +133,7 @@ export async function openBundle(tx: Tx, streams: readonly string[], batchId: st
         JSON.stringify(changes.map(changeRow)),
         batchId,
         JSON.stringify(moved.map(([name, head]) => ({ name, head: head.toString() }))),
-      ]);
+      ], { prepare: true });
     },
   };
 }

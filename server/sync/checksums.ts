@@ -1,13 +1,13 @@
 // GET /sync/checksums: the caller's live records as {stream, type, id, version, checksum}, in key
 // order (key-range.ts), keyset-paged with a signed cursor. Reads the stored checksums only.
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import type { Caller } from "../http/device-auth";
 import { env } from "../env";
 import { keyTuple, readLiveRange, startOf } from "./key-range";
 import type { TChecksumsQuery, TChecksumsResponse } from "./schemas";
 import { signKeyCursor } from "./tokens";
 
-export async function listChecksums(db: DbOrTx, caller: Caller, query: TChecksumsQuery): Promise<TChecksumsResponse> {
+export async function listChecksums(db: Db, caller: Caller, query: TChecksumsQuery): Promise<TChecksumsResponse> {
   const start = startOf("sums", caller.userId, query.cursor, query.types);
   const rows = await readLiveRange(db, { streams: caller.streams, types: start.types, after: start.after, until: null, take: query.limit + 1 });
   const page = rows.slice(0, query.limit);

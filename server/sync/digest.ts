@@ -5,7 +5,8 @@
 // streams (no sort, no agreement on ordering) and a device with a plain loop over its records;
 // the digest of several streams is the XOR of theirs. Keys are unique, so no two H cancel.
 import { createHash } from "node:crypto";
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
+import { sqlOf } from "../db/sql";
 import type { RecordKey } from "./records";
 import type { TDigestResponse } from "./schemas";
 
@@ -26,9 +27,10 @@ export function digestOf(records: Iterable<RecordKey & { checksum: string }>): s
   return PREFIX + acc.toString("hex");
 }
 
-type LaneRow = { stream: string; count: number; l0: bigint | null; l1: bigint | null; l2: bigint | null; l3: bigint | null };
+// Lanes come back as text: a 64-bit integer does not survive every driver's number parsing.
+type LaneRow = { stream: string; count: number; l0: string | null; l1: string | null; l2: string | null; l3: string | null };
 
-const laneHex = (lane: bigint | null) => BigInt.asUintN(64, BigInt(lane ?? 0)).toString(16).padStart(16, "0");
+const laneHex = (lane: string | null) => BigInt.asUintN(64, BigInt(lane ?? 0)).toString(16).padStart(16, "0");
 
 function xorHex(a: string, b: string): string {
   const x = Buffer.from(a.slice(PREFIX.length), "hex");
@@ -39,21 +41,21 @@ function xorHex(a: string, b: string): string {
 export const EMPTY_DIGEST = PREFIX + "0".repeat(64);
 
 /** The digest of the live records of `streams` (and `types`), total and per stream: one aggregate. */
-export async function computeDigest(db: DbOrTx, streams: readonly string[], types: readonly string[] | null): Promise<TDigestResponse> {
+export async function computeDigest(db: Db, streams: readonly string[], types: readonly string[] | null): Promise<TDigestResponse> {
   // bit_xor over four 64-bit lanes of each hash: PostgreSQL has no XOR aggregate over bytea.
   const [a, b, c, d] = LANES;
-  const rows = await db.$queryRaw<LaneRow[]>`
-    WITH h AS (
-      SELECT stream, sha256(convert_to(stream || E'\\n' || type || E'\\n' || id || E'\\n' || checksum, 'UTF8')) AS d
-      FROM records
-      WHERE stream = ANY(${[...streams]}::text[]) AND NOT deleted
-        AND (${types}::text[] IS NULL OR type = ANY(${types}::text[])))
-    SELECT stream, count(*)::int AS count,
-      bit_xor(('x' || encode(substring(d FROM ${a}::int FOR 8), 'hex'))::bit(64)::bigint) AS l0,
-      bit_xor(('x' || encode(substring(d FROM ${b}::int FOR 8), 'hex'))::bit(64)::bigint) AS l1,
-      bit_xor(('x' || encode(substring(d FROM ${c}::int FOR 8), 'hex'))::bit(64)::bigint) AS l2,
-      bit_xor(('x' || encode(substring(d FROM ${d}::int FOR 8), 'hex'))::bit(64)::bigint) AS l3
-    FROM h GROUP BY stream`;
+  const rows = await sqlOf(db)<LaneRow>(
+    `WITH h AS (
+       SELECT stream, sha256(convert_to(stream || E'\\n' || type || E'\\n' || id || E'\\n' || checksum, 'UTF8')) AS d
+       FROM records
+       WHERE stream = ANY($1::text[]) AND NOT deleted AND ($2::text[] IS NULL OR type = ANY($2::text[])))
+     SELECT stream, count(*)::int AS count,
+       bit_xor(('x' || encode(substring(d FROM $3::int FOR 8), 'hex'))::bit(64)::bigint)::text AS l0,
+       bit_xor(('x' || encode(substring(d FROM $4::int FOR 8), 'hex'))::bit(64)::bigint)::text AS l1,
+       bit_xor(('x' || encode(substring(d FROM $5::int FOR 8), 'hex'))::bit(64)::bigint)::text AS l2,
+       bit_xor(('x' || encode(substring(d FROM $6::int FOR 8), 'hex'))::bit(64)::bigint)::text AS l3
+     FROM h GROUP BY stream`,
+    [[...streams], types, a, b, c, d]);
   const perStream: TDigestResponse["streams"] = {};
   for (const stream of streams) perStream[stream] = { digest: EMPTY_DIGEST, count: 0 };
   let digest = EMPTY_DIGEST;

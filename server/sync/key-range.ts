@@ -2,10 +2,11 @@
 // by code point (bytewise UTF-8), which is how the `records` key columns are collated. Verify and
 // checksums page through the caller's live records in this order, one stream at a time, so every
 // page is a range scan of the primary key.
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
+import { sqlOf } from "../db/sql";
 import { env } from "../env";
 import { AppError } from "../errors";
-import type { RecordData, RecordKey, RecordRow } from "./records";
+import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordKey, type RecordRow } from "./records";
 import { getResourceType } from "./resource-types";
 import { openKeyCursor, type KeyCursor } from "./tokens";
 
@@ -57,13 +58,8 @@ export type LiveRange = {
   take: number;
 };
 
-type RawRecord = {
-  stream: string; type: string; id: string; version: number; data: RecordData;
-  deleted: boolean; checksum: string; updated_at: Date;
-};
-
 /** Up to `take` live records of `streams` in key order within the range. */
-export async function readLiveRange(db: DbOrTx, range: LiveRange): Promise<RecordRow[]> {
+export async function readLiveRange(db: Db, range: LiveRange): Promise<RecordRow[]> {
   const rows: RecordRow[] = [];
   for (const stream of [...range.streams].sort(compareText)) {
     if (range.after && compareText(stream, range.after.stream) < 0) continue;
@@ -72,16 +68,17 @@ export async function readLiveRange(db: DbOrTx, range: LiveRange): Promise<Recor
     if (need <= 0) break;
     const [afterType, afterId] = range.after?.stream === stream ? [range.after.type, range.after.id] : ["", ""];
     const until = range.until?.stream === stream ? range.until : null;
-    const found = await db.$queryRaw<RawRecord[]>`
-      SELECT stream, type, id, version, data, deleted, checksum, updated_at
-      FROM records
-      WHERE stream = ${stream} AND NOT deleted
-        AND (type, id) > (${afterType}, ${afterId})
-        AND (${until === null} OR (type, id) <= (${until?.type ?? ""}, ${until?.id ?? ""}))
-        AND (${range.types}::text[] IS NULL OR type = ANY(${range.types}::text[]))
-      ORDER BY type, id
-      LIMIT ${need}`;
-    rows.push(...found.map((r) => ({ ...r, updatedAt: new Date(r.updated_at) })));
+    const found = await sqlOf(db)<RawRecord>(
+      `SELECT ${RECORD_COLUMNS}
+       FROM records
+       WHERE stream = $1 AND NOT deleted
+         AND (type, id) > ($2, $3)
+         AND ($4::boolean OR (type, id) <= ($5, $6))
+         AND ($7::text[] IS NULL OR type = ANY($7::text[]))
+       ORDER BY type, id
+       LIMIT $8::int`,
+      [stream, afterType, afterId, until === null, until?.type ?? "", until?.id ?? "", range.types, need]);
+    rows.push(...found.map(toRecordRow));
   }
   return rows;
 }

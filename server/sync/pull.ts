@@ -8,7 +8,7 @@
 //   4. Check the compaction points again: compaction advances them before it deletes, so a page
 //      read while it deleted is refused (412 compacted) instead of delivered with a hole.
 //   5. Sign a new token at the last delivered seq of each stream, naming the waiting stream.
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
@@ -30,13 +30,8 @@ type ChangeRow = {
   conflict: unknown;
 };
 
-const changeSelect = {
-  stream: true, seq: true, type: true, recordId: true, op: true, version: true,
-  data: true, updatedAt: true, batchId: true, conflict: true,
-} as const;
-
 /** Checks a position against the type registry and the streams' compaction points. */
-export async function checkPosition(db: DbOrTx, position: Pick<PullPosition, "t">, cursors: Map<string, number>): Promise<void> {
+export async function checkPosition(db: Db, position: Pick<PullPosition, "t">, cursors: Map<string, number>): Promise<void> {
   for (const [name, version] of Object.entries(position.t)) {
     if (getResourceType(name)?.version !== version) {
       throw bootstrapRequired("types_changed", `Type ${name} changed since this token was issued; bootstrap again`);
@@ -57,7 +52,7 @@ export function cursorsFor(device: DeviceContext, position: Pick<PullPosition, "
   return new Map(device.streams.map((s) => [s, position.s[s] ?? 0]));
 }
 
-export async function pullChanges(db: DbOrTx, device: DeviceContext, position: PullPosition, limit: number): Promise<TPullResponse> {
+export async function pullChanges(db: Db, device: DeviceContext, position: PullPosition, limit: number): Promise<TPullResponse> {
   const cursors = cursorsFor(device, position);
   await checkPosition(db, position, cursors);
   const from = new Map(cursors);
@@ -101,7 +96,7 @@ function servingOrder(streams: string[], first: string | undefined): string[] {
 }
 
 type RawChangeRow = {
-  stream: string; seq: bigint | string; type: string; record_id: string; op: string; version: number;
+  stream: string; seq: bigint | string | number; type: string; record_id: string; op: string; version: number;
   data: unknown; updated_at: string; batch_id: string | null; conflict: unknown;
 };
 
@@ -116,7 +111,7 @@ const ISO_UPDATED_AT = `to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH2
  * cost ~60% more CPU per page of 1,000 changes than $queryRaw, and $queryRaw more than pg itself
  * (bench/profile.ts); this is the hottest read.
  */
-async function readChanges(db: DbOrTx, stream: string, after: bigint, types: string[] | null, take: number): Promise<ChangeRow[]> {
+async function readChanges(db: Db, stream: string, after: bigint, types: string[] | null, take: number): Promise<ChangeRow[]> {
   const rows = await sqlOf(db)<RawChangeRow>(
     `SELECT stream, seq, type, record_id, op, version, data, ${ISO_UPDATED_AT}, batch_id, conflict
      FROM changes
@@ -125,15 +120,34 @@ async function readChanges(db: DbOrTx, stream: string, after: bigint, types: str
      LIMIT $4::int`,
     [stream, after.toString(), types, take],
   );
-  return rows.map((r) => ({
-    stream: r.stream, seq: BigInt(r.seq), type: r.type, recordId: r.record_id, op: r.op, version: r.version,
-    data: r.data, updatedAt: r.updated_at, batchId: r.batch_id, conflict: r.conflict,
-  }));
+  return rows.map(toChangeRow);
 }
 
+/** The changes of bundle `batchId` in `stream` after `after`, every type (step 3's oversize bundle). */
+async function readBundleRest(db: Db, stream: string, batchId: string, after: bigint): Promise<ChangeRow[]> {
+  const rows = await sqlOf(db)<RawChangeRow>(
+    `SELECT stream, seq, type, record_id, op, version, data, ${ISO_UPDATED_AT}, batch_id, conflict
+     FROM changes WHERE stream = $1 AND batch_id = $2::uuid AND seq > $3::bigint ORDER BY seq`,
+    [stream, batchId, after.toString()],
+  );
+  return rows.map(toChangeRow);
+}
+
+async function hasChangesAfter(db: Db, stream: string, after: bigint, types: string[] | null): Promise<boolean> {
+  const rows = await sqlOf(db)(
+    "SELECT 1 AS found FROM changes WHERE stream = $1 AND seq > $2::bigint AND ($3::text[] IS NULL OR type = ANY($3::text[])) LIMIT 1",
+    [stream, after.toString(), types],
+  );
+  return rows.length > 0;
+}
+
+const toChangeRow = (r: RawChangeRow): ChangeRow => ({
+  stream: r.stream, seq: BigInt(r.seq), type: r.type, recordId: r.record_id, op: r.op, version: r.version,
+  data: r.data, updatedAt: r.updated_at, batchId: r.batch_id, conflict: r.conflict,
+});
+
 /** Cuts `rows` to at most `room` changes without splitting a bundle (see step 3). */
-async function takeWholeBundles(db: DbOrTx, rows: ChangeRow[], room: number, pageEmpty: boolean, types: string[] | null) {
-  const ofTypes = types ? { type: { in: types } } : {};
+async function takeWholeBundles(db: Db, rows: ChangeRow[], room: number, pageEmpty: boolean, types: string[] | null) {
   if (rows.length <= room) return { taken: rows, hasMore: false };
   const taken = rows.slice(0, room);
   const last = taken.at(-1);
@@ -145,22 +159,12 @@ async function takeWholeBundles(db: DbOrTx, rows: ChangeRow[], room: number, pag
   // The bundle alone is larger than the page: deliver it whole. Its seqs are consecutive in the
   // stream, so it ends at the first gap: a later run with the same batch id (a replay of that batch)
   // is another bundle, and taking it now would skip every change in between.
-  const following = await db.change.findMany({
-    where: { stream: last.stream, batchId: last.batchId, seq: { gt: last.seq } },
-    orderBy: { seq: "asc" },
-    select: changeSelect,
-  });
+  const following = await readBundleRest(db, last.stream, last.batchId, last.seq);
   // Seqs only grow, so once one is past its place in a consecutive run, every later one is too.
-  const run = following
-    .filter((row, i) => row.seq === last.seq + BigInt(i + 1))
-    .map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() }));
+  const run = following.filter((row, i) => row.seq === last.seq + BigInt(i + 1));
   const rest = types ? run.filter((row) => types.includes(row.type)) : run;
   const whole = [...taken, ...rest];
-  const after = await db.change.findFirst({
-    where: { stream: last.stream, seq: { gt: whole.at(-1)?.seq ?? last.seq }, ...ofTypes },
-    select: { seq: true },
-  });
-  return { taken: whole, hasMore: after !== null };
+  return { taken: whole, hasMore: await hasChangesAfter(db, last.stream, whole.at(-1)?.seq ?? last.seq, types) };
 }
 
 function toWireChange(row: ChangeRow): TChange {

@@ -1,6 +1,6 @@
 // Reading current records and committing a record change: the record row and its change-log
 // entry are always staged together in the caller's bundle, and flushed together when it closes.
-import type { DbOrTx } from "../db/client";
+import type { Sql } from "../db/sql";
 import type { Bundle } from "./bundle";
 import { checksumOf, sha256Hex } from "./canonical";
 import type { TRecord } from "./schemas";
@@ -16,22 +16,29 @@ export type RecordRow = RecordKey & {
 };
 export type ChangeHint = { conflict_id?: string; fields: string[]; reason: string };
 
-const recordSelect = {
-  stream: true, type: true, id: true, version: true, data: true, deleted: true, checksum: true, updatedAt: true,
-} as const;
+/** The columns of a record read in SQL (prefix them as `r.` with RECORD_COLUMNS_OF), as RawRecord. */
+export const RECORD_COLUMNS = "stream, type, id, version, data, deleted, checksum, updated_at";
+export const RECORD_COLUMNS_OF = (alias: string) => RECORD_COLUMNS.split(", ").map((c) => `${alias}.${c}`).join(", ");
 
-export async function findRecord(db: DbOrTx, key: RecordKey): Promise<RecordRow | null> {
-  const row = await db.record.findUnique({ where: { stream_type_id: key }, select: recordSelect });
-  return row ? { ...row, data: row.data as RecordData } : null;
+export type RawRecord = RecordKey & { version: number; data: RecordData; deleted: boolean; checksum: string; updated_at: Date | string };
+
+export const toRecordRow = (r: RawRecord): RecordRow => ({
+  stream: r.stream, type: r.type, id: r.id, version: r.version, data: r.data, deleted: r.deleted,
+  checksum: r.checksum, updatedAt: new Date(r.updated_at),
+});
+
+export async function findRecord(sql: Sql, key: RecordKey): Promise<RecordRow | null> {
+  const [row] = await sql<RawRecord>(`SELECT ${RECORD_COLUMNS} FROM records WHERE stream = $1 AND type = $2 AND id = $3`,
+    [key.stream, key.type, key.id]);
+  return row ? toRecordRow(row) : null;
 }
 
 /** The record's data as of `version`, from the change log (null once compacted away). */
-export async function findDataAtVersion(db: DbOrTx, key: RecordKey, version: number): Promise<RecordData | null> {
-  const change = await db.change.findFirst({
-    where: { stream: key.stream, type: key.type, recordId: key.id, version, op: "upsert" },
-    select: { data: true },
-  });
-  return (change?.data as RecordData | null | undefined) ?? null;
+export async function findDataAtVersion(sql: Sql, key: RecordKey, version: number): Promise<RecordData | null> {
+  const [change] = await sql<{ data: RecordData | null }>(
+    `SELECT data FROM changes WHERE stream = $1 AND type = $2 AND record_id = $3 AND version = $4::int AND op = 'upsert' LIMIT 1`,
+    [key.stream, key.type, key.id, version]);
+  return change?.data ?? null;
 }
 
 export type RecordWrite = {

@@ -10,7 +10,7 @@
 //      the caller's streams do not hold live is `deleted`, a live record not listed is `missing`.
 //      Items beyond `until` wait for the next page; items before the start are a client bug (400).
 //   5. Add the digest of the whole state (types filter applied) so the device can check itself.
-import type { DbOrTx } from "../db/client";
+import type { Db } from "../db/client";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { AppError } from "../errors";
@@ -39,7 +39,7 @@ function listItems(device: DeviceContext, items: TVerifyItem[], after: RecordKey
   return listed.sort(compareKeys);
 }
 
-export async function verifyPage(db: DbOrTx, device: DeviceContext, request: TVerifyRequest): Promise<TVerifyResponse> {
+export async function verifyPage(db: Db, device: DeviceContext, request: TVerifyRequest): Promise<TVerifyResponse> {
   // 1-2
   const start = startOf("verify", device.userId, request.cursor, request.types);
   const listed = listItems(device, request.items, start.after, start.types);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "@/server/db/client";
-import { openPgSession } from "@/server/db/sql";
+import { openPgSession } from "@/server/db/sql-session";
 import { createPgDatabase, testDbEngine, type TestDatabase } from "../support/database";
 import { startTestServer, type TestServer } from "../support/server";
 

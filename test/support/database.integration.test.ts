@@ -1,7 +1,7 @@
 // The per-test databases themselves: isolated from each other, migrated, and gone after close().
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { openPgSession } from "@/server/db/sql";
+import { openPgSession } from "@/server/db/sql-session";
 import { createEmptyTestSession, createTestDatabase, testDbEngine, type TestDatabase } from "./database";
 
 const engine = testDbEngine();

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { openDatabase, type Database } from "@/server/db/client";
-import { openPgSession, sessionFromPglite, type SqlSession } from "@/server/db/sql";
+import { openPgSession, sessionFromPglite, type SqlSession } from "@/server/db/sql-session";
 
 export type TestDbEngine = "pglite" | "postgres";
 export type TestDatabase = Database & { url?: string; name: string };

@@ -1,0 +1,47 @@
+// The one way to write the change log. Every writer (push, replay, conflict resolution, upload
+// completion, and those to come: the server API, table capture) runs its work here:
+//   1. one transaction on the engine's SQL path (server/db/sql.ts);
+//   2. the work reads what it must, then opens the bundle once it knows its streams (their head
+//      rows are locked in name order until commit: bundle.ts);
+//   3. the bundle is flushed (records, changes, heads) just before commit; a work that discarded
+//      it (an atomic rejection) writes no change;
+//   4. after commit, the advanced heads are announced to live updates and the commit is measured.
+// A work that throws rolls everything back; nothing is announced.
+import type { Db } from "../db/client";
+import { engineOf, type Sql } from "../db/sql";
+import { recordBundleCommit } from "../metrics/registry";
+import { announceCommit } from "./announce";
+import { openBundle, type Bundle } from "./bundle";
+
+export type BundleWriter = "push" | "replay" | "resolve" | "upload" | "restore";
+
+export type BundleTx = {
+  /** The transaction's statement runner: every other write of the work goes through it. */
+  sql: Sql;
+  /** Opens the bundle (once) on `streams`, locking their heads. */
+  open(streams: readonly string[], batchId: string | null): Promise<Bundle>;
+};
+
+export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: BundleTx) => Promise<T>): Promise<T> {
+  const started = performance.now();
+  let bundle: Bundle | undefined;
+  // 1.
+  const result = await engineOf(db).transaction(async (sql) => {
+    // 2.
+    const value = await work({
+      sql,
+      open: async (streams, batchId) => {
+        if (bundle) throw new Error("a bundle is opened once per transaction");
+        bundle = await openBundle(sql, streams, batchId);
+        return bundle;
+      },
+    });
+    // 3.
+    await bundle?.close();
+    return value;
+  });
+  // 4.
+  recordBundleCommit(writer, bundle?.changeCount() ?? 0, (performance.now() - started) / 1000);
+  await announceCommit(db, bundle?.advancedHeads() ?? {});
+  return result;
+}
