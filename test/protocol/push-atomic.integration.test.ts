@@ -103,6 +103,34 @@ describe("atomic mode", () => {
     expect(stable(await snapshotTables(server.db.prisma), response.batch_id)).toEqual(stable(before));
   });
 
+  it("describes committed server state, never an earlier item's uncommitted write, when it rejects", async () => {
+    const d = await device("atomic-same-record");
+    const rec = await createRecord(d, "noot", noot("v1"));
+    const before = await snapshotTables(server.db.prisma);
+    // Two edits of one record, both based on version 1: the second meets the first's staged write.
+    const response = await push(d, [
+      { type: "noot", action: "update", id: rec.id, base_version: 1, data: noot("first edit") },
+      { type: "noot", action: "update", id: rec.id, base_version: 1, data: noot("second edit") },
+    ], { mode: "atomic" });
+    expect(response.status).toBe("rejected");
+    expect(response.results[0]?.status).toBe("skipped");
+    expect(response.results[1]).toMatchObject({ id: rec.id, status: "conflict", version: 1 });
+    expect(response.results[1]?.conflict).toEqual({
+      policy: "version",
+      resolution: "server_wins",
+      fields: ["title"],
+      base_version: 1,
+      server_version: 1,
+      server_data: noot("v1"),
+      client_data: noot("second edit"),
+      deleted: false,
+    });
+    expect(stable(await snapshotTables(server.db.prisma), response.batch_id)).toEqual(stable(before));
+    // A client that adopts server_data holds version 1, and its next edit on it applies.
+    const next = await push(d, [{ type: "noot", action: "update", id: rec.id, base_version: 1, data: noot("after adopting") }]);
+    expect(next.results[0]).toMatchObject({ status: "ok", version: 2 });
+  });
+
   it("reports server_data null and deleted true against a tombstone, with no conflict_id and no stored conflict", async () => {
     const d = await device("atomic-deleted");
     const rec = await createRecord(d, "meter", meter("M-1", 1));
