@@ -3,6 +3,7 @@
 // is bootstrapping, keeps pulling; tombstones go, live records stay; a pull racing a compaction is
 // refused rather than delivered with a hole.
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { attachEngine, engineOf, type Sql, type SqlOptions } from "@/server/db/sql";
 import { ensureDevice } from "@/server/devices/register";
 import { env } from "@/server/env";
 import { pullChanges } from "@/server/sync/pull";
@@ -121,21 +122,19 @@ it("refuses a pull page that a compaction raced, instead of delivering it with a
   // before the pull reads a single change.
   const db = server.db.prisma;
   let compacted = false;
-  // The check reads compacted_until_seq; a client that is not the app's own runs its SQL through
-  // $queryRawUnsafe (server/db/sql.ts "sqlOf"), where this one lets compaction in right after.
-  const racing = new Proxy(db, {
-    get(target, property, receiver) {
-      if (property !== "$queryRawUnsafe") return Reflect.get(target, property, receiver);
-      return async (query: string, ...values: unknown[]) => {
-        const rows: unknown = await target.$queryRawUnsafe(query, ...values);
-        if (!compacted && query.includes("compacted_until_seq")) {
-          compacted = true;
-          await compact(db);
-        }
-        return rows;
-      };
-    },
-  });
+  // The check reads compacted_until_seq through the engine's SQL path (server/db/sql.ts): a client
+  // whose path lets compaction in right after that read.
+  const racing = Object.create(db) as typeof db;
+  const engine = engineOf(db);
+  const sql: Sql = async <T>(text: string, params?: readonly unknown[], options?: SqlOptions) => {
+    const rows = await engine.sql<T>(text, params, options);
+    if (!compacted && text.includes("compacted_until_seq")) {
+      compacted = true;
+      await compact(db);
+    }
+    return rows;
+  };
+  attachEngine(racing, { ...engine, sql });
   const device = await ensureDevice(db, { userId: "alice", streams: [STREAM] }, reader.deviceId);
   const position = openPullToken(env().syncTokenSecret, token);
 
