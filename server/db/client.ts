@@ -51,7 +51,7 @@ export async function openDatabase(
     pool.on("error", () => {});
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     // The engine reads and writes through pg itself (server/db/sql.ts).
-    attachEngine(prisma, pgEngine(pool, { prepareStatements: env().DATABASE_PREPARED_STATEMENTS === "true" }));
+    attachEngine(prisma, pgEngine(pool));
     return {
       prisma,
       kind: "postgres",

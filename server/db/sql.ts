@@ -10,6 +10,7 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { createHash } from "node:crypto";
 import type pg from "pg";
+import { env } from "../env";
 import type { Db } from "./client";
 
 export type SqlOptions = {
@@ -31,9 +32,11 @@ export type SqlEngine = {
   transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 };
 
-export function pgEngine(pool: pg.Pool, options: { prepareStatements: boolean }): SqlEngine {
+export function pgEngine(pool: pg.Pool): SqlEngine {
+  // The setting is read per statement, not when the pool opens: env() is read once per process,
+  // and a database may be opened before the process's environment is complete (test harnesses).
   const runOn = (target: pg.Pool | pg.PoolClient): Sql => async <T>(text: string, params: readonly unknown[] = [], opts?: SqlOptions) =>
-    (await target.query(statement(text, [...params], options.prepareStatements && opts?.prepare === true))).rows as T[];
+    (await target.query(statement(text, [...params], opts?.prepare === true && env().DATABASE_PREPARED_STATEMENTS === "true"))).rows as T[];
   return {
     kind: "postgres",
     sql: runOn(pool),
