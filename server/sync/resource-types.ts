@@ -1,7 +1,7 @@
 // The resource-type registry: every type a device may sync, its data schema, conflict policy,
 // unique fields and media fields. This is the one module to edit when an app adds a type.
 import { z } from "zod";
-import { ZBlobKey, ZBlobRecordData } from "../uploads/schemas";
+import { ZBlobKey, ZBlobRecordData } from "./blob-schemas";
 
 export type ConflictPolicy = "manual" | "lww" | "version" | "merge";
 

@@ -1,10 +1,12 @@
 // Wire shapes of uploads, media and blobs (PROTOCOL.md "Uploads", docs/protocol.md "Uploads"):
 // the routes, the OpenAPI table and the SDK use these. snake_case on the wire.
 import { z } from "zod";
+import { ZBlobKey } from "../sync/blob-schemas";
 import { ZRecord, ZStreamName } from "../sync/schemas";
 
-/** A blob key, what records reference: `b_` and 22 url-safe characters. */
-export const ZBlobKey = z.string().regex(/^b_[A-Za-z0-9_-]{22}$/, "not a blob key");
+// The blob key and the built-in `blob` type's data belong to the engine (records reference them);
+// uploads use them from there.
+export { ZBlobKey, ZBlobRecordData } from "../sync/blob-schemas";
 /** `sha256:<64 hex>` (a bare hex digest is accepted too); normalised to lowercase hex. */
 export const ZSha256 = z
   .string()
@@ -77,13 +79,5 @@ export const ZPresignResponse = z.object({
 export type TPresignResponse = z.infer<typeof ZPresignResponse>;
 
 /** The data of a `blob` record (what devices pull after an upload without `attach`). */
-export const ZBlobRecordData = z.strictObject({
-  key: ZBlobKey,
-  filename: z.string().max(255),
-  content_type: z.string().max(200),
-  size: z.number().int().min(0),
-  sha256: z.string().nullable(),
-});
-
 export const ZMediaPutResponse = z.object({ key: ZBlobKey, size: z.number().int() });
 export type TMediaPutResponse = z.infer<typeof ZMediaPutResponse>;
