@@ -5,7 +5,7 @@ import { ensureDevice, type DeviceContext, type DeviceHints } from "../devices/r
 import { env } from "../env";
 import { AppError } from "../errors";
 import { recordPull } from "../metrics/registry";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import { pullChanges } from "./pull";
 import type { TPullRequest, TPullResponse } from "./schemas";
 import { checkPullTokenOwner, openPullToken, type PullPosition } from "./tokens";
