@@ -102,11 +102,11 @@ function fitsDefinition<D extends RouteDefinition>(definition: D, ctx: WideConte
     (auth.device.from !== "syncToken" || ctx.position !== undefined);
 }
 
-const built = new WeakMap<RouteHandler, RouteDefinition>();
+const built = new WeakMap<object, RouteDefinition>();
 
 /** The definition a handler was built from (the route table's test walks app/api with it). */
 export function definitionOf(handler: unknown): RouteDefinition | undefined {
-  return typeof handler === "function" ? built.get(handler as RouteHandler) : undefined;
+  return typeof handler === "function" ? built.get(handler) : undefined;
 }
 
 /** Builds the Next route handler of `definition`: a plain result answers JSON with its status. */
