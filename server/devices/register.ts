@@ -2,7 +2,7 @@
 import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import { AppError } from "../errors";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 
 export type DeviceContext = Caller & { deviceId: string; deviceRef: string };
 

@@ -2,11 +2,10 @@
 // and derives the caller's streams: always `user:<sub>`, plus the `streams` claim.
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
+import type { Caller } from "../auth/caller";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { ZStreamName } from "../sync/schemas";
-
-export type Caller = { userId: string; streams: string[] };
 
 const ZClaims = z.object({
   sub: z.string().min(1).max(200),

@@ -1,10 +1,12 @@
 // The OpenAPI 3.1 document of the mobile API, generated from the zod schemas the routes parse
-// with and answer in (server/sync/schemas.ts): a route added here cannot drift from its handler's
-// wire shapes. Served at GET /api/v1/openapi.json and rendered at /docs/api.
+// with and answer in, taken from the route definitions every handler is built from
+// (mobile-routes.ts): a route cannot drift from its handler's wire shapes. Served at
+// GET /api/v1/openapi.json and rendered at /docs/api.
 import { z } from "zod";
 import { ERROR_CODES, type ErrorCode } from "../errors";
 import * as S from "../sync/schemas";
 import { MOBILE_ROUTES, type MobileRoute } from "./mobile-routes";
+import { readsDeviceHeader } from "./route-definition";
 
 type JsonSchema = Record<string, unknown>;
 type Io = "input" | "output";
@@ -29,7 +31,7 @@ function parameters(route: MobileRoute): JsonSchema[] {
       params.push({ name, in: "query", required: required.has(name), schema });
     }
   }
-  if (route.deviceHeader) {
+  if (readsDeviceHeader(route)) {
     params.push({
       name: "X-Device-Id",
       in: "header",
@@ -67,7 +69,7 @@ function operation(route: MobileRoute): JsonSchema {
     // A tus answer has no body (its headers carry the result).
     responses: { [String(route.status ?? 200)]: route.noBody ? { description: route.noBody } : success, ...errorResponses(route.errors) },
   };
-  if (!route.auth) op.security = [];
+  if (route.auth.kind === "none") op.security = [];
   if (route.body) {
     op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } };
   }

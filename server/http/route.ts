@@ -1,35 +1,36 @@
-// The REST route builder for mobile routes: authenticate, read and validate input, call one
-// domain function, answer JSON. Every failure leaves as the error envelope of PROTOCOL.md.
+// The REST route builder of the mobile API: every handler in app/api/** is built here from its
+// route definition (route-definition.ts), which the OpenAPI document is built from too. Per
+// request, in this order: authenticate, read the JSON body, count the rate limit (malformed
+// requests count too), validate body and query, resolve the device once, call the handler, answer
+// JSON. Every failure leaves as the error envelope of PROTOCOL.md.
 import type { z } from "zod";
+import type { Caller } from "../auth/caller";
 import { getDb, type Db } from "../db/client";
+import type { DeviceContext } from "../devices/register";
 import { AppError, invalidRequest, toErrorBody } from "../errors";
-import { env } from "../env";
-import { enforceRateLimit, requestDeviceId, retryAfterHeader } from "../limits/rate-limit";
-import { bodyDeadline, databaseTimeoutError, readBefore } from "../limits/timeouts";
+import { enforceRateLimit, retryAfterHeader } from "../limits/rate-limit";
+import { databaseTimeoutError } from "../limits/timeouts";
 import { logger } from "../log";
-import { LIMITS, ZDeviceId } from "../sync/schemas";
-import { ensureDevice, type DeviceContext } from "../devices/register";
-import { authenticateDevice, type Caller } from "./device-auth";
-import { observe } from "./observe";
+import type { PullPosition } from "../sync/tokens";
+import { authenticateDevice } from "./device-auth";
 import { json } from "./json-response";
-import { findUnstorableJson } from "./storable-json";
-
-export type RouteContext<B, Q> = {
-  request: Request;
-  caller: Caller;
-  db: Db;
-  body: B;
-  query: Q;
-  params: Record<string, string>;
-};
-
-type RouteSpec<B, Q> = {
-  body?: z.ZodType<B, unknown>;
-  query?: z.ZodType<Q, unknown>;
-  handler: (ctx: RouteContext<B, Q>) => Promise<unknown>;
-};
+import { observe } from "./observe";
+import { readJson } from "./read-json";
+import { rateLimitDeviceId, resolveDevice } from "./request-device";
+import type { RouteContext, RouteDefinition } from "./route-definition";
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
+export type RouteHandler = (request: Request, context?: NextContext) => Promise<Response>;
+
+/** How a route answers when not in plain JSON envelopes (tus: its own statuses and headers). */
+export type AnswerFormat = {
+  error(error: unknown): Response;
+  /** Applied to every answer, errors included. */
+  finish?(request: Request, response: Response): Promise<Response>;
+};
+
+/** `quiet`: no request log line or metrics (load balancers' health checks). */
+export type HandlerOptions = { answer?: AnswerFormat; quiet?: boolean };
 
 export function errorResponse(error: unknown): Response {
   const timedOut = databaseTimeoutError(error);
@@ -48,54 +49,8 @@ export function errorResponse(error: unknown): Response {
   return json(toErrorBody(new AppError("internal", "Internal error")), 500);
 }
 
-async function readJson(request: Request): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
-    throw new AppError("invalid_request", "Content-Type must be application/json");
-  }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > LIMITS.maxBodyBytes) throw tooLarge();
-  const text = await readCapped(request);
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    throw new AppError("invalid_request", "The body is not valid JSON");
-  }
-  const problem = findUnstorableJson(value);
-  if (problem) throw new AppError("invalid_request", `The body cannot be stored: ${problem.field} ${problem.message}`, { fields: [problem] });
-  return value;
-}
-
-function tooLarge(): AppError {
-  return new AppError("payload_too_large", `The body exceeds ${LIMITS.maxBodyBytes} bytes`, { limit: LIMITS.maxBodyBytes });
-}
-
-/** Reads the body as UTF-8, stopping as soon as it exceeds the limit (chunked uploads too). */
-async function readCapped(request: Request): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const deadline = bodyDeadline(env().REQUEST_BODY_TIMEOUT_SECONDS);
-  for (;;) {
-    const { done, value } = await readBefore(() => reader.read(), deadline, () => void reader.cancel().catch(() => {}));
-    if (done) break;
-    size += value.byteLength;
-    if (size > LIMITS.maxBodyBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new AppError("invalid_request", "The body is not valid UTF-8");
-  }
-}
-
-function parse<T>(schema: z.ZodType<T, unknown>, value: unknown, what: string): T {
+function parse(schema: z.ZodType | undefined, value: unknown, what: string): unknown {
+  if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (!result.success) throw invalidRequest(result.error.issues, `The ${what} is invalid`);
   return result.data;
@@ -106,43 +61,72 @@ async function flatParams(context: NextContext | undefined): Promise<Record<stri
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
 }
 
-/** Builds a route handler for a device-authenticated mobile endpoint (logged and measured). */
-export function deviceRoute<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>) {
-  return observe(async (request: Request, context?: NextContext): Promise<Response> => {
-    try {
-      const caller = await authenticateDevice(request);
-      const raw = spec.body ? await readJson(request) : undefined;
-      const db = await getDb();
-      // Counted before validation: malformed requests count too.
-      await enforceRateLimit(db, { userId: caller.userId, deviceId: requestDeviceId(request, raw) });
-      const body = spec.body ? parse(spec.body, raw, "body") : (undefined as B);
-      const search = Object.fromEntries(new URL(request.url).searchParams);
-      const query = spec.query ? parse(spec.query, search, "query") : (undefined as Q);
-      const params = await flatParams(context);
-      const result = await spec.handler({ request, caller, db, body, query, params });
-      return result instanceof Response ? result : json(result);
-    } catch (error) {
-      return errorResponse(error);
-    }
+type WideContext = {
+  request: Request; params: Record<string, string>; body: unknown; query: unknown;
+  caller?: Caller; db?: Db; device?: DeviceContext | null; position?: PullPosition;
+};
+
+/** The handler's context: authentication, rate limit, input and device, in the protocol's order. */
+async function contextOf(definition: RouteDefinition, request: Request, context: NextContext | undefined): Promise<WideContext> {
+  const input = async (raw: unknown) => ({
+    request,
+    body: parse(definition.body, raw, "body"),
+    query: parse(definition.query, Object.fromEntries(new URL(request.url).searchParams), "query"),
+    params: await flatParams(context),
   });
+  const auth = definition.auth;
+  switch (auth.kind) {
+    case "none":
+      return input(definition.body ? await readJson(request) : undefined);
+    case "device": {
+      const caller = await authenticateDevice(request);
+      const raw = definition.body ? await readJson(request) : undefined;
+      const db = await getDb();
+      await enforceRateLimit(db, { userId: caller.userId, deviceId: rateLimitDeviceId(request, raw) });
+      const parsed = await input(raw);
+      return { ...parsed, caller, db, ...(await resolveDevice(auth.device, db, caller, request, parsed)) };
+    }
+  }
 }
 
-/** Optional device facts a client may send on any call; shown in the console. */
-export function deviceHints(request: Request): { platform?: string; appVersion?: string } {
-  const clip = (value: string | null) => (value ? value.slice(0, 100) : undefined);
-  const hints: { platform?: string; appVersion?: string } = {};
-  const platform = clip(request.headers.get("x-device-platform"));
-  const appVersion = clip(request.headers.get("x-app-version"));
-  if (platform) hints.platform = platform;
-  if (appVersion) hints.appVersion = appVersion;
-  return hints;
+/**
+ * Whether the context holds what the definition's auth promises its handler (a device where one
+ * is required, a token position). Always true unless the builder itself is wrong; it is what lets
+ * the handler's precise context type stand without a cast.
+ */
+function fitsDefinition<D extends RouteDefinition>(definition: D, ctx: WideContext): ctx is WideContext & RouteContext<D> {
+  const auth = definition.auth;
+  if (auth.kind === "none") return true;
+  const optional = auth.device.from === "header" && auth.device.fallback === undefined;
+  return ctx.caller !== undefined && ctx.db !== undefined && ctx.device !== undefined && (optional || ctx.device !== null) &&
+    (auth.device.from !== "syncToken" || ctx.position !== undefined);
 }
 
-/** Routes without a device_id in the body take it from `X-Device-Id` (optional). */
-export async function deviceFromHeader(db: Db, caller: Caller, request: Request): Promise<DeviceContext | null> {
-  const header = request.headers.get("x-device-id")?.trim();
-  if (!header) return null;
-  const deviceId = ZDeviceId.safeParse(header);
-  if (!deviceId.success) throw new AppError("invalid_request", "X-Device-Id is invalid");
-  return ensureDevice(db, caller, deviceId.data, deviceHints(request));
+const built = new WeakMap<object, RouteDefinition>();
+
+/** The definition a handler was built from (the route table's test walks app/api with it). */
+export function definitionOf(handler: unknown): RouteDefinition | undefined {
+  return typeof handler === "function" ? built.get(handler) : undefined;
+}
+
+/** Builds the Next route handler of `definition`: a plain result answers JSON with its status. */
+export function handlerOf<const D extends RouteDefinition>(
+  definition: D, handler: (ctx: RouteContext<D>) => Promise<unknown>, options: HandlerOptions = {},
+): RouteHandler {
+  const answer = options.answer ?? { error: errorResponse };
+  const run: RouteHandler = async (request, context) => {
+    let response: Response;
+    try {
+      const ctx = await contextOf(definition, request, context);
+      if (!fitsDefinition(definition, ctx)) throw new Error(`The context of route ${definition.id} misses what its auth promises`);
+      const result = await handler(ctx);
+      response = result instanceof Response ? result : json(result, definition.status ?? 200);
+    } catch (error) {
+      response = answer.error(error);
+    }
+    return answer.finish ? answer.finish(request, response) : response;
+  };
+  const routeHandler = options.quiet ? run : observe(run);
+  built.set(routeHandler, definition);
+  return routeHandler;
 }

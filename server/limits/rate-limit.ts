@@ -21,7 +21,7 @@ const deviceKey = (userId: string, deviceId: string) => `rl:device:${userId}:${d
 
 /**
  * Counts one request of `subject` and throws 429 `rate_limited` when it is over a limit. A limit
- * of 0 is off. For every entry point of devices: the route builder, uploads, live updates.
+ * of 0 is off. Called once per request by the route builder (server/http/route.ts), for every device route.
  */
 export async function enforceRateLimit(db: Db, subject: RateLimitSubject, config: RateLimitConfig = rateLimitConfig(env())): Promise<void> {
   const limits = new Map<string, { scope: RateLimitScope; limit: number }>();
@@ -41,17 +41,6 @@ export async function enforceRateLimit(db: Db, subject: RateLimitSubject, config
     limit,
     window_seconds: config.windowSeconds,
   });
-}
-
-/**
- * The device a request names: `device_id` of its body, else its X-Device-Id header. Read before
- * validation, so clipped: a key never grows with what a client sends.
- */
-export function requestDeviceId(request: Request, body: unknown): string | null {
-  const named = typeof body === "object" && body !== null && "device_id" in body && typeof body.device_id === "string"
-    ? body.device_id
-    : request.headers.get("x-device-id");
-  return named?.trim().slice(0, 200) || null;
 }
 
 /** Retry-After for an error that carries `retry_after_seconds` (429, 503). */

@@ -1,7 +1,7 @@
 // GET /sync/checksums: the caller's live records as {stream, type, id, version, checksum}, in key
 // order (key-range.ts), keyset-paged with a signed cursor. Reads the stored checksums only.
+import type { Caller } from "../auth/caller";
 import type { Db } from "../db/client";
-import type { Caller } from "../http/device-auth";
 import { env } from "../env";
 import { keyTuple, readLiveRange, startOf } from "./key-range";
 import type { TChecksumsQuery, TChecksumsResponse } from "./schemas";

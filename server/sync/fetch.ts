@@ -1,8 +1,8 @@
 // POST /sync/fetch: the current live records by key, e.g. to repair what verify reported. A key
 // outside the caller's streams, deleted, or never written is `missing`, all alike.
+import type { Caller } from "../auth/caller";
 import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
-import type { Caller } from "../http/device-auth";
 import { RECORD_COLUMNS_OF, toRecordRow, toWireRecord, type RawRecord, type RecordKey } from "./records";
 import type { TFetchRequest, TFetchResponse } from "./schemas";
 

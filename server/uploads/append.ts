@@ -9,7 +9,7 @@
 //   6. the running sha256 (running-hash.ts) is kept when it covers exactly the saved offset.
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import { recordUploadBytes } from "../metrics/registry";
 import { getBlobStore, iterateStream, partialGarbage, withStorage, type AppendResult } from "../storage/blob-store";
 import { BodyTooLong, capBytes, failWhenIdle, parseContentRange } from "./content-range";

@@ -2,7 +2,7 @@
 // referencing it was pushed to (blob_refs). Everyone else gets the same 404 as for an unknown key.
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../errors";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import { ZBlobKey } from "./schemas";
 
 export type BlobRow = { key: string; ownerId: string; stream: string; size: bigint; sha256: string | null; contentType: string; filename: string; storageKey: string; createdAt: Date };

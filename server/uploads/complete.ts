@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import { recordUploadCompleted, recordUploadFailed } from "../metrics/registry";
 import { getBlobStore, iterateStream, withStorage } from "../storage/blob-store";
 import { finishUpload, type FinishedUpload } from "./finish";

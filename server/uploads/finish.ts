@@ -8,7 +8,7 @@
 //   5. after commit, announce the change to live-update connections (commitBundle does).
 import type { Db } from "../db/client";
 import { AppError, invalidRequest } from "../errors";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import type { Sql } from "../db/sql";
 import { commitBundle } from "../sync/commit-bundle";
 import { commitRecordChange, toWireRecord, type RecordRow } from "../sync/records";

@@ -1,10 +1,7 @@
 // PUT /api/v1/media/files/{key}: the file store's answer to a presigned S3 PUT. Authorised by the URL's
 // signature; the body must be exactly the size given at presign time; a key is written once.
-import { getDb, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import { observe } from "../http/observe";
-import { json } from "../http/json-response";
-import { errorResponse } from "../http/route";
 import { recordUploadBytes } from "../metrics/registry";
 import { getBlobStore, iterateStream, withStorage } from "../storage/blob-store";
 import { BodyTooLong, capBytes } from "./content-range";
@@ -40,16 +37,3 @@ export async function putPresignedMedia(db: Db, key: string, request: Request): 
   recordUploadBytes(written);
   return { key, size };
 }
-
-type NextContext = { params: Promise<Record<string, string | string[]>> };
-
-/** The route handler: no bearer token (the URL's signature authorises), same envelope and log. */
-export const handleMediaPut = observe(async (request: Request, context?: NextContext): Promise<Response> => {
-  try {
-    const params = (context ? await context.params : undefined) ?? {};
-    const key = params.key;
-    return json(await putPresignedMedia(await getDb(), typeof key === "string" ? key : "", request));
-  } catch (error) {
-    return errorResponse(error);
-  }
-});

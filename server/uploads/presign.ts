@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { DbOrTx } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../errors";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import { recordUploadStarted } from "../metrics/registry";
 import { getBlobStore, withStorage } from "../storage/blob-store";
 import { mediaStorageKey, newBlobKey } from "./keys";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../errors";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import { recordUploadStarted } from "../metrics/registry";
 import { getBlobStore, ZPartialState, type PartialState } from "../storage/blob-store";
 import { sessionStorageKey } from "./keys";

@@ -11,7 +11,7 @@ import type { DataStore, Locker } from "@tus/utils";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { recordUploadCompleted, recordUploadFailed } from "../metrics/registry";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import { getBlobStore } from "../storage/blob-store";
 import { finishUpload } from "./finish";
 import { TusError } from "./tus-errors";

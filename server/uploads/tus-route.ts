@@ -1,19 +1,17 @@
-// The HTTP side of /api/v1/tus: authenticate like every mobile route, refuse uploads of other
-// users exactly like unknown ones (404), hand the request to @tus/server, and make every error
-// body the JSON envelope (tus statuses kept: tus-errors.ts).
-import { getDb } from "../db/client";
+// The HTTP side of /api/v1/tus, behind the route builder like every mobile route (it authenticates,
+// counts the rate limit and resolves the device): refuse uploads of other users exactly like
+// unknown ones (404), hand the request to @tus/server, and make every error body the JSON
+// envelope (tus statuses kept: tus-errors.ts).
+import type { Caller } from "../auth/caller";
+import type { Db } from "../db/client";
+import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
-import { authenticateDevice } from "../http/device-auth";
-import { observe } from "../http/observe";
-import { deviceFromHeader, errorResponse } from "../http/route";
-import { enforceRateLimit } from "../limits/rate-limit";
+import { errorResponse, type AnswerFormat } from "../http/route";
 import { recordUploadBytes } from "../metrics/registry";
 import { ZErrorBody } from "../sync/schemas";
 import { codeForTusStatus, envelopeText, tusErrorAnswer } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
 import { deleteTusSession, getOwnedTusSessionOrThrow, type TusSession } from "./tus-sessions";
-
-type NextContext = { params: Promise<Record<string, string | string[]>> };
 
 /**
  * @tus/server and tus's data stores, loaded by the first tus request: a server that never sees one
@@ -21,24 +19,29 @@ type NextContext = { params: Promise<Record<string, string | string[]>> };
  */
 const loadTus = () => Promise.all([import("./tus-server"), import("./tus-store")]);
 
-async function uploadIdOf(request: Request, context: NextContext | undefined, uploadIdOfPath: (path: string) => string | null): Promise<string | null> {
-  const id = (context ? await context.params : undefined)?.id;
+/** What the route builder resolved for a tus request (authenticated, counted, device checked). */
+export type TusContext = { request: Request; params: Record<string, string>; db: Db; caller: Caller; device: DeviceContext | null };
+
+function uploadIdOf(request: Request, params: Record<string, string>, uploadIdOfPath: (path: string) => string | null): string | null {
+  const id = params.id;
   if (id === undefined) return null;
   // The id tus will act on (from the path) must be the one whose owner is checked here.
-  if (typeof id !== "string" || uploadIdOfPath(new URL(request.url).pathname) !== id) throw new AppError("not_found", "No such upload");
+  if (uploadIdOfPath(new URL(request.url).pathname) !== id) throw new AppError("not_found", "No such upload");
   return id;
 }
 
-async function handle(request: Request, context: NextContext | undefined): Promise<Response> {
+/** OPTIONS (discovery, CORS preflight): no authentication, nothing of any user. */
+export async function discoverTus({ request }: { request: Request }): Promise<Response> {
+  const [{ createTusServer, getTusLocker }, { getTusDataStore }] = await loadTus();
+  return createTusServer(getTusDataStore(), await getTusLocker(), null).handleWeb(request);
+}
+
+/** Create, HEAD, PATCH and DELETE: handed to @tus/server for the caller's own uploads only. */
+export async function handleTus({ request, params, db, caller, device }: TusContext): Promise<Response> {
   const [{ BLOB_KEY_HEADER, createTusServer, getTusLocker, uploadIdOfPath }, { getTusDataStore }] = await loadTus();
   const store = getTusDataStore();
   const locker = await getTusLocker();
-  if (request.method === "OPTIONS") return createTusServer(store, locker, null).handleWeb(request);
-  const caller = await authenticateDevice(request);
-  const db = await getDb();
-  await enforceRateLimit(db, { userId: caller.userId, deviceId: request.headers.get("x-device-id")?.trim() || null });
-  const device = await deviceFromHeader(db, caller, request);
-  const id = await uploadIdOf(request, context, uploadIdOfPath);
+  const id = uploadIdOf(request, params, uploadIdOfPath);
   // Another user's upload is answered exactly like an upload that never existed.
   const session: TusSession | null = id ? await getOwnedTusSessionOrThrow(db, caller, id) : null;
   const ctx = { db, caller, deviceId: device?.deviceId ?? null, locker, store };
@@ -89,18 +92,15 @@ async function finalize(request: Request, response: Response): Promise<Response>
   return new Response(body, { status: response.status, headers });
 }
 
-/** The handler of every method of /api/v1/tus and /api/v1/tus/{id}. */
-export const tusHandler = observe(async (request: Request, context?: NextContext): Promise<Response> => {
-  let response: Response;
-  try {
-    response = await handle(request, context);
-  } catch (error) {
-    // Our own errors (auth, ownership, rate limits) keep their status; anything else is mapped.
-    if (error instanceof AppError) response = errorResponse(error);
-    else {
-      const answer = tusErrorAnswer(error);
-      response = new Response(answer.body, { status: answer.status_code });
-    }
-  }
-  return finalize(request, response);
-});
+/**
+ * How every tus route answers: our own errors (auth, ownership, rate limits) keep their status,
+ * anything else is mapped to a tus status; then the envelope and Tus-Resumable (finalize).
+ */
+export const TUS_ANSWER: AnswerFormat = {
+  error: (error) => {
+    if (error instanceof AppError) return errorResponse(error);
+    const answer = tusErrorAnswer(error);
+    return new Response(answer.body, { status: answer.status_code });
+  },
+  finish: finalize,
+};

@@ -1,4 +1,4 @@
-// Wire facts of the tus endpoint for the OpenAPI table (server/http/mobile-routes.ts): tus answers
+// Wire facts of the tus endpoint for its route definitions (server/http/routes/tus.ts): tus answers
 // carry their results in headers, never in a JSON body (errors excepted: the envelope).
 import { z } from "zod";
 

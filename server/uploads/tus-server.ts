@@ -7,7 +7,7 @@ import type { DataStore, Locker } from "@tus/utils";
 import { getDatabase, type Db } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../errors";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import { recordUploadStarted } from "../metrics/registry";
 import { tusErrorAnswer } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";

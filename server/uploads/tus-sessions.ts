@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { DataStore } from "@tus/utils";
 import type { Db } from "../db/client";
 import { AppError, invalidRequest } from "../errors";
-import type { Caller } from "../http/device-auth";
+import type { Caller } from "../auth/caller";
 import { getResourceType } from "../sync/resource-types";
 import { ZCreateUploadRequest, type TAttach } from "./schemas";
 

@@ -22,7 +22,7 @@ let ids: VictimIds;
 const actors = {} as Record<"alice" | "revoked" | "mallory", Actor>;
 const badTokens: Record<string, string> = {};
 
-const routes = MOBILE_ROUTES.filter((r) => r.auth && hasHandler(r));
+const routes = MOBILE_ROUTES.filter((r) => r.auth.kind !== "none" && hasHandler(r));
 const send = (request: Parameters<typeof sendRaw>[1]) => sendRaw(server.url, request, { timeoutMs: 5_000, maxBytes: 4096 });
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const now = () => Math.floor(Date.now() / 1000);

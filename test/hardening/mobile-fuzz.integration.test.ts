@@ -63,7 +63,7 @@ async function exercise(c: FuzzCase): Promise<void> {
   sent.byRoute.set(c.route, (sent.byRoute.get(c.route) ?? 0) + 1);
   const route = MOBILE_ROUTES.find((r) => r.id === c.route);
   const where = `${c.route} [${c.label}] ${c.request.method} ${c.request.target.slice(0, 200)}`;
-  checkAnswer(answer, c.expect, route ? new Set(route.errors) : new Set(), where, route?.auth ?? false, route ? isTus(route) : false);
+  checkAnswer(answer, c.expect, route ? new Set(route.errors) : new Set(), where, route ? route.auth.kind !== "none" : false, route ? isTus(route) : false);
   t = performance.now();
   const diff = diffState(baseline, await snapshotState(server.db.prisma));
   timing.state += performance.now() - t;

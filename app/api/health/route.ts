@@ -1,6 +1,8 @@
 // GET /api/health: liveness and database reachability, for load balancers and the e2e suite.
 import { checkDatabase } from "@/server/db/health";
 import { AppError, toErrorBody } from "@/server/errors";
+import { handlerOf } from "@/server/http/route";
+import { healthRoute } from "@/server/http/routes/service";
 import { logger } from "@/server/log";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +10,7 @@ export const runtime = "nodejs";
 
 const NO_STORE = { "cache-control": "no-store" };
 
-export async function GET(): Promise<Response> {
+async function checkHealth(): Promise<Response> {
   try {
     return Response.json({ ok: true, db: await checkDatabase() }, { headers: NO_STORE });
   } catch (error) {
@@ -18,3 +20,6 @@ export async function GET(): Promise<Response> {
     return Response.json(toErrorBody(unavailable), { status: unavailable.status, headers: NO_STORE });
   }
 }
+
+// Quiet: a load balancer's checks every few seconds are not requests worth a log line.
+export const GET = handlerOf(healthRoute, checkHealth, { quiet: true });

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import type { z } from "zod";
 import type { MobileRoute } from "@/server/http/mobile-routes";
+import { readsDeviceHeader } from "@/server/http/route-definition";
 import { LIMITS } from "@/server/sync/schemas";
 import { anyJsonValue, BAD_AUTHORIZATION, contentRange, INVALID_UTF8, WRONG_CONTENT_TYPES } from "./hostile";
 import { deepJsonText, jsonSchemaOf, mutatedValue, sampleOf } from "./json-mutate";
@@ -65,7 +66,7 @@ export function routeCases(route: MobileRoute, identity: FuzzIdentity): fc.Arbit
   const paramPath = seed.params ? seed.params(identity).map((value) => route.path.replace(/\{\w+\}/g, value)) : fc.constant(null);
   const headers = (extra: Record<string, string> = {}): Record<string, string> => ({
     authorization: `Bearer ${identity.jwt}`,
-    ...(route.deviceHeader ? { "x-device-id": identity.deviceId } : {}),
+    ...(readsDeviceHeader(route) ? { "x-device-id": identity.deviceId } : {}),
     ...(route.body ? { "content-type": "application/json" } : {}),
     ...extra,
   });
@@ -140,7 +141,7 @@ export function routeCases(route: MobileRoute, identity: FuzzIdentity): fc.Arbit
   if (hasParams) {
     variants.push(hostileSegment.map((segment) => ({ keepPath: true, parts: { ...base(`path id ${segment.slice(0, 40)}`), path: route.path.replace(/\{\w+\}/g, segment) } })));
   }
-  if (route.auth) {
+  if (route.auth.kind !== "none") {
     variants.push(fc.constantFrom(...BAD_AUTHORIZATION, null).map((auth) => {
       const parts = base(`authorization ${JSON.stringify(auth?.slice(0, 30))}`);
       if (auth === null) delete parts.headers.authorization;
@@ -152,7 +153,7 @@ export function routeCases(route: MobileRoute, identity: FuzzIdentity): fc.Arbit
     const parts = base(`content-range ${JSON.stringify(range)}, x-device-id ${deviceHeader.length} chars`);
     // node refuses to send a NUL in a header; the parser below it would too.
     parts.headers["content-range"] = range.replace(/\u0000/g, "");
-    if (route.deviceHeader) parts.headers["x-device-id"] = deviceHeader;
+    if (readsDeviceHeader(route)) parts.headers["x-device-id"] = deviceHeader;
     return { parts };
   }));
 

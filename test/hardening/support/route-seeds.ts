@@ -119,7 +119,7 @@ export function hasHandler(route: MobileRoute): boolean {
 }
 
 /** Routes no request can change or break: no input, no authentication. */
-export const INPUTLESS_ROUTES = new Set(["health", "tusOptions"]);
+export const INPUTLESS_ROUTES = new Set(["health", "tusOptions", "tusOptionsUpload"]);
 
 /** tus answers with tus statuses (412, 423, 460...) and bodiless HEADs; bodies are still envelopes. */
 export const isTus = (route: MobileRoute) => route.path.startsWith("/api/v1/tus");

@@ -1,13 +1,7 @@
 import { listConflicts } from "@/server/conflicts/list";
-import { deviceFromHeader, deviceRoute } from "@/server/http/route";
-import { ZConflictListQuery } from "@/server/sync/schemas";
+import { handlerOf } from "@/server/http/route";
+import { listConflictsRoute } from "@/server/http/routes/conflicts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = deviceRoute({
-  query: ZConflictListQuery,
-  handler: async ({ db, caller, query, request }) => {
-    await deviceFromHeader(db, caller, request);
-    return listConflicts(db, caller, query);
-  },
-});
+export const GET = handlerOf(listConflictsRoute, async ({ db, caller, query }) => listConflicts(db, caller, query));

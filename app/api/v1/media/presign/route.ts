@@ -1,13 +1,7 @@
-import { deviceFromHeader, deviceRoute } from "@/server/http/route";
+import { handlerOf } from "@/server/http/route";
+import { presignMediaRoute } from "@/server/http/routes/uploads";
 import { presignMedia } from "@/server/uploads/presign";
-import { ZPresignRequest } from "@/server/uploads/schemas";
 
 export const dynamic = "force-dynamic";
 
-export const POST = deviceRoute({
-  body: ZPresignRequest,
-  handler: async ({ db, caller, body, request }) => {
-    await deviceFromHeader(db, caller, request);
-    return presignMedia(db, caller, body);
-  },
-});
+export const POST = handlerOf(presignMediaRoute, async ({ db, caller, body }) => presignMedia(db, caller, body));

@@ -1,13 +1,7 @@
-import { deviceFromHeader, deviceRoute } from "@/server/http/route";
+import { handlerOf } from "@/server/http/route";
+import { checksumsRoute } from "@/server/http/routes/verify";
 import { listChecksums } from "@/server/sync/checksums";
-import { ZChecksumsQuery } from "@/server/sync/schemas";
 
 export const dynamic = "force-dynamic";
 
-export const GET = deviceRoute({
-  query: ZChecksumsQuery,
-  handler: async ({ db, caller, query, request }) => {
-    await deviceFromHeader(db, caller, request);
-    return listChecksums(db, caller, query);
-  },
-});
+export const GET = handlerOf(checksumsRoute, async ({ db, caller, query }) => listChecksums(db, caller, query));

@@ -1,13 +1,7 @@
-import { deviceFromHeader, deviceRoute } from "@/server/http/route";
+import { handlerOf } from "@/server/http/route";
+import { fetchRoute } from "@/server/http/routes/verify";
 import { fetchRecords } from "@/server/sync/fetch";
-import { ZFetchRequest } from "@/server/sync/schemas";
 
 export const dynamic = "force-dynamic";
 
-export const POST = deviceRoute({
-  body: ZFetchRequest,
-  handler: async ({ db, caller, body, request }) => {
-    await deviceFromHeader(db, caller, request);
-    return fetchRecords(db, caller, body);
-  },
-});
+export const POST = handlerOf(fetchRoute, async ({ db, caller, body }) => fetchRecords(db, caller, body));

@@ -1,11 +1,8 @@
-import { deviceHints, deviceRoute, type RouteContext } from "@/server/http/route";
-import { pullForCaller } from "@/server/sync/pull-for-caller";
-import { ZPullRequest, type TPullRequest } from "@/server/sync/schemas";
+import { handlerOf } from "@/server/http/route";
+import { pullGetRoute, pullRoute } from "@/server/http/routes/sync";
+import { pullForDevice } from "@/server/sync/pull-for-caller";
 
 export const dynamic = "force-dynamic";
 
-const handler = ({ db, caller, body, query, request }: RouteContext<TPullRequest, TPullRequest>) =>
-  pullForCaller(db, caller, body ?? query, deviceHints(request), request.headers.get("x-device-id")?.trim() || null);
-
-export const POST = deviceRoute({ body: ZPullRequest, handler });
-export const GET = deviceRoute({ query: ZPullRequest, handler });
+export const POST = handlerOf(pullRoute, async ({ db, device, position, body }) => pullForDevice(db, device, position, body.limit));
+export const GET = handlerOf(pullGetRoute, async ({ db, device, position, query }) => pullForDevice(db, device, position, query.limit));

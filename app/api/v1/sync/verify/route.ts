@@ -1,12 +1,7 @@
-import { ensureDevice } from "@/server/devices/register";
-import { deviceHints, deviceRoute } from "@/server/http/route";
-import { ZVerifyRequest } from "@/server/sync/schemas";
+import { handlerOf } from "@/server/http/route";
+import { verifyRoute } from "@/server/http/routes/verify";
 import { verifyPage } from "@/server/sync/verify";
 
 export const dynamic = "force-dynamic";
 
-export const POST = deviceRoute({
-  body: ZVerifyRequest,
-  handler: async ({ db, caller, body, request }) =>
-    verifyPage(db, await ensureDevice(db, caller, body.device_id, deviceHints(request)), body),
-});
+export const POST = handlerOf(verifyRoute, async ({ db, device, body }) => verifyPage(db, device, body));

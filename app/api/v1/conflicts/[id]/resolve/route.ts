@@ -1,14 +1,10 @@
 import { resolveConflict } from "@/server/conflicts/resolve";
-import { deviceFromHeader, deviceRoute } from "@/server/http/route";
-import { ZResolveRequest } from "@/server/sync/schemas";
+import { handlerOf } from "@/server/http/route";
+import { resolveConflictRoute } from "@/server/http/routes/conflicts";
 
 export const dynamic = "force-dynamic";
 
-export const POST = deviceRoute({
-  body: ZResolveRequest,
-  handler: async ({ db, caller, body, params, request }) => {
-    const device = await deviceFromHeader(db, caller, request);
-    const actor = { type: "device" as const, id: device ? `${caller.userId}/${device.deviceId}` : caller.userId };
-    return resolveConflict(db, actor, caller, params.id ?? "", body);
-  },
+export const POST = handlerOf(resolveConflictRoute, async ({ db, caller, device, body, params }) => {
+  const actor = { type: "device" as const, id: device ? `${caller.userId}/${device.deviceId}` : caller.userId };
+  return resolveConflict(db, actor, caller, params.id ?? "", body);
 });

@@ -1,6 +1,9 @@
-import { handleMediaPut } from "@/server/uploads/media-put";
+import { getDb } from "@/server/db/client";
+import { handlerOf } from "@/server/http/route";
+import { mediaPutRoute } from "@/server/http/routes/uploads";
+import { putPresignedMedia } from "@/server/uploads/media-put";
 
 export const dynamic = "force-dynamic";
 
 /** The file store's signed media upload URL (what POST /api/v1/media/presign answered). */
-export const PUT = handleMediaPut;
+export const PUT = handlerOf(mediaPutRoute, async ({ params, request }) => putPresignedMedia(await getDb(), params.key ?? "", request));

@@ -1,13 +1,7 @@
-import { deviceFromHeader, deviceRoute } from "@/server/http/route";
+import { handlerOf } from "@/server/http/route";
+import { completeUploadRoute } from "@/server/http/routes/uploads";
 import { completeUpload } from "@/server/uploads/complete";
-import { ZCompleteRequest } from "@/server/uploads/schemas";
 
 export const dynamic = "force-dynamic";
 
-export const POST = deviceRoute({
-  body: ZCompleteRequest,
-  handler: async ({ db, caller, body, params, request }) => {
-    await deviceFromHeader(db, caller, request);
-    return completeUpload(db, caller, params.id ?? "", body);
-  },
-});
+export const POST = handlerOf(completeUploadRoute, async ({ db, caller, body, params }) => completeUpload(db, caller, params.id ?? "", body));

@@ -1,0 +1,55 @@
+// A JSON request body, read once at the edge: the right content type, at most LIMITS.maxBodyBytes
+// (stopping as soon as a chunked body exceeds it), within the body deadline, valid UTF-8 and JSON,
+// and storable (storable-json.ts).
+import { AppError } from "../errors";
+import { env } from "../env";
+import { bodyDeadline, readBefore } from "../limits/timeouts";
+import { LIMITS } from "../sync/schemas";
+import { findUnstorableJson } from "./storable-json";
+
+export async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("invalid_request", "Content-Type must be application/json");
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > LIMITS.maxBodyBytes) throw tooLarge();
+  const text = await readCapped(request);
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    throw new AppError("invalid_request", "The body is not valid JSON");
+  }
+  const problem = findUnstorableJson(value);
+  if (problem) throw new AppError("invalid_request", `The body cannot be stored: ${problem.field} ${problem.message}`, { fields: [problem] });
+  return value;
+}
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large", `The body exceeds ${LIMITS.maxBodyBytes} bytes`, { limit: LIMITS.maxBodyBytes });
+}
+
+/** Reads the body as UTF-8, stopping as soon as it exceeds the limit (chunked uploads too). */
+async function readCapped(request: Request): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const deadline = bodyDeadline(env().REQUEST_BODY_TIMEOUT_SECONDS);
+  for (;;) {
+    const { done, value } = await readBefore(() => reader.read(), deadline, () => void reader.cancel().catch(() => {}));
+    if (done) break;
+    size += value.byteLength;
+    if (size > LIMITS.maxBodyBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError("invalid_request", "The body is not valid UTF-8");
+  }
+}
