@@ -39,7 +39,8 @@ async function builtHandlers(): Promise<Built[]> {
 }
 
 describe("the route table", () => {
-  it("builds every exported method of every mobile route file from its own definition in MOBILE_ROUTES", async () => {
+  // Imports every route module of app/api: slow on a busy machine, hence the timeout.
+  it("builds every exported method of every mobile route file from its own definition in MOBILE_ROUTES", { timeout: 120_000 }, async () => {
     const built = await builtHandlers();
     expect(built.length).toBeGreaterThanOrEqual(MOBILE_ROUTES.length);
     for (const { file, method, definition } of built) {
