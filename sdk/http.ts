@@ -1,12 +1,19 @@
 // JSON over fetch, with the server's error envelope turned into one error type. Nothing here is
 // Node-only: React Native and browsers bring their own fetch.
 import type { z } from "zod";
-import { ZErrorBody } from "./wire";
+import { ZErrorBody, type TErrorCode } from "./wire";
+
+/**
+ * A server's request error code (server/errors.ts), or one of the SDK's own: `network` (no
+ * answer), `invalid_response` (an answer the wire schemas refuse), `bootstrap_loop`, and
+ * `http_<status>` for an error without the envelope (a proxy's page, or a code this SDK does not know).
+ */
+export type SyncErrorCode = TErrorCode | "network" | "invalid_response" | "bootstrap_loop" | `http_${number}`;
 
 /** An answer other than success, or no answer at all (`status` null: the network failed). */
 export class SyncError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: SyncErrorCode,
     message: string,
     readonly status: number | null,
     readonly details: Record<string, unknown> = {},
@@ -71,7 +78,7 @@ export function createTransport(options: TransportOptions): Transport {
       }
       if (!response.ok) {
         const envelope = ZErrorBody.safeParse(json);
-        const code = envelope.success ? envelope.data.error.code : `http_${response.status}`;
+        const code: SyncErrorCode = envelope.success ? envelope.data.error.code : `http_${response.status}`;
         const message = envelope.success ? envelope.data.error.message : `${method} ${path} answered ${response.status}`;
         throw new SyncError(code, message, response.status, envelope.success ? envelope.data.error.details : {}, retryAfter(response));
       }

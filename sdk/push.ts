@@ -11,7 +11,7 @@ import { uuid } from "./ids";
 import { buildBundle, requeue } from "./outbox";
 import { withRetry } from "./retry";
 import { settleBundle } from "./settle";
-import { keyString, type Inflight, type LocalRecord } from "./types";
+import { keyString, type Inflight, type LocalRecord, type PushAnswer } from "./types";
 import { ZPushResponse, type TPushResponse } from "./wire";
 
 const PUSH = "/api/v1/sync/push";
@@ -88,14 +88,14 @@ async function refuse(ctx: SyncContext, inflight: Inflight, alone: Set<number>, 
     await ctx.storage.write({ outboxPut: change.put, outboxRemove: change.remove, meta: { inflight: null } });
     return;
   }
-  const response: TPushResponse = {
+  const response: PushAnswer = {
     batch_id: "", bundle_id: inflight.bundle_id, status: "rejected", processed_at: new Date().toISOString(),
     results: [{ index: 0, client_temp_id: null, id: null, status: "error", error: { code: error.code, message: error.message } }],
   };
   await settle(ctx, inflight, response);
 }
 
-async function settle(ctx: SyncContext, inflight: Inflight, response: TPushResponse): Promise<void> {
+async function settle(ctx: SyncContext, inflight: Inflight, response: PushAnswer): Promise<void> {
   const meta = await readMeta(ctx.storage);
   if (meta.inflight?.bundle_id !== inflight.bundle_id) return; // settled already
   const outbox = await ctx.storage.listOutbox();

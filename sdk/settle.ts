@@ -9,10 +9,10 @@
 import type { StorageWrite } from "./storage/types";
 import {
   keyString, sameKey,
-  type Data, type EditAction, type Inflight, type LocalConflict, type LocalRecord, type OutboxEntry, type RecordKey,
+  type Data, type EditAction, type Inflight, type LocalConflict, type LocalRecord, type OutboxEntry, type PushAnswer, type RecordKey,
 } from "./types";
 import { isStale } from "./view";
-import type { TItemConflict, TPushResponse, TPushResult } from "./wire";
+import type { TItemConflict } from "./wire";
 
 export type SettleEvent =
   | { kind: "mapped"; temp_id: string; key: RecordKey }
@@ -22,7 +22,7 @@ export type SettleEvent =
 export type SettleInput = {
   outbox: readonly OutboxEntry[];
   inflight: Inflight;
-  response: TPushResponse;
+  response: PushAnswer;
   /** The local server state of the records the bundle touched, by keyString (after mapping). */
   records: ReadonlyMap<string, LocalRecord>;
   now: string;
@@ -49,7 +49,7 @@ export function settleBundle(input: SettleInput): Settlement {
     records.set(keyString(record), record);
     changed.set(keyString(record), record);
   };
-  const conflictOf = (entry: OutboxEntry, key: RecordKey, result: TPushResult, kind: LocalConflict["kind"], id: string): LocalConflict => ({
+  const conflictOf = (entry: OutboxEntry, key: RecordKey, result: PushAnswer["results"][number], kind: LocalConflict["kind"], id: string): LocalConflict => ({
     id, kind, key, action: entry.action, local_data: entry.data,
     detail: result.conflict ?? null, error: result.error ?? null, created_at: input.now,
   });

@@ -1,6 +1,7 @@
 // The SDK's local model: what a device stores between launches. Plain JSON values throughout, so
 // every storage (memory, SQLite, a React Native database) can keep them as they are.
-import type { TItemConflict, TItemError } from "./wire";
+import type { SyncErrorCode } from "./http";
+import type { TItemConflict, TItemError, TPushResponse, TPushResult } from "./wire";
 
 export type Data = Record<string, unknown>;
 export type RecordKey = { stream: string; type: string; id: string };
@@ -48,6 +49,15 @@ export type Meta = {
 export type PendingUpload = { upload_id: string; size: number; sha256: string; filename: string; created_at: string };
 
 /**
+ * Why an edit was rejected: its item error, or the request error of a one-edit bundle the server
+ * refused whole (push.ts), or `create_failed` (an edit of a create that was not applied).
+ */
+export type LocalError = { code: TItemError["code"] | SyncErrorCode | "create_failed"; message: string };
+
+/** A push answer as settling reads it: the server's, or one the SDK made for a refused bundle. */
+export type PushAnswer = Omit<TPushResponse, "results"> & { results: (Omit<TPushResult, "error"> & { error?: LocalError })[] };
+
+/**
  * Something the app must look at: an edit the server did not apply.
  * - `server_wins`: the type's policy kept the server's version (`detail.server_data`).
  * - `stored`: kept on the server as an open conflict (`id` is its conflict_id) for a person.
@@ -60,7 +70,7 @@ export type LocalConflict = {
   action: EditAction;
   local_data: Data | null;
   detail: TItemConflict | null;
-  error: TItemError | null;
+  error: LocalError | null;
   created_at: string;
 };
 

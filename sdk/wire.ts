@@ -9,6 +9,7 @@ export {
   ZPullResponse,
   ZPushResponse,
   ZResolveResponse,
+  type TErrorCode,
   type TChange,
   type TConflict,
   type TItemConflict,

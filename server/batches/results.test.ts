@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { TItemError } from "../sync/schemas";
 import { firstError, latestResults, retriableIndexes } from "./results";
 
 const ok = (index: number, version = 1) => ({ index, client_temp_id: null, id: `r${index}`, status: "ok" as const, version });
-const error = (index: number, code = "not_found") => ({ index, client_temp_id: null, id: `r${index}`, status: "error" as const, error: { code, message: code } });
+const error = (index: number, code: TItemError["code"] = "not_found") => ({ index, client_temp_id: null, id: `r${index}`, status: "error" as const, error: { code, message: code } });
 const skipped = (index: number) => ({ index, client_temp_id: null, id: `r${index}`, status: "skipped" as const });
 const conflict = (index: number) => ({ ...ok(index), status: "conflict" as const });
 

@@ -35,7 +35,7 @@ export type ItemContext = {
 export type ItemOutcome =
   | { status: "ok"; id: string; version: number; conflict?: TItemConflict }
   | { status: "conflict"; id: string; version: number; conflict: TItemConflict; key: RecordKey }
-  | { status: "error"; id: string | null; code: string; message: string };
+  | { status: "error"; id: string | null; code: ItemError["code"]; message: string };
 
 /** The stream an item writes to: its own `stream` (when granted) or the caller's user stream. */
 export function itemStream(device: DeviceContext, item: TPushItem): string {

@@ -1,6 +1,7 @@
 // Wire shapes of the mobile sync API (PROTOCOL.md), the single source of truth for the routes,
 // the SDK, the OpenAPI document and the tests. snake_case on the wire.
 import { z } from "zod";
+import { ERROR_CODE_LIST, ITEM_ERROR_CODE_LIST } from "../errors";
 
 export const LIMITS = {
   maxBodyBytes: 1024 * 1024,
@@ -107,7 +108,8 @@ export const ZPushRequest = z.strictObject({
 });
 export type TPushRequest = z.infer<typeof ZPushRequest>;
 
-export const ZItemError = z.object({ code: z.string(), message: z.string() });
+export const ZItemErrorCode = z.enum(ITEM_ERROR_CODE_LIST);
+export const ZItemError = z.object({ code: ZItemErrorCode, message: z.string() });
 export type TItemError = z.infer<typeof ZItemError>;
 
 export const ZItemConflict = z.object({
@@ -192,8 +194,10 @@ export type TConflict = z.infer<typeof ZConflict>;
 export const ZConflictPage = z.object({ conflicts: z.array(ZConflict), next_cursor: z.string().nullable() });
 export const ZResolveResponse = z.object({ conflict: ZConflict, record: ZRecord.nullable() });
 
+export const ZErrorCode = z.enum(ERROR_CODE_LIST);
+export type TErrorCode = z.infer<typeof ZErrorCode>;
 export const ZErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+  error: z.object({ code: ZErrorCode, message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
 });
 
 // Verify, checksums, fetch and digest (docs/protocol.md "Verify"). A key's `stream` defaults to

@@ -1,5 +1,6 @@
 // tRPC for the console: one init, procedures by role. "Not logged in" is UNAUTHORIZED (401),
-// "not allowed" FORBIDDEN (403). Domain errors (AppError) map through the one code table.
+// "not allowed" FORBIDDEN (403). Everything here and in the routers throws AppError; mapErrors
+// is the one place it becomes a tRPC error, through the code table (server/errors.ts).
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Db } from "../db/client";
@@ -24,14 +25,16 @@ const t = initTRPC.context<TrpcContext>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+function toTrpcError(error: AppError): TRPCError {
+  return new TRPCError({ code: ERROR_CODES[error.code].trpc, message: error.message, cause: error });
+}
+
 /** Domain errors become tRPC errors with the same meaning; anything else is a logged 500. */
 const mapErrors = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    if (cause instanceof AppError) {
-      throw new TRPCError({ code: ERROR_CODES[cause.code].trpc, message: cause.message, cause });
-    }
+    if (cause instanceof AppError) throw toTrpcError(cause);
     if (result.error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: cause ?? result.error, path }, "console procedure failed");
   }
   return result;
@@ -41,7 +44,7 @@ const mapErrors = t.middleware(async ({ next, path }) => {
  *  the mobile routes, never a 500 from inside a query. */
 const refuseUnstorableInput = t.middleware(async ({ next, getRawInput }) => {
   const problem = findUnstorableJson(await getRawInput());
-  if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: `The input cannot be used: ${problem.field} ${problem.message}` });
+  if (problem) throw new AppError("invalid_request", `The input cannot be used: ${problem.field} ${problem.message}`);
   return next();
 });
 
@@ -49,10 +52,8 @@ export const publicProcedure = t.procedure.use(mapErrors).use(refuseUnstorableIn
 
 function withRole(required: Role) {
   return publicProcedure.use(({ ctx, next }) => {
-    if (!ctx.staff) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first" });
-    if (!hasRole(ctx.staff.role, required)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${required} role` });
-    }
+    if (!ctx.staff) throw new AppError("unauthorized", "Log in first");
+    if (!hasRole(ctx.staff.role, required)) throw new AppError("forbidden", `This needs the ${required} role`);
     return next({ ctx: { ...ctx, staff: ctx.staff } });
   });
 }

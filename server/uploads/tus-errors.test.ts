@@ -1,7 +1,7 @@
 import { ERRORS } from "@tus/utils";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { TusError, codeForTusStatus, tusErrorAnswer } from "./tus-errors";
+import { codeForTusStatus, tusErrorAnswer, tusStatusOf } from "./tus-errors";
 
 process.env.LOG_LEVEL ??= "silent"; // the 503 case logs the failure; env() is read on first log
 
@@ -14,10 +14,13 @@ describe("tus error answers", () => {
     expect(envelope(tusErrorAnswer(ERRORS.FILE_NO_LONGER_EXISTS)).error.code).toBe("not_found");
     expect(tusErrorAnswer(ERRORS.ERR_MAX_SIZE_EXCEEDED).status_code).toBe(413);
     expect(tusErrorAnswer(ERRORS.UNSUPPORTED_CONCATENATION_EXTENSION)).toMatchObject({ status_code: 501 });
-    expect(tusErrorAnswer(new TusError(460, "checksum_mismatch", "no match"))).toEqual({
+    // A checksum is tus's 460 (the code table's tusStatus), not the 422 of the other upload routes.
+    expect(tusErrorAnswer(new AppError("checksum_mismatch", "no match"))).toEqual({
       status_code: 460, body: JSON.stringify({ error: { code: "checksum_mismatch", message: "no match" } }),
     });
+    expect(tusStatusOf("checksum_mismatch")).toBe(460);
     expect(tusErrorAnswer(new AppError("device_revoked", "revoked")).status_code).toBe(403);
+    expect(tusErrorAnswer(new AppError("rate_limited", "slow down")).status_code).toBe(429);
   });
 
   it("answer a busy upload 423 and never 500: unknown failures are a bare 503", () => {

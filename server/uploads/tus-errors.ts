@@ -1,21 +1,16 @@
 // tus keeps its own status codes (clients decide retries on them: 409 offset mismatch, 423 locked,
 // 460 checksum, 5xx retry), but every error body is our JSON envelope. This is the one mapping,
-// documented in docs/protocol.md "tus"; nothing answers 500.
+// documented in docs/protocol.md "tus"; nothing answers 500. Our own failures are AppErrors like
+// everywhere else; where tus defines another status for a code (460), the code table says so.
 import { ERRORS } from "@tus/utils";
-import { AppError, type ErrorCode, toErrorBody } from "../errors";
+import { AppError, type ErrorCode, errorCodeSpec, toErrorBody } from "../errors";
 import { databaseTimeoutError } from "../limits/timeouts";
 import { logger } from "../log";
 
-/** An error with a tus status of its own (e.g. 460), answered with `code` in the envelope. */
-export class TusError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "TusError";
-  }
+/** The status of an AppError on a tus route: the table's, or the tus protocol's own for that code. */
+export function tusStatusOf(code: ErrorCode): number {
+  const spec = errorCodeSpec(code);
+  return spec.tusStatus ?? spec.status;
 }
 
 /** The envelope code of a tus status (the status itself is kept). */
@@ -45,9 +40,8 @@ export function tusErrorAnswer(error: unknown): TusErrorLike {
   const timeout = databaseTimeoutError(error);
   if (timeout) error = timeout;
   if (error instanceof AppError) {
-    return { status_code: error.status, body: JSON.stringify(toErrorBody(error)) };
+    return { status_code: tusStatusOf(error.code), body: JSON.stringify(toErrorBody(error)) };
   }
-  if (error instanceof TusError) return { status_code: error.status, body: envelopeText(error.code, error.message) };
   if (error === ERRORS.ERR_LOCK_TIMEOUT) {
     return { status_code: 423, body: envelopeText("conflict", "The upload is busy with another request; retry") };
   }

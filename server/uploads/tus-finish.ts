@@ -14,7 +14,6 @@ import { recordUploadCompleted, recordUploadFailed } from "../metrics/registry";
 import type { Caller } from "../auth/caller";
 import { getBlobStore } from "../storage/blob-store";
 import { finishUpload } from "./finish";
-import { TusError } from "./tus-errors";
 import { deleteTusSession, getOwnedTusSessionOrThrow, markTusSessionFinished } from "./tus-sessions";
 
 export type TusFinishContext = { db: Db; caller: Caller; locker: Locker; store: DataStore };
@@ -52,7 +51,7 @@ export async function completeTusUpload(ctx: TusFinishContext, id: string): Prom
       await ctx.store.remove(session.storageKey).catch(() => undefined);
       await deleteTusSession(db, id);
       recordUploadFailed("checksum_mismatch");
-      throw new TusError(460, "checksum_mismatch", "The uploaded bytes do not match the sha256 in Upload-Metadata; the upload was discarded");
+      throw new AppError("checksum_mismatch", "The uploaded bytes do not match the sha256 in Upload-Metadata; the upload was discarded");
     }
     // 5.
     const finished = await finishUpload(db, caller, {

@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import { errorResponse, type AnswerFormat } from "../http/route";
 import { recordUploadBytes } from "../metrics/registry";
 import { ZErrorBody } from "../sync/schemas";
-import { codeForTusStatus, envelopeText, tusErrorAnswer } from "./tus-errors";
+import { codeForTusStatus, envelopeText, tusErrorAnswer, tusStatusOf } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
 import { deleteTusSession, getOwnedTusSessionOrThrow, type TusSession } from "./tus-sessions";
 
@@ -93,12 +93,16 @@ async function finalize(request: Request, response: Response): Promise<Response>
 }
 
 /**
- * How every tus route answers: our own errors (auth, ownership, rate limits) keep their status,
+ * How every tus route answers: our own errors (auth, ownership, rate limits) keep their headers,
+ * with tus's own status where tus defines one for the code (a HEAD's completion: 460 checksum);
  * anything else is mapped to a tus status; then the envelope and Tus-Resumable (finalize).
  */
 export const TUS_ANSWER: AnswerFormat = {
   error: (error) => {
-    if (error instanceof AppError) return errorResponse(error);
+    if (error instanceof AppError) {
+      const answer = errorResponse(error);
+      return new Response(answer.body, { status: tusStatusOf(error.code), headers: answer.headers });
+    }
     const answer = tusErrorAnswer(error);
     return new Response(answer.body, { status: answer.status_code });
   },

@@ -21,7 +21,7 @@ const entry = (seq: number, over: Partial<OutboxEntry> = {}): OutboxEntry => ({
 });
 const conflict = (id: string): LocalConflict => ({
   id, kind: "rejected", key: { stream: "user:u", type: "memo", id: "x" }, action: "update", local_data: { content: "mine" },
-  detail: null, error: { code: "validation_failed", message: "bad" }, created_at: "2026-01-01T00:00:00.000Z",
+  detail: null, error: { code: "invalid_data", message: "bad" }, created_at: "2026-01-01T00:00:00.000Z",
 });
 
 async function fill(storage: SyncStorage): Promise<StorageWrite> {
