@@ -4,7 +4,7 @@
 export { SyncClient, type SyncClientOptions, type SyncReport } from "./client";
 export type { ConflictChoice } from "./conflicts";
 export type { SyncEvents } from "./context";
-export { SyncError, type FetchLike } from "./http";
+export { SyncError, type FetchLike, type SyncErrorCode } from "./http";
 export type { Live, LiveOptions } from "./live";
 export type { RetryPolicy, Sleep } from "./retry";
 export { bytesSource, type UploadOptions, type UploadResult, type UploadSource } from "./upload";
@@ -12,4 +12,4 @@ export { MemoryStorage } from "./storage/memory";
 export { AsyncSqliteStorage, type AsyncSqlDatabase, type SqlValue } from "./storage/async-sqlite";
 export { fromOpSqlite, type OpSqliteLike } from "./storage/op-sqlite";
 export type { RecordFilter, StorageWrite, SyncStorage } from "./storage/types";
-export type { Data, LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey, ViewRecord } from "./types";
+export type { Data, LocalConflict, LocalError, LocalRecord, Meta, OutboxEntry, RecordKey, ViewRecord } from "./types";

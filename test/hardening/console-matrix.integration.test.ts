@@ -99,6 +99,7 @@ describe("console authorization matrix", () => {
           continue;
         }
         expect(data.code, where).toBe(expected === 401 ? "UNAUTHORIZED" : "FORBIDDEN");
+        expect(data.appCode, where).toBe(expected === 401 ? "unauthorized" : "forbidden"); // through the code table
         // One refusal per kind and role: the same bytes but for the procedure's own path.
         const key = `${expected} ${expected === 403 ? required : ""}`;
         refusals.set(key, (refusals.get(key) ?? new Set()).add(answer.text.replaceAll(procedure.path, "<path>")));

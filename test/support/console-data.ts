@@ -13,7 +13,7 @@ import { ackToken } from "@/server/sync/ack";
 import { bootstrapPage } from "@/server/sync/bootstrap";
 import { pullChanges } from "@/server/sync/pull";
 import { applyPush } from "@/server/sync/push";
-import { ZBootstrapRequest, ZPushRequest, type TChange, type TPushItem } from "@/server/sync/schemas";
+import { ZBootstrapRequest, ZPushRequest, ZPushResponse, type TChange, type TPushItem } from "@/server/sync/schemas";
 import { openPullToken } from "@/server/sync/tokens";
 import { TEST_JWT_SECRET } from "./server";
 
@@ -41,8 +41,9 @@ export function connectDevice(db: Db, userId: string, options: DeviceOptions = {
   return ensureDevice(db, { userId, streams }, options.deviceId ?? `dev-${randomBytes(4).toString("hex")}`, hints);
 }
 
-export function pushAs(db: Db, device: DeviceContext, bundleId: number, items: TPushItem[], mode?: "partial" | "atomic") {
-  return applyPush(db, device, ZPushRequest.parse({ device_id: device.deviceId, bundle_id: bundleId, items, ...(mode ? { mode } : {}) }));
+export async function pushAs(db: Db, device: DeviceContext, bundleId: number, items: TPushItem[], mode?: "partial" | "atomic") {
+  // Read back through the wire schema: an item error code outside the table fails the test.
+  return ZPushResponse.parse(await applyPush(db, device, ZPushRequest.parse({ device_id: device.deviceId, bundle_id: bundleId, items, ...(mode ? { mode } : {}) })));
 }
 
 export const memo = (content: string) => ({ content, tags: [], pinned: false });

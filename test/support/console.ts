@@ -12,7 +12,7 @@ import type { Role } from "@/server/staff/roles";
 import { bootstrapPage } from "@/server/sync/bootstrap";
 import { openTokenForCaller, pullForDevice } from "@/server/sync/pull-for-caller";
 import { applyPush } from "@/server/sync/push";
-import { ZPushRequest, type TChange, type TPushResponse } from "@/server/sync/schemas";
+import { ZPushRequest, ZPushResponse, type TChange, type TPushResponse } from "@/server/sync/schemas";
 import { createCallerFactory } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/root";
 
@@ -34,7 +34,8 @@ export function makeDevice(db: Db, userId: string, deviceId: string = randomUUID
 }
 
 export async function pushItems(db: Db, device: DeviceContext, items: unknown[]): Promise<TPushResponse> {
-  return applyPush(db, device, ZPushRequest.parse({ device_id: device.deviceId, bundle_id: nextBundleId++, items }));
+  // Read back through the wire schema: an item error code outside the table fails the test.
+  return ZPushResponse.parse(await applyPush(db, device, ZPushRequest.parse({ device_id: device.deviceId, bundle_id: nextBundleId++, items })));
 }
 
 export const meter = (code: string, reading: number, unit = "kWh") => ({ code, reading, unit });

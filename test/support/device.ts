@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { mintDeviceJwt } from "@/server/http/dev-token";
 import { TEST_JWT_SECRET } from "./server";
+import { checkWireAnswer } from "./wire-check";
 
 export type Answer<T = Record<string, unknown>> = { status: number; body: T; headers: Headers };
 
@@ -34,7 +35,9 @@ export async function makeDevice(
         body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+      const json = text ? JSON.parse(text) : {};
+      checkWireAnswer(method, path, response.status, response.headers.get("content-type") ?? "", json);
+      return { status: response.status, body: json, headers: response.headers };
     },
   };
 }
