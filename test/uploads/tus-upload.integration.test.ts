@@ -9,6 +9,7 @@ import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultJobs } from "@/server/jobs/registry";
 import { env } from "@/server/env";
+import { ZErrorBody } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -83,7 +84,8 @@ async function tusCall(device: TestDevice | null, method: string, target: string
     body: body ? new Uint8Array(body) : undefined,
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: text ? (JSON.parse(text) as { error: { code: string; message: string } }) : null };
+  // Error bodies through the wire schema: a code outside server/errors.ts fails here.
+  return { status: response.status, headers: response.headers, text, json: text && response.status >= 400 ? ZErrorBody.parse(JSON.parse(text)) : null };
 }
 
 async function bootstrapToken(device: TestDevice): Promise<string> {
@@ -375,6 +377,38 @@ describe("tus 1.0 endpoint (file store)", () => {
     expect(photo.data).toMatchObject({ image: blobKey });
     expect((await tusCall(alice, "HEAD", url)).headers.get("upload-blob-key")).toBe(blobKey);
     expect(await server.db.prisma.blob.count({ where: { ownerId: userId } })).toBe(1);
+  });
+
+  it("answers tus's 460 when a HEAD's completion finds bytes that do not match the sha256, and keeps nothing", async () => {
+    const userId = `alice-${randomBytes(4).toString("hex")}`;
+    const stream = `org:tus-${randomBytes(4).toString("hex")}`;
+    const alice = await makeDevice(server.url, userId, { streams: [stream] });
+    const narrow = await makeDevice(server.url, userId, { deviceId: alice.deviceId });
+    const pushed = await alice.call("POST", "/api/v1/sync/push", {
+      device_id: alice.deviceId, bundle_id: 1,
+      items: [{ type: "photo", id: "p-460", action: "create", stream, data: { caption: "shared", image: null } }],
+    });
+    expect(pushed.body.results[0].status).toBe("ok");
+    const data = randomBytes(1500);
+    const meta = Object.entries({ filename: "s.jpg", sha256: sha256(data), attach_type: "photo", attach_id: "p-460", attach_field: "image" })
+      .map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`).join(",");
+    const created = await tusCall(alice, "POST", "/api/v1/tus", { "upload-length": String(data.length), "upload-metadata": meta });
+    expect(created.status).toBe(201);
+    const url = created.headers.get("location") ?? "";
+    // The last PATCH stores every byte but cannot finish (this token does not see the record).
+    const last = await tusCall(narrow, "PATCH", url, { "upload-offset": "0", "content-type": "application/offset+octet-stream" }, data);
+    expect(last.status).toBe(404);
+    // Then the expected sha256 no longer matches the stored bytes.
+    await server.db.prisma.$executeRawUnsafe(`UPDATE tus_uploads SET metadata = jsonb_set(metadata::jsonb, '{sha256}', to_jsonb($1::text)) WHERE id = $2`, "0".repeat(64), idOf(url));
+
+    const head = await tusCall(alice, "HEAD", url);
+    expect(head.status).toBe(460);
+    expect(head.text).toBe(""); // a HEAD answer has no body
+    expect(await server.db.prisma.tusUpload.count({ where: { userId } })).toBe(0);
+    expect(await server.db.prisma.blob.count({ where: { ownerId: userId } })).toBe(0);
+    const photo = await server.db.prisma.record.findFirstOrThrow({ where: { type: "photo", id: "p-460", stream } });
+    expect(photo.data).toMatchObject({ image: null });
+    expect((await tusCall(alice, "HEAD", url)).status).toBe(404);
   });
 
   it("completes an upload whose length was deferred until its last PATCH", async () => {
