@@ -3,6 +3,7 @@
 // committed on instance A (PostgreSQL LISTEN/NOTIFY). Uses the build the suite's server made.
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { ZBootstrapResponse, ZPullResponse } from "../../server/sync/schemas";
 import { E2E_SECRETS } from "../../playwright.config";
 import { mintDeviceJwt } from "../../server/http/dev-token";
 import { createScratchDatabase, defineInstances, startInstances, stopInstances, type AppInstance, type ScratchDatabase } from "../support/instances";
@@ -34,7 +35,8 @@ test("a poke reaches a device on instance B within 1 s of a push committed on in
 
   const boot = await fetch(`${b}/api/v1/sync/bootstrap`, { method: "POST", headers, body: JSON.stringify({ device_id: reader }) });
   expect(boot.status).toBe(200);
-  const { token } = (await boot.json()) as { token: string };
+  const { token } = ZBootstrapResponse.parse(await boot.json());
+  if (token === null) throw new Error("a one-page bootstrap ends with a token");
 
   const abort = new AbortController();
   const live = await fetch(`${b}/api/v1/sync/events?token=${encodeURIComponent(token)}`, { headers, signal: abort.signal });
@@ -78,6 +80,6 @@ test("a poke reaches a device on instance B within 1 s of a push committed on in
   expect(text).toContain(`event: poke\ndata: {"streams":{"user:${userId}":1}}`);
   expect(text).not.toContain("-warm");
   const pulled = await fetch(`${b}/api/v1/sync/pull`, { method: "POST", headers, body: JSON.stringify({ token }) });
-  const changes = ((await pulled.json()) as { changes: { id: string }[] }).changes;
+  const { changes } = ZPullResponse.parse(await pulled.json());
   expect(changes.map((c) => c.id)).toEqual(["m-1"]);
 });

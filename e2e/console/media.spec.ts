@@ -4,6 +4,7 @@
 // route needs a staff session.
 import { createHash } from "node:crypto";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { ZCompleteResponse, ZUploadInfo } from "../../server/uploads/schemas";
 import { mintDeviceJwt } from "../../server/http/dev-token";
 import { CONSOLE_URL, E2E_SECRETS } from "../../playwright.config";
 import { logIn } from "../support/console";
@@ -17,7 +18,7 @@ async function uploadPng(request: APIRequestContext, userId: string, filename: s
   const headers = { authorization: `Bearer ${jwt}` };
   const created = await request.post(`${CONSOLE_URL}/api/v1/uploads`, { headers, data: { filename, size: PNG.length, content_type: "image/png" } });
   expect(created.status()).toBe(201);
-  const { upload_url: url, upload_id: id } = (await created.json()) as { upload_url: string; upload_id: string };
+  const { upload_url: url, upload_id: id } = ZUploadInfo.parse(await created.json());
   const put = await request.put(`${CONSOLE_URL}${url}`, {
     headers: { ...headers, "content-type": "application/octet-stream", "content-range": `bytes 0-${PNG.length - 1}/${PNG.length}` },
     data: PNG,
@@ -25,7 +26,7 @@ async function uploadPng(request: APIRequestContext, userId: string, filename: s
   expect(put.status()).toBe(200);
   const done = await request.post(`${CONSOLE_URL}/api/v1/uploads/${id}/complete`, { headers, data: { sha256: createHash("sha256").update(PNG).digest("hex") } });
   expect(done.status()).toBe(200);
-  return ((await done.json()) as { blob: { key: string } }).blob.key;
+  return ZCompleteResponse.parse(await done.json()).blob.key;
 }
 
 test("staff see a batch's, a conflict's and a device's images; the preview needs a session", async ({ page, request }) => {

@@ -3,13 +3,14 @@ import { randomUUID } from "node:crypto";
 import { mintDeviceJwt } from "@/server/http/dev-token";
 import { TEST_JWT_SECRET } from "./server";
 
-export type Answer<T = Record<string, unknown>> = { status: number; body: T; headers: Headers };
+/** An answer as received; read its body with bodyOf/errorOf (./answers.ts). */
+export type Answer<T = unknown> = { status: number; body: T; headers: Headers };
 
 export type TestDevice = {
   userId: string;
   deviceId: string;
   jwt: string;
-  call<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
 };
 
 export async function makeDevice(
@@ -34,7 +35,8 @@ export async function makeDevice(
         body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+      const parsed: unknown = text ? JSON.parse(text) : {};
+      return { status: response.status, body: parsed, headers: response.headers };
     },
   };
 }
