@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
 import { ZHealthResponse } from "../../server/sync/schemas";
+import { expect, test } from "../support/fixtures";
 
 test.describe("GET /api/health", () => {
   test("answers ok with the database engine, uncached", async ({ request }) => {

@@ -7,7 +7,6 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import S3rver from "s3rver";
 import { ZAckResponse, ZConflictPage, ZPushResponse, ZResolveResponse, type TChange, type TPushResponse, ZErrorBody } from "../../server/sync/schemas";
 import { ZAppendResponse, ZCompleteResponse, ZUploadInfo } from "../../server/uploads/schemas";
@@ -15,6 +14,7 @@ import {
   createScratchDatabase, defineInstances, startInstances, stopInstances, withClient,
   type AppInstance, type ScratchDatabase,
 } from "../support/instances";
+import { expect, test } from "../support/fixtures";
 import { RoundRobin, RoundRobinDevice, sha256 } from "../support/round-robin";
 
 const PORTS = [3243, 3244] as const;

@@ -1,7 +1,7 @@
 // The public and operator surfaces of a production server: the OpenAPI document and its
 // reference page are public; the metrics endpoint is off (404) when METRICS_TOKEN is unset.
-import { expect, test } from "@playwright/test";
 import { z } from "zod";
+import { expect, test } from "../support/fixtures";
 
 test.describe("operations", () => {
   test("serves the OpenAPI document and the API reference page without auth", async ({ request, page }) => {

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
 import { ZErrorBody } from "../../server/sync/schemas";
+import { expect, test } from "../support/fixtures";
 
 // Next itself answers a bare 500 when a path segment is not percent-encoded UTF-8 (it decodes the
 // route's params before any handler runs); proxy.ts refuses such paths first. The in-process test

@@ -7,12 +7,13 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 import { z } from "zod";
 import { ZErrorBody } from "../../server/sync/schemas";
 import { CONSOLE_URL } from "../../playwright.config";
 import { PROCEDURES } from "../../test/hardening/support/procedure-roles";
 import { E2E_STAFF } from "../support/accounts";
+import { expect, test } from "../support/fixtures";
 
 const ROLES = ["viewer", "support", "operator", "admin"] as const;
 type Role = (typeof ROLES)[number];

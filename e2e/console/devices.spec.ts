@@ -1,21 +1,20 @@
 // An operator revokes a lost phone: its next mobile request is refused with 403 device_revoked,
 // until it is restored. Both actions land in the audit log.
-import { expect, test } from "@playwright/test";
 import { ZErrorBody } from "../../server/sync/schemas";
 import { expectAudited } from "../support/audit";
-import { logIn } from "../support/console";
-import { MobileDevice, uniqueUser } from "../support/device";
+import { uniqueUser } from "../support/device";
+import { expect, test } from "../support/fixtures";
 
 const OPERATOR = "operator@e2e.test";
 const note = (content: string) => ({ type: "memo", action: "create" as const, data: { content, tags: [], pinned: false } });
 
-test("an operator revokes a device, which is then refused, and restores it", async ({ page, request }) => {
+test("an operator revokes a device, which is then refused, and restores it", async ({ page, openDevice, staffPage }) => {
   const userId = uniqueUser();
-  const device = await MobileDevice.open(request, userId, { deviceId: `${userId}-lost-phone`, platform: "ios", appVersion: "3.0.9" });
+  const device = await openDevice(userId, { deviceId: `${userId}-lost-phone`, platform: "ios", appVersion: "3.0.9" });
   await device.push([note("Before it was lost")]);
   await device.bootstrap();
 
-  await logIn(page, "operator");
+  await staffPage("operator");
   await page.goto(`/devices?user=${userId}`);
   const rows = page.getByRole("table", { name: "Devices" }).getByRole("row").filter({ hasText: device.deviceId });
   await expect(rows).toHaveCount(1);

@@ -1,19 +1,17 @@
 // The console refreshes itself: a conflict a device runs into appears in an open inbox, no reload.
-import { expect, test } from "@playwright/test";
 import { ZErrorBody } from "../../server/sync/schemas";
-import { logIn } from "../support/console";
 import { uniqueUser } from "../support/device";
-import { openMeterConflict } from "../support/scenarios";
+import { expect, test } from "../support/fixtures";
 
-test("a new conflict appears in an open inbox without a reload", async ({ page, request }) => {
+test("a new conflict appears in an open inbox without a reload", async ({ page, meterConflict, staffPage }) => {
   const userId = uniqueUser();
-  await logIn(page, "support");
+  await staffPage("support");
   await page.goto(`/conflicts?user=${userId}`);
   await expect(page.getByTestId("live-status")).toHaveText("Live");
   const table = page.getByRole("table", { name: "Conflicts" });
   await expect(table).toHaveCount(0);
 
-  const conflict = await openMeterConflict(request, undefined, { userId });
+  const conflict = await meterConflict(undefined, { userId });
   await expect(table.getByRole("row").filter({ hasText: conflict.recordId })).toHaveCount(1, { timeout: 15_000 });
 });
 
