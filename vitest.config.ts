@@ -1,6 +1,7 @@
-// Three test tiers share this file (Playwright has its own config). Unit tests sit beside the
-// code; integration tests (`*.integration.test.ts`) run twice, once per database engine, each test
-// on a database of its own (test/support/database.ts). `npm test` runs them all (scripts/test.mjs).
+// Three test tiers share this file (Playwright has its own config, e2e/). Unit tests sit beside the
+// code; integration tests (`*.integration.test.ts`) live in test/<domain>/ (test/test-layout.test.ts
+// keeps them there) and run twice, once per database engine, each test on a database of its own
+// (test/support/database.ts). `npm test` runs them all (scripts/test.mjs).
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 

@@ -1,12 +1,9 @@
 // Compression on the production server (docs/protocol.md "Compression"): Next's own gzip is off
 // for mobile answers (no-transform), so a small answer leaves as plain JSON even to a client that
 // accepts gzip, and a large pull page is gzipped by the route builder and unpacks to the page.
-import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { gunzipSync } from "node:zlib";
-import { expect, test } from "@playwright/test";
-import { E2E_SECRETS } from "../../playwright.config";
-import { mintDeviceJwt } from "../../server/http/dev-token";
+import { expect, test } from "../support/fixtures";
 
 type Raw = { status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer };
 
@@ -28,9 +25,8 @@ function rawPost(url: string, jwt: string, body: unknown): Promise<Raw> {
   });
 }
 
-test("a small answer is plain JSON and a large pull page is gzip, to a client that accepts gzip", async ({ baseURL }) => {
-  const jwt = await mintDeviceJwt({ userId: `e2e-gzip-${randomUUID()}`, secret: E2E_SECRETS.SYNC_JWT_SECRET });
-  const deviceId = randomUUID();
+test("a small answer is plain JSON and a large pull page is gzip, to a client that accepts gzip", async ({ baseURL, device }) => {
+  const { jwt, deviceId } = device;
   const boot = await rawPost(`${baseURL}/api/v1/sync/bootstrap`, jwt, { device_id: deviceId });
   expect(boot.headers["content-encoding"]).toBeUndefined();
   const { token } = JSON.parse(boot.bytes.toString("utf8")) as { token: string };

@@ -4,12 +4,10 @@
 // zero must show every bundle exactly once and whole, and a reader that pulled during the crashes,
 // like a SQL observer polling the change log, must never have seen part of a bundle.
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { E2E_SECRETS } from "../../playwright.config";
-import { mintDeviceJwt } from "../../server/http/dev-token";
 import { ZBootstrapResponse, type TChange } from "../../server/sync/schemas";
 import { Availability, changeKey, postUntilAnswered, pullAll } from "../support/crash-client";
+import { expect, test } from "../support/fixtures";
 import { AppInstance, createScratchDatabase, type ScratchDatabase } from "../support/instances";
 import { markerOf, seededRandom, WorkloadDevice } from "../support/push-workload";
 
@@ -39,7 +37,7 @@ test.afterAll(async () => {
   await database?.drop();
 });
 
-test("SIGKILL five times during sustained pushes: every bundle exactly once, whole, and pullable", async () => {
+test("SIGKILL five times during sustained pushes: every bundle exactly once, whole, and pullable", async ({ deviceJwt }) => {
   test.setTimeout(600_000);
   const app = server as AppInstance;
   const url = app.url;
@@ -49,7 +47,7 @@ test("SIGKILL five times during sustained pushes: every bundle exactly once, who
 
   // Every device (and the reader) bootstraps first: their tokens stand at zero in every stream.
   const open = async (userId: string) => {
-    const jwt = await mintDeviceJwt({ userId, streams: [SHARED], secret: E2E_SECRETS.SYNC_JWT_SECRET, expiresIn: "1h" });
+    const jwt = await deviceJwt(userId, { streams: [SHARED], expiresIn: "1h" });
     const client = { jwt, deviceId: randomUUID() };
     const { answer } = await postUntilAnswered(url, client, "/api/v1/sync/bootstrap", { device_id: client.deviceId }, availability);
     const page = ZBootstrapResponse.parse(answer);

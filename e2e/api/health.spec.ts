@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { ZHealthResponse } from "../../server/sync/schemas";
+import { expect, test } from "../support/fixtures";
 
 test.describe("GET /api/health", () => {
   test("answers ok with the database engine, uncached", async ({ request }) => {
@@ -8,7 +9,7 @@ test.describe("GET /api/health", () => {
     expect(response.headers()["content-type"]).toContain("application/json");
     expect(response.headers()["cache-control"]).toContain("no-store");
     // The e2e server runs on a fresh embedded database (playwright.config.ts).
-    expect(await response.json()).toEqual({ ok: true, db: "pglite" });
+    expect(ZHealthResponse.parse(await response.json())).toEqual({ ok: true, db: "pglite" });
   });
 
   test("does not reveal the framework", async ({ request }) => {

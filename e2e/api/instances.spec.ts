@@ -7,14 +7,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import S3rver from "s3rver";
-import { ZAckResponse, ZConflictPage, ZPushResponse, ZResolveResponse, type TChange, type TPushResponse } from "../../server/sync/schemas";
+import { ZAckResponse, ZConflictPage, ZPushResponse, ZResolveResponse, type TChange, type TPushResponse, ZErrorBody } from "../../server/sync/schemas";
 import { ZAppendResponse, ZCompleteResponse, ZUploadInfo } from "../../server/uploads/schemas";
 import {
   createScratchDatabase, defineInstances, startInstances, stopInstances, withClient,
   type AppInstance, type ScratchDatabase,
 } from "../support/instances";
+import { expect, test } from "../support/fixtures";
 import { RoundRobin, RoundRobinDevice, sha256 } from "../support/round-robin";
 
 const PORTS = [3243, 3244] as const;
@@ -243,7 +243,7 @@ test("a resumable upload's chunks alternate instances (Content-Range), on one S3
   // A late retry of the first chunk, through the other instance: 416 with the offset, nothing kept.
   const stale = await device.raw("PUT", a, uploadPath, { "content-range": `bytes 0-${chunk - 1}/${bytes.length}` }, bytes.subarray(0, chunk));
   expect(stale.status).toBe(416);
-  expect(await stale.json()).toMatchObject({ error: { details: { offset: bytes.length } } });
+  expect(ZErrorBody.parse(await stale.json()).error.details).toMatchObject({ offset: bytes.length });
 
   const done = ZCompleteResponse.parse(await device.ok("POST", `/uploads/${upload.upload_id}/complete`, { sha256: sha256(bytes) }, b));
   expect(done.blob).toMatchObject({ size: bytes.length, sha256: `sha256:${sha256(bytes)}` });

@@ -2,9 +2,8 @@
 // fresh PostgreSQL database. A device connected to instance B is poked within 1 s of a push
 // committed on instance A (PostgreSQL LISTEN/NOTIFY). Uses the build the suite's server made.
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
-import { E2E_SECRETS } from "../../playwright.config";
-import { mintDeviceJwt } from "../../server/http/dev-token";
+import { ZBootstrapResponse, ZPullResponse } from "../../server/sync/schemas";
+import { expect, test } from "../support/fixtures";
 import { createScratchDatabase, defineInstances, startInstances, stopInstances, type AppInstance, type ScratchDatabase } from "../support/instances";
 
 const FIRST_PORT = Number(process.env.E2E_LIVE_PORT ?? 3102);
@@ -24,17 +23,18 @@ test.afterAll(async () => {
   await database?.drop();
 });
 
-test("a poke reaches a device on instance B within 1 s of a push committed on instance A", async () => {
+test("a poke reaches a device on instance B within 1 s of a push committed on instance A", async ({ deviceJwt }) => {
   const [a, b] = instances.map((instance) => instance.url) as [string, string];
   const userId = `e2e-live-${randomUUID()}`;
-  const jwt = await mintDeviceJwt({ userId, secret: E2E_SECRETS.SYNC_JWT_SECRET });
+  const jwt = await deviceJwt(userId);
   const headers = { authorization: `Bearer ${jwt}`, "content-type": "application/json" };
   const reader = randomUUID();
   const writer = randomUUID();
 
   const boot = await fetch(`${b}/api/v1/sync/bootstrap`, { method: "POST", headers, body: JSON.stringify({ device_id: reader }) });
   expect(boot.status).toBe(200);
-  const { token } = (await boot.json()) as { token: string };
+  const { token } = ZBootstrapResponse.parse(await boot.json());
+  if (token === null) throw new Error("a one-page bootstrap ends with a token");
 
   const abort = new AbortController();
   const live = await fetch(`${b}/api/v1/sync/events?token=${encodeURIComponent(token)}`, { headers, signal: abort.signal });
@@ -54,7 +54,7 @@ test("a poke reaches a device on instance B within 1 s of a push committed on in
 
   // Warm instance A up (its first request loads the route and opens its pool), so the bound below
   // measures delivery, not a cold start. Another user: no poke for this device.
-  const warmJwt = await mintDeviceJwt({ userId: `${userId}-warm`, secret: E2E_SECRETS.SYNC_JWT_SECRET });
+  const warmJwt = await deviceJwt(`${userId}-warm`);
   const warm = await fetch(`${a}/api/v1/sync/push`, {
     method: "POST",
     headers: { ...headers, authorization: `Bearer ${warmJwt}` },
@@ -78,6 +78,6 @@ test("a poke reaches a device on instance B within 1 s of a push committed on in
   expect(text).toContain(`event: poke\ndata: {"streams":{"user:${userId}":1}}`);
   expect(text).not.toContain("-warm");
   const pulled = await fetch(`${b}/api/v1/sync/pull`, { method: "POST", headers, body: JSON.stringify({ token }) });
-  const changes = ((await pulled.json()) as { changes: { id: string }[] }).changes;
+  const { changes } = ZPullResponse.parse(await pulled.json());
   expect(changes.map((c) => c.id)).toEqual(["m-1"]);
 });

@@ -1,12 +1,13 @@
 // The public and operator surfaces of a production server: the OpenAPI document and its
 // reference page are public; the metrics endpoint is off (404) when METRICS_TOKEN is unset.
-import { expect, test } from "@playwright/test";
+import { z } from "zod";
+import { expect, test } from "../support/fixtures";
 
 test.describe("operations", () => {
   test("serves the OpenAPI document and the API reference page without auth", async ({ request, page }) => {
     const doc = await request.get("/api/v1/openapi.json");
     expect(doc.status()).toBe(200);
-    const body = (await doc.json()) as { openapi: string; paths: Record<string, unknown> };
+    const body = z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).parse(await doc.json());
     expect(body.openapi).toBe("3.1.0");
     expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(["/api/v1/sync/push", "/api/v1/sync/verify", "/api/v1/sync/events"]));
 

@@ -1,20 +1,17 @@
 // The round trip every app relies on, over real HTTP: a new install bootstraps, pushes a memo
 // created offline, and pulls it back from its token; a retried push applies nothing twice.
 import { randomUUID } from "node:crypto";
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { E2E_SECRETS } from "../../playwright.config";
-import { mintDeviceJwt } from "../../server/http/dev-token";
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse } from "../../server/sync/schemas";
+import type { APIRequestContext } from "@playwright/test";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, ZErrorBody } from "../../server/sync/schemas";
+import { expect, test } from "../support/fixtures";
 
 async function post(request: APIRequestContext, path: string, jwt: string, body: unknown) {
   return request.post(path, { headers: { authorization: `Bearer ${jwt}` }, data: body });
 }
 
 test.describe("sync round trip", () => {
-  test("a pushed memo comes back on pull, once", async ({ request }) => {
-    const userId = `e2e-${randomUUID()}`;
-    const deviceId = randomUUID();
-    const jwt = await mintDeviceJwt({ userId, secret: E2E_SECRETS.SYNC_JWT_SECRET });
+  test("a pushed memo comes back on pull, once", async ({ request, device }) => {
+    const { userId, deviceId, jwt } = device;
 
     // 1. A new install hydrates: the user has no records yet, so one page with the pull token.
     const bootstrap = await post(request, "/api/v1/sync/bootstrap", jwt, { device_id: deviceId });
@@ -79,6 +76,6 @@ test.describe("sync round trip", () => {
     });
 
     expect(response.status()).toBe(401);
-    expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
+    expect(ZErrorBody.parse(await response.json()).error.code).toBe("unauthorized");
   });
 });

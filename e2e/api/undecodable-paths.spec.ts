@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { ZErrorBody } from "../../server/sync/schemas";
+import { expect, test } from "../support/fixtures";
 
 // Next itself answers a bare 500 when a path segment is not percent-encoded UTF-8 (it decodes the
 // route's params before any handler runs); proxy.ts refuses such paths first. The in-process test
@@ -19,7 +20,7 @@ test.describe("paths that are not percent-encoded UTF-8", () => {
       ];
       for (const response of await Promise.all(calls)) {
         expect(response.status(), response.url()).toBe(400);
-        expect(await response.json()).toEqual({
+        expect(ZErrorBody.parse(await response.json())).toEqual({
           error: { code: "invalid_request", message: "The URL path is not valid percent-encoded UTF-8" },
         });
       }
@@ -38,6 +39,6 @@ test.describe("paths that are not percent-encoded UTF-8", () => {
 
     // Reaches the blob route, which asks who is calling.
     expect(response.status()).toBe(401);
-    expect((await response.json()).error.code).toBe("unauthorized");
+    expect(ZErrorBody.parse(await response.json()).error.code).toBe("unauthorized");
   });
 });

@@ -7,10 +7,13 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { z } from "zod";
+import { ZErrorBody } from "../../server/sync/schemas";
 import { CONSOLE_URL } from "../../playwright.config";
 import { PROCEDURES } from "../../test/hardening/support/procedure-roles";
 import { E2E_STAFF } from "../support/accounts";
+import { expect, test } from "../support/fixtures";
 
 const ROLES = ["viewer", "support", "operator", "admin"] as const;
 type Role = (typeof ROLES)[number];
@@ -27,14 +30,15 @@ function consolePages(dir = path.join(process.cwd(), "app", "(console)"), prefix
 /** A request context logged in through next-auth's credentials flow, as the login form does. */
 async function loggedIn(role: Role): Promise<APIRequestContext> {
   const context = await playwrightRequest.newContext({ baseURL: CONSOLE_URL });
-  const { csrfToken } = (await (await context.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const { csrfToken } = z.object({ csrfToken: z.string() }).parse(await (await context.get("/api/auth/csrf")).json());
   const login = await context.post("/api/auth/callback/credentials", {
     form: { csrfToken, email: E2E_STAFF[role].email, password: E2E_STAFF[role].password, callbackUrl: `${CONSOLE_URL}/overview`, json: "true" },
     maxRedirects: 0,
   });
   expect(login.status(), await login.text()).toBeLessThan(400);
   const me = await context.get(`/api/trpc/session.me`);
-  expect(((await me.json()) as { result: { data: { json: { role: string } } } }).result.data.json.role).toBe(role);
+  const session = z.object({ result: z.object({ data: z.object({ json: z.object({ role: z.string() }) }) }) }).parse(await me.json());
+  expect(session.result.data.json.role).toBe(role);
   return context;
 }
 
@@ -72,7 +76,7 @@ test("the console's own API routes refuse a logged-out caller with the 401 envel
   for (const route of ["/api/console/events", `/api/console/blobs/b_AAAAAAAAAAAAAAAAAAAAAA`]) {
     const answer = await contexts.get("logged out")!.get(route);
     expect(answer.status(), route).toBe(401);
-    expect(await answer.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+    expect(ZErrorBody.parse(await answer.json())).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
   }
   for (const role of ROLES) {
     const answer = await contexts.get(role)!.get("/api/console/blobs/b_AAAAAAAAAAAAAAAAAAAAAA");

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
 import { E2E_STAFF } from "../support/accounts";
-import { logIn } from "../support/console";
+import { expect, test } from "../support/fixtures";
 
 test("logged-out visitors are sent to the login page", async ({ page }) => {
   await page.goto("/overview?window=7d");
@@ -18,8 +17,8 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
   await expect(page).toHaveURL(/\/login$/);
 });
 
-test("staff log in, see their role, and log out", async ({ page }) => {
-  await logIn(page, "operator");
+test("staff log in, see their role, and log out", async ({ staffPage }) => {
+  const page = await staffPage("operator");
   await expect(page.getByTestId("staff-role")).toHaveText("operator");
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login/);

@@ -1,21 +1,19 @@
 // An operator replays a batch whose item failed, once the cause is fixed; the device pulls the
 // outcome, and the stored answer the device got for its push never changes.
-import { expect, test } from "@playwright/test";
 import { expectAudited } from "../support/audit";
-import { logIn } from "../support/console";
-import { pushFailedBatch } from "../support/scenarios";
+import { expect, test } from "../support/fixtures";
 
 const OPERATOR = "operator@e2e.test";
 
-test("an operator replays a failed update after the record exists; the device pulls the change", async ({ page, request }) => {
-  const failed = await pushFailedBatch(request);
+test("an operator replays a failed update after the record exists; the device pulls the change", async ({ page, failedBatch, staffPage }) => {
+  const failed = await failedBatch();
   const { device } = failed;
   await device.bootstrap();
   // The cause is fixed: the memo the update was about now exists (version 1).
   const created = await device.push([{ type: "memo", action: "create", id: failed.memoId, data: { content: "Pick up the parcel", tags: [], pinned: false } }]);
   expect(created.results[0]).toMatchObject({ status: "ok", id: failed.memoId, version: 1 });
 
-  await logIn(page, "operator");
+  await staffPage("operator");
   await page.goto(`/batches?user=${device.userId}&status=partial`);
   const rows = page.getByRole("table", { name: "Sync batches" }).getByRole("row").filter({ hasText: device.deviceId });
   await expect(rows).toHaveCount(1);
@@ -57,9 +55,9 @@ test("an operator replays a failed update after the record exists; the device pu
   await expect(details).toContainText('"status": "applied"');
 });
 
-test("support may look at a failed batch but not replay it", async ({ page, request }) => {
-  const failed = await pushFailedBatch(request);
-  await logIn(page, "support");
+test("support may look at a failed batch but not replay it", async ({ page, failedBatch, staffPage }) => {
+  const failed = await failedBatch();
+  await staffPage("support");
   await page.goto(`/batches/${failed.batchId}`);
   await expect(page.getByRole("table", { name: "Items of this batch" }).getByRole("row").filter({ hasText: failed.memoId })).toContainText("not_found");
   await expect(page.getByRole("button", { name: "Replay failed items" })).toHaveCount(0);

@@ -1,9 +1,9 @@
 // Support resolves stored conflicts in the browser, and the device that made the edit learns the
 // outcome through the mobile API. Every conflict is made by real pushes (scenarios.ts).
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expectAudited } from "../support/audit";
-import { logIn } from "../support/console";
-import { openMeterConflict, type MeterConflict } from "../support/scenarios";
+import { expect, test } from "../support/fixtures";
+import type { MeterConflict } from "../support/scenarios";
 
 const SUPPORT = "support@e2e.test";
 
@@ -26,9 +26,9 @@ function resolutionCard(page: Page) {
   return page.locator("section").filter({ has: page.getByRole("heading", { name: "Resolution", exact: true }) });
 }
 
-test("support accepts the server's value from the inbox; the record stays and the device sees the conflict closed", async ({ page, request }) => {
-  const conflict = await openMeterConflict(request);
-  await logIn(page, "support");
+test("support accepts the server's value from the inbox; the record stays and the device sees the conflict closed", async ({ page, meterConflict, staffPage }) => {
+  const conflict = await meterConflict();
+  await staffPage("support");
 
   await page.goto(`/conflicts?user=${conflict.userId}`);
   const rows = page.getByRole("table", { name: "Conflicts" }).getByRole("row").filter({ hasText: conflict.recordId });
@@ -57,9 +57,9 @@ test("support accepts the server's value from the inbox; the record stays and th
   await expect(details).toContainText('"resolution": "accept_server"');
 });
 
-test("support accepts the client's value; the device pulls it with the conflict hint", async ({ page, request }) => {
-  const conflict = await openMeterConflict(request, { base: 20, server: 24.5, client: 23 });
-  await logIn(page, "support");
+test("support accepts the client's value; the device pulls it with the conflict hint", async ({ page, meterConflict, staffPage }) => {
+  const conflict = await meterConflict({ base: 20, server: 24.5, client: 23 });
+  await staffPage("support");
   await openConflictPage(page, conflict);
 
   await page.getByRole("button", { name: "Accept client", exact: true }).click();
@@ -80,9 +80,9 @@ test("support accepts the client's value; the device pulls it with the conflict 
   await expect(details).toContainText('"resolution": "accept_client"');
 });
 
-test("support merges by hand, checked against the type's schema before saving; the device pulls the merge", async ({ page, request }) => {
-  const conflict = await openMeterConflict(request, { base: 500, server: 520, client: 510 });
-  await logIn(page, "support");
+test("support merges by hand, checked against the type's schema before saving; the device pulls the merge", async ({ page, meterConflict, staffPage }) => {
+  const conflict = await meterConflict({ base: 500, server: 520, client: 510 });
+  await staffPage("support");
   await openConflictPage(page, conflict);
 
   await page.getByRole("button", { name: "Manual merge", exact: true }).click();
@@ -116,9 +116,9 @@ test("support merges by hand, checked against the type's schema before saving; t
   await expect(details).toContainText('"reading": 515.5');
 });
 
-test("a record that changes while the page is open is shown, not overwritten", async ({ page, request }) => {
-  const conflict = await openMeterConflict(request, { base: 7, server: 8, client: 9 });
-  await logIn(page, "support");
+test("a record that changes while the page is open is shown, not overwritten", async ({ page, meterConflict, staffPage }) => {
+  const conflict = await meterConflict({ base: 7, server: 8, client: 9 });
+  await staffPage("support");
   await openConflictPage(page, conflict);
   await page.getByRole("button", { name: "Accept client", exact: true }).click();
 
@@ -157,9 +157,9 @@ test("a record that changes while the page is open is shown, not overwritten", a
   ]);
 });
 
-test("a viewer sees the conflict but cannot resolve it: no buttons, and the procedure is refused", async ({ page, request }) => {
-  const conflict = await openMeterConflict(request);
-  await logIn(page, "viewer");
+test("a viewer sees the conflict but cannot resolve it: no buttons, and the procedure is refused", async ({ page, meterConflict, staffPage }) => {
+  const conflict = await meterConflict();
+  await staffPage("viewer");
   await openConflictPage(page, conflict);
   await expect(page.getByRole("button", { name: /Accept server|Accept client|Manual merge/ })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Resolve", exact: true })).toHaveCount(0);

@@ -1,20 +1,20 @@
 // An operator revokes a lost phone: its next mobile request is refused with 403 device_revoked,
 // until it is restored. Both actions land in the audit log.
-import { expect, test } from "@playwright/test";
+import { ZErrorBody } from "../../server/sync/schemas";
 import { expectAudited } from "../support/audit";
-import { logIn } from "../support/console";
-import { MobileDevice, uniqueUser } from "../support/device";
+import { uniqueUser } from "../support/device";
+import { expect, test } from "../support/fixtures";
 
 const OPERATOR = "operator@e2e.test";
 const note = (content: string) => ({ type: "memo", action: "create" as const, data: { content, tags: [], pinned: false } });
 
-test("an operator revokes a device, which is then refused, and restores it", async ({ page, request }) => {
+test("an operator revokes a device, which is then refused, and restores it", async ({ page, openDevice, staffPage }) => {
   const userId = uniqueUser();
-  const device = await MobileDevice.open(request, userId, { deviceId: `${userId}-lost-phone`, platform: "ios", appVersion: "3.0.9" });
+  const device = await openDevice(userId, { deviceId: `${userId}-lost-phone`, platform: "ios", appVersion: "3.0.9" });
   await device.push([note("Before it was lost")]);
   await device.bootstrap();
 
-  await logIn(page, "operator");
+  await staffPage("operator");
   await page.goto(`/devices?user=${userId}`);
   const rows = page.getByRole("table", { name: "Devices" }).getByRole("row").filter({ hasText: device.deviceId });
   await expect(rows).toHaveCount(1);
@@ -33,10 +33,10 @@ test("an operator revokes a device, which is then refused, and restores it", asy
   // Its next requests are refused, and the refused push writes nothing.
   const refused = await device.post("/sync/push", device.bundle([note("Written by whoever found it")]));
   expect(refused.status()).toBe(403);
-  expect(await refused.json()).toMatchObject({ error: { code: "device_revoked" } });
+  expect(ZErrorBody.parse(await refused.json()).error.code).toBe("device_revoked");
   const refusedList = await device.get("/conflicts?status=all");
   expect(refusedList.status()).toBe(403);
-  expect(await refusedList.json()).toMatchObject({ error: { code: "device_revoked" } });
+  expect(ZErrorBody.parse(await refusedList.json()).error.code).toBe("device_revoked");
 
   await page.getByRole("button", { name: "Restore device" }).click();
   await page.getByRole("group", { name: "Confirm restore" }).getByRole("button", { name: "Yes, restore" }).click();

@@ -1,23 +1,22 @@
 // The console refreshes itself: a conflict a device runs into appears in an open inbox, no reload.
-import { expect, test } from "@playwright/test";
-import { logIn } from "../support/console";
+import { ZErrorBody } from "../../server/sync/schemas";
 import { uniqueUser } from "../support/device";
-import { openMeterConflict } from "../support/scenarios";
+import { expect, test } from "../support/fixtures";
 
-test("a new conflict appears in an open inbox without a reload", async ({ page, request }) => {
+test("a new conflict appears in an open inbox without a reload", async ({ page, meterConflict, staffPage }) => {
   const userId = uniqueUser();
-  await logIn(page, "support");
+  await staffPage("support");
   await page.goto(`/conflicts?user=${userId}`);
   await expect(page.getByTestId("live-status")).toHaveText("Live");
   const table = page.getByRole("table", { name: "Conflicts" });
   await expect(table).toHaveCount(0);
 
-  const conflict = await openMeterConflict(request, undefined, { userId });
+  const conflict = await meterConflict(undefined, { userId });
   await expect(table.getByRole("row").filter({ hasText: conflict.recordId })).toHaveCount(1, { timeout: 15_000 });
 });
 
 test("the live stream refuses a visitor who is not logged in", async ({ request }) => {
   const response = await request.get("/api/console/events");
   expect(response.status()).toBe(401);
-  expect((await response.json()) as unknown).toMatchObject({ error: { code: "unauthorized" } });
+  expect(ZErrorBody.parse(await response.json()).error.code).toBe("unauthorized");
 });

@@ -3,21 +3,20 @@
 // devices chose different images), and among the user's uploads on the device page. The preview
 // route needs a staff session.
 import { createHash } from "node:crypto";
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { mintDeviceJwt } from "../../server/http/dev-token";
-import { CONSOLE_URL, E2E_SECRETS } from "../../playwright.config";
-import { logIn } from "../support/console";
-import { MobileDevice, uniqueUser } from "../support/device";
+import type { APIRequestContext } from "@playwright/test";
+import { ZCompleteResponse, ZUploadInfo } from "../../server/uploads/schemas";
+import { CONSOLE_URL } from "../../playwright.config";
+import { uniqueUser } from "../support/device";
+import { expect, test } from "../support/fixtures";
 
 // A 1x1 PNG.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
-async function uploadPng(request: APIRequestContext, userId: string, filename: string): Promise<string> {
-  const jwt = await mintDeviceJwt({ userId, secret: E2E_SECRETS.SYNC_JWT_SECRET, expiresIn: "1h" });
+async function uploadPng(request: APIRequestContext, jwt: string, filename: string): Promise<string> {
   const headers = { authorization: `Bearer ${jwt}` };
   const created = await request.post(`${CONSOLE_URL}/api/v1/uploads`, { headers, data: { filename, size: PNG.length, content_type: "image/png" } });
   expect(created.status()).toBe(201);
-  const { upload_url: url, upload_id: id } = (await created.json()) as { upload_url: string; upload_id: string };
+  const { upload_url: url, upload_id: id } = ZUploadInfo.parse(await created.json());
   const put = await request.put(`${CONSOLE_URL}${url}`, {
     headers: { ...headers, "content-type": "application/octet-stream", "content-range": `bytes 0-${PNG.length - 1}/${PNG.length}` },
     data: PNG,
@@ -25,15 +24,16 @@ async function uploadPng(request: APIRequestContext, userId: string, filename: s
   expect(put.status()).toBe(200);
   const done = await request.post(`${CONSOLE_URL}/api/v1/uploads/${id}/complete`, { headers, data: { sha256: createHash("sha256").update(PNG).digest("hex") } });
   expect(done.status()).toBe(200);
-  return ((await done.json()) as { blob: { key: string } }).blob.key;
+  return ZCompleteResponse.parse(await done.json()).blob.key;
 }
 
-test("staff see a batch's, a conflict's and a device's images; the preview needs a session", async ({ page, request }) => {
+test("staff see a batch's, a conflict's and a device's images; the preview needs a session", async ({ page, request, deviceJwt, openDevice, staffPage }) => {
   const user = uniqueUser("media");
-  const phone = await MobileDevice.open(request, user);
-  const tablet = await MobileDevice.open(request, user);
-  const first = await uploadPng(request, user, "first.png");
-  const second = await uploadPng(request, user, "second.png");
+  const phone = await openDevice(user);
+  const tablet = await openDevice(user);
+  const jwt = await deviceJwt(user, { expiresIn: "1h" });
+  const first = await uploadPng(request, jwt, "first.png");
+  const second = await uploadPng(request, jwt, "second.png");
 
   const created = await phone.push([{ type: "photo", id: "meter-photo", action: "create", data: { caption: "Meter 7", image: first } }]);
   expect(created.results[0]).toMatchObject({ status: "ok", version: 1 });
@@ -42,7 +42,7 @@ test("staff see a batch's, a conflict's and a device's images; the preview needs
   // A key that was never uploaded is an item error, not a conflict.
   const unknown = await tablet.push([{ type: "photo", id: "meter-photo", action: "update", base_version: 1, data: { caption: "Meter 7", image: `b_${"Z".repeat(22)}` } }]);
   expect(unknown.results[0]).toMatchObject({ status: "error", error: { code: "media_not_found" } });
-  const third = await uploadPng(request, user, "third.png");
+  const third = await uploadPng(request, jwt, "third.png");
   const real = await tablet.push([{ type: "photo", id: "meter-photo", action: "update", base_version: 1, data: { caption: "Meter 7", image: third } }]);
   expect(real.results[0]).toMatchObject({ status: "conflict" });
   const conflictId = real.results[0]?.conflict?.conflict_id;
@@ -52,7 +52,7 @@ test("staff see a batch's, a conflict's and a device's images; the preview needs
   const anonymous = await request.get(`${CONSOLE_URL}/api/console/blobs/${first}`);
   expect(anonymous.status()).toBe(401);
 
-  await logIn(page, "viewer");
+  await staffPage("viewer");
   await page.goto(`/batches/${created.batch_id}`);
   const batchMedia = page.getByRole("listitem", { name: "Attachment first.png" });
   await expect(batchMedia).toBeVisible();

@@ -1,15 +1,15 @@
 // An admin walks through every page of the console and finds the data devices made through the
 // mobile API: one user with a phone and a tablet in conflict, and a laptop whose push partly failed.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { logIn } from "../support/console";
-import { MobileDevice } from "../support/device";
-import { openMeterConflict, type MeterConflict } from "../support/scenarios";
+import type { Page } from "@playwright/test";
+import type { MobileDevice } from "../support/device";
+import { expect, test, type Fixtures } from "../support/fixtures";
+import type { MeterConflict } from "../support/scenarios";
 
 type Fleet = { conflict: MeterConflict; laptop: MobileDevice; failedBatchId: string; missingId: string };
 
-async function makeFleet(request: APIRequestContext): Promise<Fleet> {
-  const conflict = await openMeterConflict(request);
-  const laptop = await MobileDevice.open(request, conflict.userId, { deviceId: `${conflict.userId}-laptop`, platform: "web", appVersion: "3.2.0" });
+async function makeFleet({ meterConflict, openDevice }: Pick<Fixtures, "meterConflict" | "openDevice">): Promise<Fleet> {
+  const conflict = await meterConflict();
+  const laptop = await openDevice(conflict.userId, { deviceId: `${conflict.userId}-laptop`, platform: "web", appVersion: "3.2.0" });
   const missingId = `diary-${conflict.userId}`;
   const pushed = await laptop.push([
     { type: "diary", action: "create", data: { date: "2026-11-20", mood: "calm", summary: "Long walk by the river." } },
@@ -26,10 +26,10 @@ async function panelNumber(page: Page, panel: string, label: string): Promise<nu
   return Number((await value.textContent())?.replace(/[^\d]/g, ""));
 }
 
-test("an admin visits every page and sees what the devices did", async ({ page, request }) => {
-  const { conflict, laptop, failedBatchId, missingId } = await makeFleet(request);
+test("an admin visits every page and sees what the devices did", async ({ page, meterConflict, openDevice, staffPage }) => {
+  const { conflict, laptop, failedBatchId, missingId } = await makeFleet({ meterConflict, openDevice });
   const { userId } = conflict;
-  await logIn(page, "admin");
+  await staffPage("admin");
 
   // Overview: charts over 24 h and 7 days, with numbers that count this fleet.
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
@@ -105,8 +105,8 @@ test("an admin visits every page and sees what the devices did", async ({ page, 
   await expect(page.getByRole("table", { name: "Audit log" }).getByRole("row").filter({ hasText: "admin@e2e.test" }).first()).toContainText("staff.login");
 });
 
-test("a link to a missing record says so instead of failing", async ({ page }) => {
-  await logIn(page, "viewer");
+test("a link to a missing record says so instead of failing", async ({ page, staffPage }) => {
+  await staffPage("viewer");
   for (const [path, text] of [
     ["/devices/00000000-0000-4000-8000-000000000000", "No such device"],
     ["/batches/00000000-0000-4000-8000-000000000000", "No such sync batch"],

@@ -5,10 +5,11 @@
 //   UPDATE_SCREENSHOTS=1 npx playwright test --project console e2e/console/screenshots.spec.ts
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Browser, type Page, type TestInfo } from "@playwright/test";
+import type { Browser, Page, TestInfo } from "@playwright/test";
 import { logIn } from "../support/console";
-import { MobileDevice } from "../support/device";
+import type { MobileDevice } from "../support/device";
 import type { E2E_STAFF } from "../support/accounts";
+import { expect, test, type Fixtures } from "../support/fixtures";
 
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -22,7 +23,8 @@ async function capture(page: Page, testInfo: TestInfo, name: string): Promise<vo
   await testInfo.attach(name, { path: file, contentType: "image/png" });
 }
 
-async function staffPage(browser: Browser, role: keyof typeof E2E_STAFF): Promise<Page> {
+/** A page of its own browser context (so several roles work side by side), logged in as `role`. */
+async function newStaffPage(browser: Browser, role: keyof typeof E2E_STAFF): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: "light" });
   const page = await context.newPage();
   await logIn(page, role);
@@ -33,10 +35,10 @@ const meter = (code: string, reading: number, unit: string) => ({ code, reading,
 const memo = (content: string, tags: string[] = [], pinned = false) => ({ content, tags, pinned });
 
 /** Three people, six installs: conflicts on meters, a batch that partly failed, a lost phone. */
-async function makeFleet(request: APIRequestContext) {
+async function makeFleet(openDevice: Fixtures["openDevice"]) {
   const run = randomUUID().slice(0, 4);
   const device = (user: string, deviceId: string, platform: string, appVersion: string) =>
-    MobileDevice.open(request, `${user}-${run}`, { deviceId, platform, appVersion });
+    openDevice(`${user}-${run}`, { deviceId, platform, appVersion });
   const aliceIphone = await device("alice", "iphone-15", "ios", "3.2.0");
   const aliceIpad = await device("alice", "ipad-air", "ipados", "3.2.0");
   const bobPixel = await device("bob", "pixel-8", "android", "3.1.4");
@@ -91,17 +93,17 @@ async function makeFleet(request: APIRequestContext) {
   return { boilerConflict, waterConflict, failedBatch: failed.batch_id, alice: aliceIphone.userId, carol: carolPhone.userId, bobOldPhone, bobPixel };
 }
 
-test("screenshots of the main pages with a realistic fleet", async ({ browser, request }, testInfo) => {
-  const fleet = await makeFleet(request);
+test("screenshots of the main pages with a realistic fleet", async ({ browser, openDevice }, testInfo) => {
+  const fleet = await makeFleet(openDevice);
 
   // Support settles one of alice's conflicts; an operator replays bob's batch and revokes his old phone.
-  const support = await staffPage(browser, "support");
+  const support = await newStaffPage(browser, "support");
   await support.goto(`/conflicts/${fleet.waterConflict}`);
   await support.getByRole("button", { name: "Accept server", exact: true }).click();
   await support.getByRole("button", { name: "Confirm: accept server" }).click();
   await expect(support.getByText(/Accepted server by support@e2e.test/)).toBeVisible();
 
-  const operator = await staffPage(browser, "operator");
+  const operator = await newStaffPage(browser, "operator");
   await operator.goto(`/devices?q=${fleet.bobOldPhone.userId}`);
   await operator.getByRole("link", { name: fleet.bobOldPhone.deviceId }).click();
   await operator.getByRole("button", { name: "Revoke device" }).click();
@@ -113,7 +115,7 @@ test("screenshots of the main pages with a realistic fleet", async ({ browser, r
   await expect(operator.getByRole("listitem", { name: "Attempt 2" })).toContainText("partial");
   await capture(operator, testInfo, "batch");
 
-  const admin = await staffPage(browser, "admin");
+  const admin = await newStaffPage(browser, "admin");
   await expect(admin.getByRole("img", { name: /^Pushes and acks per hour\./ })).toBeVisible();
   await expect(admin.getByText("Loading activity…")).toHaveCount(0);
   await capture(admin, testInfo, "overview");

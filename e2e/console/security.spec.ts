@@ -2,10 +2,11 @@
 // with a per-request nonce and no 'unsafe-inline' under which every console page still renders
 // and runs, a forged cross-origin mutation refused with nothing changed, and login throttling's
 // message on the login page.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { ZErrorBody } from "../../server/sync/schemas";
 import { CONSOLE_URL } from "../../playwright.config";
-import { logIn } from "../support/console";
-import { MobileDevice, uniqueUser } from "../support/device";
+import { uniqueUser } from "../support/device";
+import { expect, test } from "../support/fixtures";
 
 const note = (content: string) => ({ type: "memo", action: "create" as const, data: { content, tags: [], pinned: false } });
 
@@ -47,9 +48,9 @@ test("pages carry a nonce CSP without 'unsafe-inline', frame and sniffing protec
   expect(api.headers()["x-frame-options"]).toBe("DENY");
 });
 
-test("the console renders and works under the CSP: no violation on any page", async ({ page }) => {
+test("the console renders and works under the CSP: no violation on any page", async ({ page, staffPage }) => {
   const problems = watchViolations(page);
-  await logIn(page, "admin");
+  await staffPage("admin");
   await expect(page.getByTestId("staff-role")).toHaveText("admin");
   for (const [path, heading] of [
     ["/overview", /Overview/],
@@ -69,11 +70,11 @@ test("the console renders and works under the CSP: no violation on any page", as
   expect(problems).toEqual([]);
 });
 
-test("a forged mutation from another origin of the same site is refused and revokes nothing", async ({ page, request }) => {
+test("a forged mutation from another origin of the same site is refused and revokes nothing", async ({ page, request, openDevice, staffPage }) => {
   const userId = uniqueUser("csrf");
-  const device = await MobileDevice.open(request, userId, { deviceId: `${userId}-phone` });
+  const device = await openDevice(userId, { deviceId: `${userId}-phone` });
   await device.push([note("mine")]);
-  await logIn(page, "operator");
+  await staffPage("operator");
   await page.goto(`/devices?user=${userId}`);
   await page.getByRole("link", { name: device.deviceId }).click();
   await expect(page.getByRole("heading", { name: `Device ${device.deviceId}` })).toBeVisible();
@@ -93,7 +94,7 @@ test("a forged mutation from another origin of the same site is refused and revo
   await page.goto(evil);
   const refused = await answer;
   expect(refused.status()).toBe(403);
-  expect(await refused.json()).toMatchObject({ error: { code: "forbidden" } });
+  expect(ZErrorBody.parse(await refused.json()).error.code).toBe("forbidden");
 
   // Nothing changed: the device still syncs and the console still shows it active.
   expect((await device.post("/sync/push", device.bundle([note("still mine")]))).status()).toBe(200);

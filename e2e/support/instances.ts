@@ -5,8 +5,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { z } from "zod";
 import { E2E_SECRETS } from "../../playwright.config";
 import { E2E_PG_ADMIN_URL } from "./accounts";
+
+const ZLogLine = z.record(z.string(), z.unknown());
 
 export type ScratchDatabase = { name: string; url: string; drop(): Promise<void> };
 
@@ -119,8 +122,8 @@ export class AppInstance {
   logLines(): Record<string, unknown>[] {
     return this.stdout.join("").split("\n").flatMap((line) => {
       try {
-        const parsed: unknown = JSON.parse(line);
-        return parsed !== null && typeof parsed === "object" ? [parsed as Record<string, unknown>] : [];
+        const entry = ZLogLine.safeParse(JSON.parse(line));
+        return entry.success ? [entry.data] : [];
       } catch {
         return [];
       }

@@ -38,7 +38,8 @@ export class RoundRobinDevice {
       headers: { authorization: `Bearer ${this.jwt}`, "content-type": "application/json", "x-device-id": this.deviceId },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: await response.json() };
+    const answer: unknown = await response.json();
+    return { status: response.status, body: answer };
   }
 
   /** A request with the device's auth and any body (uploads), answered as it is. */

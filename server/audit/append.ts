@@ -1,7 +1,7 @@
 // The append-only audit log: every state change made by a person or a device's resolution.
 import type { DbOrTx } from "../db/client";
 import type { Sql } from "../db/sql";
-import type { Prisma } from "../db/generated/client";
+import { parsedJsonObject, toJsonInput } from "../db/json";
 
 export type AuditActor = { type: "staff" | "device" | "system"; id: string };
 
@@ -9,6 +9,10 @@ export type AuditEntryInput = {
   actor: AuditActor;
   action: string;
   target: { type: string; id: string };
+  /**
+   * JSON: built from JSON values and from parsed record data, which the engine types loosely
+   * (`RecordData`). Becomes `JsonObject` once record data is typed so.
+   */
   details?: Record<string, unknown>;
 };
 
@@ -20,7 +24,7 @@ export async function appendAudit(db: DbOrTx, entry: AuditEntryInput): Promise<v
       action: entry.action,
       targetType: entry.target.type,
       targetId: entry.target.id,
-      details: (entry.details ?? {}) as Prisma.InputJsonValue,
+      details: toJsonInput(parsedJsonObject(entry.details ?? {})),
     },
   });
 }

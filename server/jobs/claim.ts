@@ -6,7 +6,7 @@
 //   4. Insert (job, slot); the unique key lets exactly one claimant of a slot win.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
-import type { Prisma } from "../db/generated/client";
+import { toJsonInput, type JsonObject } from "../db/json";
 
 export type Trigger = "schedule" | "manual";
 export type Claim = { claimed: true; runId: string } | { claimed: false; reason: "taken" | "busy" };
@@ -37,11 +37,11 @@ export async function claimRun(
 }
 
 export async function finishRun(
-  db: Db, runId: string, finishedAt: Date, outcome: { result: Record<string, unknown> } | { error: unknown },
+  db: Db, runId: string, finishedAt: Date, outcome: { result: JsonObject } | { error: unknown },
 ): Promise<void> {
   const data =
     "result" in outcome
-      ? { status: "succeeded", result: outcome.result as Prisma.InputJsonValue }
+      ? { status: "succeeded", result: toJsonInput(outcome.result) }
       : { status: "failed", error: describeError(outcome.error) };
   await db.jobRun.update({ where: { id: runId }, data: { ...data, finishedAt } });
 }

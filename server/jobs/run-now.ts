@@ -2,6 +2,7 @@
 // run of the same job on any instance), in a slot of its own, and recorded with trigger "manual".
 import type { AuditActor } from "../audit/append";
 import type { Db } from "../db/client";
+import type { JsonObject } from "../db/json";
 import { env, type Env } from "../env";
 import { AppError } from "../errors";
 import { defaultJobs, type JobName } from "./registry";
@@ -9,7 +10,7 @@ import { claimAndRun } from "./runner";
 import { instanceName } from "./start";
 
 export type ManualRun =
-  | { runId: string; status: "succeeded"; result: Record<string, unknown> }
+  | { runId: string; status: "succeeded"; result: JsonObject }
   | { runId: string; status: "failed"; error: string };
 
 export async function runJobNow(

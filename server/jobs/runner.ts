@@ -4,6 +4,7 @@
 // runs what it won. Every run is a job_runs row with its outcome; a failure never stops the timer.
 import type { AuditActor } from "../audit/append";
 import type { Db } from "../db/client";
+import type { JsonObject } from "../db/json";
 import { logger } from "../log";
 import { claimRun, finishRun, type Trigger } from "./claim";
 import { slotOf } from "./slots";
@@ -23,11 +24,11 @@ export type JobDefinition = {
   intervalMs: number;
   /** A run with no result after this long is taken for dead (its instance crashed). */
   leaseMs: number;
-  run(context: JobContext): Promise<Record<string, unknown>>;
+  run(context: JobContext): Promise<JsonObject>;
 };
 
 export type RunOutcome =
-  | { job: string; runId: string; status: "succeeded"; result: Record<string, unknown> }
+  | { job: string; runId: string; status: "succeeded"; result: JsonObject }
   | { job: string; runId: string; status: "failed"; error: unknown }
   | { job: string; status: "taken" }
   | { job: string; status: "busy" };

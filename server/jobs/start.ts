@@ -6,12 +6,18 @@ import type { Db } from "../db/client";
 import { env, type Env } from "../env";
 import { logger } from "../log";
 import { defaultJobs } from "./registry";
+import { processSingleton } from "../process-singleton";
 import { createJobRunner, type JobRunner } from "./runner";
 
 const TICK_MS = 30_000;
 
 // One runner per process, even if Next loads this module more than once.
-const state = globalThis as unknown as { syncdeskJobs?: JobRunner };
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    jobs: { runner: JobRunner | undefined };
+  }
+}
+const jobsSlot = () => processSingleton("jobs", () => ({ runner: undefined }));
 
 export function instanceName(): string {
   return `${hostname()}:${process.pid}`;
@@ -22,18 +28,20 @@ export function startJobs(db: Db, config: Env = env()): JobRunner | null {
     logger.info("background jobs are disabled (JOBS_ENABLED=false)");
     return null;
   }
-  if (!state.syncdeskJobs) {
+  const slot = jobsSlot();
+  if (!slot.runner) {
     const jobs = Object.values(defaultJobs(config));
-    state.syncdeskJobs = createJobRunner({ db, jobs, instance: instanceName() });
-    state.syncdeskJobs.start(TICK_MS);
+    slot.runner = createJobRunner({ db, jobs, instance: instanceName() });
+    slot.runner.start(TICK_MS);
     logger.info({ jobs: jobs.map((j) => j.name) }, "background jobs started");
   }
-  return state.syncdeskJobs;
+  return slot.runner;
 }
 
 /** Stops this process's runner, waiting for runs in progress (shutdown, and tests that start it). */
 export async function stopJobs(): Promise<void> {
-  const runner = state.syncdeskJobs;
-  state.syncdeskJobs = undefined;
+  const slot = jobsSlot();
+  const runner = slot.runner;
+  slot.runner = undefined;
   await runner?.stop();
 }

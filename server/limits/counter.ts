@@ -4,6 +4,7 @@
 // the clock, so instances with skewed clocks still agree.
 import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
+import { processSingleton } from "../process-singleton";
 
 export type CounterHit = { key: string; count: number; retryAfterSeconds: number };
 
@@ -49,13 +50,18 @@ export async function clearCounter(db: Db, key: string): Promise<void> {
 }
 
 const SWEEP_EVERY_MS = 10 * 60_000;
-const globalState = globalThis as unknown as { syncdeskCounterSweep?: number };
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    counterSweep: { lastAt: number };
+  }
+}
 
 /** Deletes long-expired counters, at most once per ten minutes per process (never in the way). */
 function sweepNowAndThen(db: Db): void {
   const now = Date.now();
-  if (now - (globalState.syncdeskCounterSweep ?? 0) < SWEEP_EVERY_MS) return;
-  globalState.syncdeskCounterSweep = now;
+  const sweep = processSingleton("counterSweep", () => ({ lastAt: 0 }));
+  if (now - sweep.lastAt < SWEEP_EVERY_MS) return;
+  sweep.lastAt = now;
   void db.$executeRaw`
     DELETE FROM rate_limit_counters WHERE key IN (
       SELECT key FROM rate_limit_counters WHERE reset_at < now() - interval '1 hour' LIMIT 10000)`.catch(() => {});

@@ -1,14 +1,19 @@
 // At most N live-update (SSE) connections per device in this process. The N+1th connection is
 // admitted and the device's oldest one is ended: after a network change a phone's old
 // connection often lingers half-open until a heartbeat fails, and the newest is the one alive.
-// Kept on globalThis: Next loads a copy of this module per route.
+// One registry per process (server/process-singleton.ts).
+import { processSingleton } from "../process-singleton";
+
 type Entry = { replace: () => void };
 
-const globalState = globalThis as unknown as { syncdeskLiveConnections?: Map<string, Entry[]> };
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    liveConnections: Map<string, Entry[]>;
+  }
+}
 
 function registry(): Map<string, Entry[]> {
-  globalState.syncdeskLiveConnections ??= new Map();
-  return globalState.syncdeskLiveConnections;
+  return processSingleton("liveConnections", () => new Map());
 }
 
 /**

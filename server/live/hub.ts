@@ -1,9 +1,10 @@
 // The live-update hub of this process: who listens to which stream, and delivery of "stream X is
 // now at head N". Commits of this process publish here directly; commits of other processes
 // arrive through PostgreSQL NOTIFY (listener.ts), tagged with their process id so nobody hears
-// their own announcement twice. Kept on globalThis: Next loads a copy of this module per route.
+// their own announcement twice. One per process (server/process-singleton.ts).
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { processSingleton } from "../process-singleton";
 
 export const LIVE_CHANNEL = "syncdesk_changes";
 /** NOTIFY payloads must stay under 8000 bytes. */
@@ -14,11 +15,14 @@ export type Listener = (heads: Heads) => void;
 
 type Hub = { instance: string; byStream: Map<string, Set<Listener>>; everything: Set<Listener> };
 
-const globalState = globalThis as unknown as { syncdeskLiveHub?: Hub };
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    liveHub: Hub;
+  }
+}
 
 function hub(): Hub {
-  globalState.syncdeskLiveHub ??= { instance: randomUUID(), byStream: new Map(), everything: new Set() };
-  return globalState.syncdeskLiveHub;
+  return processSingleton("liveHub", () => ({ instance: randomUUID(), byStream: new Map(), everything: new Set() }));
 }
 
 /** Calls `listener` with the new heads of `streams` whenever one advances; returns the unsubscribe. */

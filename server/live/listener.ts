@@ -5,22 +5,28 @@
 // it belongs to is closed (shutdown, or a test database removed).
 import pg from "pg";
 import { logger } from "../log";
+import { processSingleton } from "../process-singleton";
 import { LIVE_CHANNEL, publishLocally, receiveAnnouncement, subscribedStreams } from "./hub";
 
 type ListenerState = { pool: pg.Pool; client: pg.Client | null; ready: Promise<void> };
 
-const globalState = globalThis as unknown as { syncdeskLiveListener?: ListenerState };
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    liveListener: { current: ListenerState | undefined };
+  }
+}
+const slot = () => processSingleton("liveListener", () => ({ current: undefined }));
 
 /** Resolves once this process hears announcements of every process on the pool's database. */
 export function ensureListening(pool: pg.Pool): Promise<void> {
-  const current = globalState.syncdeskLiveListener;
+  const current = slot().current;
   if (current?.pool === pool) return current.ready;
   void current?.client?.end().catch(() => {});
   const state: ListenerState = { pool, client: null, ready: Promise.resolve() };
   state.ready = connect(state, false);
-  globalState.syncdeskLiveListener = state;
+  slot().current = state;
   state.ready.catch(() => {
-    if (globalState.syncdeskLiveListener === state) globalState.syncdeskLiveListener = undefined;
+    if (slot().current === state) slot().current = undefined;
   });
   return state.ready;
 }
@@ -33,7 +39,7 @@ async function connect(state: ListenerState, resync: boolean): Promise<void> {
     lost = true;
     state.client = null;
     void client.end().catch(() => {});
-    if (state.pool.ended || globalState.syncdeskLiveListener !== state) return;
+    if (state.pool.ended || slot().current !== state) return;
     logger.warn({ err: error }, "live: LISTEN connection lost; reconnecting");
     scheduleReconnect(state, 500);
   };
@@ -50,7 +56,7 @@ async function connect(state: ListenerState, resync: boolean): Promise<void> {
 
 function scheduleReconnect(state: ListenerState, delayMs: number): void {
   setTimeout(() => {
-    if (state.pool.ended || globalState.syncdeskLiveListener !== state) return;
+    if (state.pool.ended || slot().current !== state) return;
     connect(state, true).catch(() => scheduleReconnect(state, Math.min(delayMs * 2, 10_000)));
   }, delayMs).unref();
 }

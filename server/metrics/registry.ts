@@ -1,8 +1,9 @@
 // Prometheus metrics of this process (prom-client), scraped at GET /api/metrics. One registry per
-// process, kept on globalThis because Next loads a copy of this module per route bundle. Domain
+// process (server/process-singleton.ts: Next loads a copy of this module per route bundle). Domain
 // code calls the record* functions; nothing here knows about HTTP frameworks.
 import client from "prom-client";
 import { getDatabase } from "../db/client";
+import { processSingleton } from "../process-singleton";
 import type { TPushResponse } from "../sync/schemas";
 
 function createMetrics() {
@@ -66,11 +67,14 @@ function createMetrics() {
 }
 
 type Metrics = ReturnType<typeof createMetrics>;
-const globalState = globalThis as unknown as { syncdeskMetrics?: Metrics };
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    metrics: Metrics;
+  }
+}
 
 export function metrics(): Metrics {
-  globalState.syncdeskMetrics ??= createMetrics();
-  return globalState.syncdeskMetrics;
+  return processSingleton("metrics", createMetrics);
 }
 
 export type HttpSample = { route: string; method: string; status: number; seconds: number; bytes: number };

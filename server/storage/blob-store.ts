@@ -8,6 +8,7 @@ import { z } from "zod";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { logger } from "../log";
+import { processSingleton } from "../process-singleton";
 import { storageConfig } from "./config";
 import { createFileStore } from "./file-store";
 
@@ -58,15 +59,21 @@ export interface BlobStore {
   presignPut(key: string, options: { contentType: string; size: number; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> } | null>;
 }
 
-const globalState = globalThis as unknown as { syncdeskBlobStore?: BlobStore | null };
-
-/** The store of this process (per config). Kept on globalThis: Next loads a copy per route bundle. */
-export function getBlobStore(): BlobStore {
-  if (!globalState.syncdeskBlobStore) {
-    const config = storageConfig();
-    globalState.syncdeskBlobStore = config.driver === "file" ? createFileStore(config.root) : lazyS3Store(config.bucket, config.clientConfig, env().UPLOAD_CHUNK_BYTES);
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    blobStore: { current: BlobStore | null };
   }
-  return globalState.syncdeskBlobStore;
+}
+const blobStoreSlot = () => processSingleton("blobStore", () => ({ current: null }));
+
+/** The store of this process (per config; one per process, see server/process-singleton.ts). */
+export function getBlobStore(): BlobStore {
+  const slot = blobStoreSlot();
+  if (!slot.current) {
+    const config = storageConfig();
+    slot.current = config.driver === "file" ? createFileStore(config.root) : lazyS3Store(config.bucket, config.clientConfig, env().UPLOAD_CHUNK_BYTES);
+  }
+  return slot.current;
 }
 
 /** S3 partial data before the first byte. */
@@ -95,7 +102,7 @@ function lazyS3Store(bucket: string, clientConfig: S3ClientConfig, partBytes: nu
 
 /** Tests: use this store (null: back to the configured one). */
 export function setBlobStore(store: BlobStore | null): void {
-  globalState.syncdeskBlobStore = store;
+  blobStoreSlot().current = store;
 }
 
 /**

@@ -8,18 +8,22 @@
 // Only the request holding the session's lease touches its entry: taking it removes it, and it is
 // put back after the new offset is saved.
 import { createHash, type Hash } from "node:crypto";
+import { processSingleton } from "../process-singleton";
 
 type Entry = { storageKey: string; offset: number; hash: Hash; savedAt: number };
 
 /** Uploads in progress on one instance whose hash is kept (each entry: a few hundred bytes). */
 export const MAX_RUNNING_HASHES = 1000;
 
-// On globalThis: Next bundles each route (chunk PUT, complete) with its own copy of this module.
-const globalState = globalThis as unknown as { syncdeskUploadHashes?: Map<string, Entry> };
+// One per process: Next bundles each route (chunk PUT, complete) with its own copy of this module.
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    uploadHashes: Map<string, Entry>;
+  }
+}
 
 function entries(): Map<string, Entry> {
-  globalState.syncdeskUploadHashes ??= new Map();
-  return globalState.syncdeskUploadHashes;
+  return processSingleton("uploadHashes", () => new Map());
 }
 
 /**

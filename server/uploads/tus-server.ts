@@ -9,6 +9,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import type { Caller } from "../auth/caller";
 import { recordUploadStarted } from "../metrics/registry";
+import { processSingleton } from "../process-singleton";
 import { tusErrorAnswer } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
 import { pgLockSession, pgliteLockSession, type LockSession } from "./tus-lock-session";
@@ -80,13 +81,18 @@ export function createTusServer(store: DataStore, locker: Locker, ctx: TusContex
 }
 
 type LockerState = { database: object; locker: AdvisoryLocker };
-const globalState = globalThis as unknown as { syncdeskTusLocker?: LockerState };
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    tusLocker: { current: LockerState | undefined };
+  }
+}
 
 /** The process's tus locker on the process's database (advisory locks; see tus-locker.ts). */
 export async function getTusLocker(): Promise<AdvisoryLocker> {
   const database = await getDatabase();
-  if (globalState.syncdeskTusLocker?.database === database) return globalState.syncdeskTusLocker.locker;
-  void globalState.syncdeskTusLocker?.locker.session.close();
+  const slot = processSingleton("tusLocker", () => ({ current: undefined }));
+  if (slot.current?.database === database) return slot.current.locker;
+  void slot.current?.locker.session.close();
   let session: LockSession;
   if (database.kind === "pglite") session = pgliteLockSession(database.prisma);
   else {
@@ -95,6 +101,6 @@ export async function getTusLocker(): Promise<AdvisoryLocker> {
     session = pgLockSession(url);
   }
   const locker = new AdvisoryLocker(session);
-  globalState.syncdeskTusLocker = { database, locker };
+  slot.current = { database, locker };
   return locker;
 }

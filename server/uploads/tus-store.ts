@@ -6,23 +6,29 @@
 import { FileStore } from "@tus/file-store";
 import type { DataStore } from "@tus/utils";
 import { env } from "../env";
+import { processSingleton } from "../process-singleton";
 import { storageConfig } from "../storage/config";
 import { BlobTusStore } from "./tus-blob-store";
 
 type Cached = { signature: string; store: DataStore };
-const globalState = globalThis as unknown as { syncdeskTusStore?: Cached };
+declare module "../process-singleton" {
+  interface ProcessSingletons {
+    tusStore: { current: Cached | undefined };
+  }
+}
 
 /** The tus data store of this process for the configured storage (one per configuration). */
 export function getTusDataStore(): DataStore {
   const config = storageConfig();
   const signature = JSON.stringify(config);
-  if (globalState.syncdeskTusStore?.signature === signature) return globalState.syncdeskTusStore.store;
+  const slot = processSingleton("tusStore", () => ({ current: undefined }));
+  if (slot.current?.signature === signature) return slot.current.store;
   // Expiry of unfinished uploads: tus answers 410 Gone after it; the upload-expiry job deletes them.
   const expirationPeriodInMilliseconds = env().UPLOAD_TTL_HOURS * 3600_000;
   const store: DataStore =
     config.driver === "file"
       ? new FileStore({ directory: config.root, expirationPeriodInMilliseconds })
       : new BlobTusStore(expirationPeriodInMilliseconds);
-  globalState.syncdeskTusStore = { signature, store };
+  slot.current = { signature, store };
   return store;
 }

@@ -7,6 +7,8 @@
 import { exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOBILE_ROUTES, type MobileRoute } from "@/server/http/mobile-routes";
+import { ZBootstrapResponse, ZPushResponse } from "@/server/sync/schemas";
+import { ZCompleteResponse, ZUploadInfo } from "@/server/uploads/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server";
 import { LEAK } from "./support/answers";
@@ -14,6 +16,7 @@ import { hasHandler } from "./support/route-seeds";
 import { matrixRequest, MATRIX_REQUESTS, sha256Hex, unknownIds, type Actor, type VictimIds } from "./support/mobile-requests";
 import { sendRaw, type RawAnswer } from "./support/raw-http";
 import { blobRoot, diffState, listFiles, snapshotState } from "./support/state";
+import { bodyOf } from "../support/answers";
 
 let server: TestServer;
 let alice: TestDevice;
@@ -32,7 +35,7 @@ const hs = (claims: object, alg = "HS256", secret: string | Uint8Array = TEST_JW
 async function pullTokenOf(device: TestDevice): Promise<string> {
   const answer = await device.call("POST", "/api/v1/sync/bootstrap", { device_id: device.deviceId, limit: 5000 });
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return String(answer.body.token);
+  return String(bodyOf(answer, ZBootstrapResponse).token);
 }
 
 beforeAll(async () => {
@@ -44,19 +47,19 @@ beforeAll(async () => {
   const phone = await makeDevice(server.url, alice.userId);
   await push(phone, 1, [{ type: "meter", id: "k1", action: "update", base_version: 1, data: { code: "K", reading: 2, unit: "kWh" } }]);
   const conflicted = await push(alice, 2, [{ type: "meter", id: "k1", action: "update", base_version: 1, data: { code: "K", reading: 3, unit: "kWh" } }]);
-  const conflictId = String(conflicted.body.results[0].conflict.conflict_id);
+  const conflictId = String(bodyOf(conflicted, ZPushResponse).results[0]?.conflict?.conflict_id);
   const withDevice = { "x-device-id": alice.deviceId };
   const upload = await alice.call("POST", "/api/v1/uploads", { filename: "open.txt", size: 3 }, withDevice);
   const blobUpload = await alice.call("POST", "/api/v1/uploads", { filename: "done.txt", size: 3 }, withDevice);
-  const chunk = await send({ method: "PUT", target: `/api/v1/uploads/${blobUpload.body.upload_id}`, headers: { authorization: `Bearer ${alice.jwt}`, "content-range": "bytes 0-2/3", "content-type": "application/octet-stream" }, body: new TextEncoder().encode("abc") });
+  const chunk = await send({ method: "PUT", target: `/api/v1/uploads/${bodyOf(blobUpload, ZUploadInfo).upload_id}`, headers: { authorization: `Bearer ${alice.jwt}`, "content-range": "bytes 0-2/3", "content-type": "application/octet-stream" }, body: new TextEncoder().encode("abc") });
   expect(chunk.status, chunk.text).toBe(200);
-  const done = await alice.call("POST", `/api/v1/uploads/${blobUpload.body.upload_id}/complete`, { sha256: `sha256:${sha256Hex("abc")}` }, withDevice);
+  const done = await alice.call("POST", `/api/v1/uploads/${bodyOf(blobUpload, ZUploadInfo).upload_id}/complete`, { sha256: `sha256:${sha256Hex("abc")}` }, withDevice);
   expect(done.status, JSON.stringify(done.body)).toBe(200);
   expect(listFiles(blobRoot()).length, "the blob root holds the blob, so comparing it means something").toBeGreaterThan(0);
   const tus = await send({ method: "POST", target: "/api/v1/tus", headers: { authorization: `Bearer ${alice.jwt}`, "x-device-id": alice.deviceId, "tus-resumable": "1.0.0", "upload-length": "3" } });
   expect(tus.status, tus.text).toBe(201);
   ids = {
-    conflictId, uploadId: String(upload.body.upload_id), blobKey: String(done.body.blob.key),
+    conflictId, uploadId: String(bodyOf(upload, ZUploadInfo).upload_id), blobKey: String(bodyOf(done, ZCompleteResponse).blob.key),
     tusId: String(tus.headers.location).split("/").pop() ?? "", recordId: "m1", stream: `user:${alice.userId}`,
   };
 

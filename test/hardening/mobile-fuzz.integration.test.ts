@@ -5,6 +5,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOBILE_ROUTES } from "@/server/http/mobile-routes";
+import { ZPushResponse } from "@/server/sync/schemas";
+import { ZUploadInfo } from "@/server/uploads/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { checkAnswer } from "./support/answers";
@@ -13,6 +15,7 @@ import { routeCases, type FuzzCase } from "./support/mobile-fuzz";
 import { hasHandler, INPUTLESS_ROUTES, isTus, ROUTE_SEEDS, seedFor } from "./support/route-seeds";
 import { sendRaw } from "./support/raw-http";
 import { diffState, snapshotState, type StateSnapshot } from "./support/state";
+import { bodyOf } from "../support/answers";
 
 /** Requests per engine; the integration tier runs this file on PGlite and on PostgreSQL. */
 const BUDGET = fuzzBudget(2_000);
@@ -38,12 +41,12 @@ beforeAll(async () => {
   const other = await makeDevice(server.url, "fuzz-user");
   await other.call("POST", "/api/v1/sync/push", { device_id: other.deviceId, bundle_id: 1, items: [{ type: "meter", id: "k1", action: "update", base_version: 1, data: { code: "K", reading: 2, unit: "kWh" } }] });
   const conflicted = await push(2, [{ type: "meter", id: "k1", action: "update", base_version: 1, data: { code: "K", reading: 3, unit: "kWh" } }]);
-  expect(conflicted.body.results[0].status).toBe("conflict");
+  expect(bodyOf(conflicted, ZPushResponse).results[0]?.status).toBe("conflict");
   expect((await device.call("POST", "/api/v1/sync/bootstrap", { device_id: device.deviceId })).status).toBe(200);
   expect((await device.call("GET", "/api/v1/watermelon/sync?last_pulled_at=null")).status).toBe(200);
   const upload = await device.call("POST", "/api/v1/uploads", { filename: "fuzz.txt", size: 10 }, { "x-device-id": device.deviceId });
   expect(upload.status, JSON.stringify(upload.body)).toBe(201);
-  fixtures.uploadId = String(upload.body.upload_id);
+  fixtures.uploadId = String(bodyOf(upload, ZUploadInfo).upload_id);
   baseline = await snapshotState(server.db.prisma);
 });
 

@@ -9,6 +9,7 @@ import type { DeviceContext } from "@/server/devices/register";
 import type { StaffIdentity } from "@/server/staff/accounts";
 import { configureTestEnv, connectDevice, createStaffAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
+import { ZErrorBody } from "@/server/sync/schemas";
 
 const session = vi.hoisted(() => ({ staff: null as StaffIdentity | null }));
 vi.mock("@/server/auth/session", () => ({ getCurrentStaff: async () => session.staff }));
@@ -42,7 +43,7 @@ function revoke(headers: Record<string, string>): Promise<Response> {
 
 async function expectRefused(answer: Response, why: RegExp) {
   expect(answer.status).toBe(403);
-  const body = (await answer.json()) as { error: { code: string; message: string } };
+  const body = ZErrorBody.parse(await answer.json());
   expect(body.error.code).toBe("forbidden");
   expect(body.error.message).toMatch(why);
   expect(await revokedAt()).toBeNull();

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { enforceRateLimit, type RateLimitConfig } from "@/server/limits/rate-limit";
-import { makeDevice, type TestDevice } from "../support/device";
+import { makeDevice, type Answer, type TestDevice } from "../support/device";
 import { countRows, expectError, freshBundleId, pushBody, snapshotTables } from "../support/protocol";
 import { startTestServer, type TestServer } from "../support/server";
 import { setTestEnv } from "./env";
+import { errorOf } from "../support/answers";
 
 const restoreEnv = setTestEnv({ RATE_LIMIT_DEVICE_REQUESTS: "3", RATE_LIMIT_USER_REQUESTS: "5", RATE_LIMIT_WINDOW_SECONDS: "60" });
 let server: TestServer;
@@ -25,12 +26,12 @@ const memo = (content: string) => ({ content, tags: [], pinned: false });
 const pushOne = (d: TestDevice, id: string) =>
   d.call("POST", "/api/v1/sync/push", pushBody(d, [{ type: "memo", action: "create", id, data: memo(id) }]));
 
-function expectRateLimited(answer: { status: number; body: any; headers: Headers }, scope: "device" | "user") {
+function expectRateLimited(answer: Answer, scope: "device" | "user") {
   expectError(answer, 429, "rate_limited");
   const retryAfter = Number(answer.headers.get("retry-after"));
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(60);
-  expect(answer.body.error.details).toMatchObject({ scope, retry_after_seconds: retryAfter, window_seconds: 60 });
+  expect(errorOf(answer).details).toMatchObject({ scope, retry_after_seconds: retryAfter, window_seconds: 60 });
 }
 
 describe("per device and per user", () => {

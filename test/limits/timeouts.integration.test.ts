@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /** Sends the headers and the first half of `body`, then stalls; resolves with the answer. */
-function sendHalf(url: string, jwt: string, body: string): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
+function sendHalf(url: string, jwt: string, body: string): Promise<{ status: number; headers: Record<string, unknown>; body: unknown }> {
   return new Promise((resolve, reject) => {
     const target = new URL("/api/v1/sync/push", url);
     const req = httpRequest(target, {
@@ -34,7 +34,8 @@ function sendHalf(url: string, jwt: string, body: string): Promise<{ status: num
       let text = "";
       res.on("data", (chunk: Buffer) => (text += chunk.toString()));
       res.on("end", () => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) });
+        const parsed: unknown = JSON.parse(text);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
         req.destroy();
       });
     });

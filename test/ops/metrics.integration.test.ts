@@ -2,6 +2,7 @@
 // counters move under a small load of real mobile requests; every answer carries a request id.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordJobRun } from "@/server/metrics/registry";
+import { ZResolveResponse } from "@/server/sync/schemas";
 import { makeDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { bootstrapAll, memo, okBody, pullAll, push } from "../support/sync-client";
@@ -59,7 +60,7 @@ describe("GET /api/metrics", () => {
     await push(other, 1, [{ type: "meter", id: "m", action: "update", base_version: 1, data: { code: "M-1", reading: 2, unit: "kWh" } }]);
     const conflicted = await push(alice, 2, [{ type: "meter", id: "m", action: "update", base_version: 1, data: { code: "M-1", reading: 3, unit: "kWh" } }]);
     const conflictId = conflicted.results[0]?.conflict?.conflict_id ?? "";
-    okBody(await alice.call("POST", `/api/v1/conflicts/${conflictId}/resolve`, { resolution: "accept_server" }), "resolve");
+    okBody(await alice.call("POST", `/api/v1/conflicts/${conflictId}/resolve`, { resolution: "accept_server" }), ZResolveResponse, "resolve");
     const { token } = await bootstrapAll(other, { limit: 2 });
     await push(alice, 3, [{ type: "memo", id: "c", action: "create", data: memo("c") }]);
     const pulled = await pullAll(other, token);

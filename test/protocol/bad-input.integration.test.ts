@@ -1,9 +1,11 @@
 // Malformed requests (PROTOCOL.md "Errors"): each gets its documented 4xx in the error envelope,
 // never a 500, and stores nothing. Row counts of every table are compared before and after.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ZPushResponse, ZErrorBody } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { badFields, countRows, expectError, freshBundleId, pushBody, snapshotTables, type Snapshot } from "../support/protocol";
+import { bodyOf } from "../support/answers";
 
 let server: TestServer;
 let device: TestDevice;
@@ -35,7 +37,8 @@ async function send(path: string, body: RawBody, contentType?: string) {
     duplex: "half",
   } as RequestInit);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text) as Record<string, unknown> };
+  const parsed: unknown = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body: parsed };
 }
 
 async function expectNothingStored(): Promise<void> {
@@ -122,7 +125,7 @@ describe("push requests with bad fields", () => {
     const items = Array.from({ length: 500 }, () => ({ type: "memo", action: "create", data: memo }));
     const answer = await device.call("POST", PUSH, { ...validBody(), items });
     expect(answer.status).toBe(200);
-    expect(answer.body.status).toBe("applied");
+    expect(bodyOf(answer, ZPushResponse).status).toBe("applied");
     expect(await server.db.prisma.record.count({ where: { stream: `user:${device.userId}` } })).toBe(500);
   });
 });
@@ -160,12 +163,12 @@ describe("item errors", () => {
     const snapshot: Snapshot = await snapshotTables(server.db.prisma);
     const answer = await device.call("POST", PUSH, { ...validBody(), items });
     expect(answer.status).toBe(200);
-    expect(answer.body.status).toBe("rejected");
+    expect(bodyOf(answer, ZPushResponse).status).toBe("rejected");
     const after = await snapshotTables(server.db.prisma);
     for (const table of ["records", "changes", "conflicts", "audit_log", "device_checkpoints"]) {
       expect(after[table], table).toEqual(snapshot[table]);
     }
-    return answer.body.results as { status: string; error?: { code: string } }[];
+    return bodyOf(answer, ZPushResponse).results;
   }
 
   it("reports an unknown type as an item error", async () => {
@@ -188,7 +191,7 @@ describe("other routes", () => {
     expectError(await device.call("POST", "/api/v1/sync/bootstrap", { device_id: device.deviceId, limit: 0 }), 400, "invalid_request");
     const anonymous = await fetch(`${server.url}${PUSH}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(validBody()) });
     expect(anonymous.status).toBe(401);
-    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
+    expect(ZErrorBody.parse(await anonymous.json()).error.code).toBe("unauthorized");
     await expectNothingStored();
   });
 });

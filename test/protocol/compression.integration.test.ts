@@ -3,9 +3,11 @@
 // client that accepts gzip; e2e/api/compression.spec.ts checks that on the production server).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMPRESS_FROM_BYTES } from "@/server/http/json-response";
+import { ZPullResponse } from "@/server/sync/schemas";
 import { makeDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { freshToken, memoCreates } from "../support/sync-client";
+import { bodyOf } from "../support/answers";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -26,9 +28,9 @@ describe("compression of mobile answers", () => {
     expect(Number(pushed.headers.get("content-length"))).toBeLessThan(COMPRESS_FROM_BYTES);
     expect(pushed.headers.get("cache-control")).toBe("no-store, no-transform");
 
-    const pulled = await device.call<{ changes: unknown[] }>("POST", "/api/v1/sync/pull", { token, limit: 1000 });
+    const pulled = await device.call("POST", "/api/v1/sync/pull", { token, limit: 1000 });
     expect(pulled.status).toBe(200);
-    expect(pulled.body.changes).toHaveLength(400);
+    expect(bodyOf(pulled, ZPullResponse).changes).toHaveLength(400);
     expect(Number(pulled.headers.get("content-length"))).toBeGreaterThanOrEqual(COMPRESS_FROM_BYTES);
     expect(pulled.headers.get("cache-control")).toBe("no-store");
   });

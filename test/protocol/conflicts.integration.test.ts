@@ -2,11 +2,13 @@
 // resolving them, with an audit entry and, when the record changes, a change other devices pull.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZConflictPage, ZResolveResponse } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import {
   badFields, bootstrapToken, createRecord, expectError, freshBundleId, pullAll, push, snapshotTables,
 } from "../support/protocol";
+import { bodyOf } from "../support/answers";
 
 let server: TestServer;
 
@@ -51,17 +53,17 @@ describe("GET /api/v1/conflicts", () => {
 
     const first = await alice.call("GET", "/api/v1/conflicts?status=open&limit=2");
     expect(first.status).toBe(200);
-    expect(first.body.conflicts).toHaveLength(2);
-    expect(first.body.next_cursor).toEqual(expect.any(String));
-    const second = await alice.call("GET", `/api/v1/conflicts?status=open&limit=2&cursor=${first.body.next_cursor}`);
-    expect(second.body.conflicts).toHaveLength(1);
-    expect(second.body.next_cursor).toBeNull();
-    const listed = [...first.body.conflicts, ...second.body.conflicts];
+    expect(bodyOf(first, ZConflictPage).conflicts).toHaveLength(2);
+    expect(bodyOf(first, ZConflictPage).next_cursor).toEqual(expect.any(String));
+    const second = await alice.call("GET", `/api/v1/conflicts?status=open&limit=2&cursor=${bodyOf(first, ZConflictPage).next_cursor}`);
+    expect(bodyOf(second, ZConflictPage).conflicts).toHaveLength(1);
+    expect(bodyOf(second, ZConflictPage).next_cursor).toBeNull();
+    const listed = [...bodyOf(first, ZConflictPage).conflicts, ...bodyOf(second, ZConflictPage).conflicts];
     expect(listed.map((c: { id: string }) => c.id).sort()).toEqual(mine.map((c) => c.conflictId).sort());
     expect(listed.every((c: { status: string; stream: string }) => c.status === "open" && c.stream === `user:${alice.userId}`)).toBe(true);
 
     const bobList = await bob.call("GET", "/api/v1/conflicts?status=open");
-    expect(bobList.body.conflicts.map((c: { id: string }) => c.id)).toEqual([bobs.conflictId]);
+    expect(bodyOf(bobList, ZConflictPage).conflicts.map((c: { id: string }) => c.id)).toEqual([bobs.conflictId]);
   });
 
   it("answers 400 to a bad query", async () => {
@@ -80,8 +82,8 @@ describe("POST /api/v1/conflicts/{id}/resolve", () => {
     const changes = await server.db.prisma.change.count({ where: { stream: key.stream } });
     const answer = await resolve(d, conflictId, { resolution: "accept_server" });
     expect(answer.status).toBe(200);
-    expect(answer.body.conflict).toMatchObject({ id: conflictId, status: "resolved", resolution: "accept_server" });
-    expect(answer.body.record).toMatchObject({ id: key.id, version: 2, data: before.data });
+    expect(bodyOf(answer, ZResolveResponse).conflict).toMatchObject({ id: conflictId, status: "resolved", resolution: "accept_server" });
+    expect(bodyOf(answer, ZResolveResponse).record).toMatchObject({ id: key.id, version: 2, data: before.data });
     expect(await readRecord(key)).toEqual(before);
     expect(await server.db.prisma.change.count({ where: { stream: key.stream } })).toBe(changes);
     const audit = await server.db.prisma.auditEntry.findMany({ where: { targetId: conflictId } });
@@ -102,8 +104,8 @@ describe("POST /api/v1/conflicts/{id}/resolve", () => {
       const answer = await resolve(d, conflictId, { resolution, ...extra });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       const expected = "data" in extra ? extra.data : meter(code, reading);
-      expect(answer.body.record).toMatchObject({ version: 3, data: expected, deleted: false });
-      expect(answer.body.conflict).toMatchObject({ status: "resolved", resolution, resolved_data: expected });
+      expect(bodyOf(answer, ZResolveResponse).record).toMatchObject({ version: 3, data: expected, deleted: false });
+      expect(bodyOf(answer, ZResolveResponse).conflict).toMatchObject({ status: "resolved", resolution, resolved_data: expected });
       expect((await readRecord(key)).data).toEqual(expected);
       const { changes } = await pullAll(peer, token);
       expect(changes).toHaveLength(1);
@@ -118,7 +120,7 @@ describe("POST /api/v1/conflicts/{id}/resolve", () => {
     const { conflictId, key } = await openConflict(d, "delete");
     const answer = await resolve(d, conflictId, { resolution: "accept_client" });
     expect(answer.status).toBe(200);
-    expect(answer.body.record).toMatchObject({ version: 3, deleted: true });
+    expect(bodyOf(answer, ZResolveResponse).record).toMatchObject({ version: 3, deleted: true });
     expect((await readRecord(key)).deleted).toBe(true);
     const change = await server.db.prisma.change.findFirstOrThrow({ where: { stream: key.stream, recordId: key.id, version: 3 } });
     expect([change.op, change.conflict]).toEqual(["delete", { conflict_id: conflictId, fields: ["code", "reading", "unit"], reason: "accept_client" }]);
@@ -163,6 +165,6 @@ describe("POST /api/v1/conflicts/{id}/resolve", () => {
     expect(garbage.status).toBe(404);
     expect(await snapshotTables(server.db.prisma)).toEqual(before);
     const list = await intruder.call("GET", "/api/v1/conflicts?status=all");
-    expect(list.body.conflicts).toEqual([]);
+    expect(bodyOf(list, ZConflictPage).conflicts).toEqual([]);
   });
 });

@@ -8,10 +8,14 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checksumOf } from "@/server/sync/canonical";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse } from "@/server/sync/schemas";
+import { ZPresignResponse, ZUploadInfo } from "@/server/uploads/schemas";
+import { ZWatermelonPullResponse } from "@/server/watermelon/schemas";
 import { makeDevice, type Answer, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { freshBundleId } from "../support/protocol";
 import { memo } from "../support/sync-client";
+import { bodyOf } from "../support/answers";
 
 type Json = Record<string, any>;
 type Seen = { method: string; path: string; status: number; body: unknown; contentType: string };
@@ -34,8 +38,8 @@ afterAll(async () => {
 async function recordingDevice(userId: string, streams?: string[]): Promise<TestDevice> {
   const device = await makeDevice(server.url, userId, { streams });
   const call = device.call.bind(device);
-  device.call = async <T,>(method: string, target: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>> => {
-    const answer = await call<T>(method, target, body, headers);
+  device.call = async (method: string, target: string, body?: unknown, headers?: Record<string, string>): Promise<Answer> => {
+    const answer = await call(method, target, body, headers);
     seen.push({ method, path: target.split("?")[0] ?? target, status: answer.status, body: answer.body, contentType: answer.headers.get("content-type") ?? "" });
     return answer;
   };
@@ -70,15 +74,15 @@ async function exerciseEveryRoute() {
   expect(created.status).toBe(200);
   await other.call("POST", "/api/v1/sync/push", { ...dev(other), bundle_id: 1, items: [{ type: "meter", id: "meter-1", action: "update", base_version: 1, data: { ...code, reading: 2 } }] });
   const conflicted = await alice.call("POST", "/api/v1/sync/push", { ...dev(alice), bundle_id: 2, items: [{ type: "meter", id: "meter-1", action: "update", base_version: 1, data: { ...code, reading: 3 } }] });
-  const conflictId = conflicted.body.results[0].conflict.conflict_id as string;
+  const conflictId = String(bodyOf(conflicted, ZPushResponse).results[0]?.conflict?.conflict_id);
   await alice.call("POST", "/api/v1/sync/push", { ...dev(alice), bundle_id: 1, items: [{ type: "memo", action: "create", data: memo("other body") }] });
 
   const first = await alice.call("POST", "/api/v1/sync/bootstrap", { ...dev(alice), limit: 1 });
-  const last = await alice.call("POST", "/api/v1/sync/bootstrap", { ...dev(alice), limit: 100, cursor: first.body.cursor });
-  const token = last.body.token as string;
+  const last = await alice.call("POST", "/api/v1/sync/bootstrap", { ...dev(alice), limit: 100, cursor: bodyOf(first, ZBootstrapResponse).cursor ?? undefined });
+  const token = String(bodyOf(last, ZBootstrapResponse).token);
   const pulled = await alice.call("POST", "/api/v1/sync/pull", { token });
-  await alice.call("GET", `/api/v1/sync/pull?token=${encodeURIComponent(pulled.body.token)}&limit=5`, undefined, { "x-device-id": alice.deviceId });
-  await alice.call("POST", "/api/v1/sync/ack", { ...dev(alice), token: pulled.body.token });
+  await alice.call("GET", `/api/v1/sync/pull?token=${encodeURIComponent(bodyOf(pulled, ZPullResponse).token)}&limit=5`, undefined, { "x-device-id": alice.deviceId });
+  await alice.call("POST", "/api/v1/sync/ack", { ...dev(alice), token: bodyOf(pulled, ZPullResponse).token });
 
   await alice.call("GET", "/api/v1/conflicts?status=all&limit=1", undefined, { "x-device-id": alice.deviceId });
   await alice.call("POST", `/api/v1/conflicts/${conflictId}/resolve`, { resolution: "accept_client" });
@@ -94,18 +98,18 @@ async function exerciseEveryRoute() {
   await alice.call("GET", "/api/health");
   const watermelon = await alice.call("GET", "/api/v1/watermelon/sync?last_pulled_at=null&schema_version=1&migration=null");
   const raw = { id: "wm1", content: "melon", pinned: false, tags: "[]", _status: "created", _changed: "" };
-  await alice.call("POST", `/api/v1/watermelon/sync?last_pulled_at=${watermelon.body.timestamp}`, { memos: { created: [raw], updated: [], deleted: [] } });
+  await alice.call("POST", `/api/v1/watermelon/sync?last_pulled_at=${bodyOf(watermelon, ZWatermelonPullResponse).timestamp}`, { memos: { created: [raw], updated: [], deleted: [] } });
 
   // Uploads (docs/protocol.md "Uploads"): create (201), a raw chunk, the offset, complete; presign
   // and the file store's signed PUT; a blob download's JSON answers (its bytes are not JSON).
   const bytes = "0123456789".repeat(10);
   const upload = await alice.call("POST", "/api/v1/uploads", { filename: "a.txt", size: bytes.length, content_type: "text/plain" });
-  await alice.call("PUT", upload.body.upload_url, bytes, { "content-type": "application/octet-stream", "content-range": `bytes 0-${bytes.length - 1}/${bytes.length}` });
-  await alice.call("GET", upload.body.upload_url);
-  await alice.call("POST", `${upload.body.upload_url}/complete`, { sha256: createHash("sha256").update(bytes).digest("hex") });
+  await alice.call("PUT", bodyOf(upload, ZUploadInfo).upload_url, bytes, { "content-type": "application/octet-stream", "content-range": `bytes 0-${bytes.length - 1}/${bytes.length}` });
+  await alice.call("GET", bodyOf(upload, ZUploadInfo).upload_url);
+  await alice.call("POST", `${bodyOf(upload, ZUploadInfo).upload_url}/complete`, { sha256: createHash("sha256").update(bytes).digest("hex") });
   const presigned = await alice.call("POST", "/api/v1/media/presign", { filename: "a.png", content_type: "image/png", size: 3 });
-  const media = await fetch(new URL(presigned.body.upload_url, server.url), { method: "PUT", body: "abc" });
-  seen.push({ method: "PUT", path: new URL(presigned.body.upload_url, server.url).pathname, status: media.status, body: await media.json(), contentType: media.headers.get("content-type") ?? "" });
+  const media = await fetch(new URL(bodyOf(presigned, ZPresignResponse).upload_url, server.url), { method: "PUT", body: "abc" });
+  seen.push({ method: "PUT", path: new URL(bodyOf(presigned, ZPresignResponse).upload_url, server.url).pathname, status: media.status, body: await media.json(), contentType: media.headers.get("content-type") ?? "" });
   await alice.call("GET", `/api/v1/blobs/b_${"A".repeat(22)}`);
 
   // Error envelopes: 400, 401 (no token, bad sync token), 412 (expired token), 413.

@@ -1,10 +1,12 @@
 // Push modes (PROTOCOL.md "Push"): partial applies what it can; atomic commits all items or none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZPushResponse } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import {
   createRecord, freshBundleId, push, pushBody, snapshotTables, withoutColumns, type Snapshot,
 } from "../support/protocol";
+import { bodyOf } from "../support/answers";
 
 let server: TestServer;
 const memo = (content: string) => ({ content, tags: [], pinned: false });
@@ -60,10 +62,10 @@ describe("atomic mode", () => {
     ], { mode: "atomic" });
     const answer = await postPush(d, body);
     expect(answer.status).toBe(200);
-    const response = answer.body;
+    const response = bodyOf(answer, ZPushResponse);
     expect(response.status).toBe("rejected");
     expect(response.results.map((r: { status: string }) => r.status)).toEqual(["skipped", "skipped", "error"]);
-    expect(response.results[2].error.code).toBe("invalid_data");
+    expect(response.results[2]?.error?.code).toBe("invalid_data");
     expect(response.results[0]).not.toHaveProperty("version");
     const after = await snapshotTables(server.db.prisma);
     expect(stable(after, response.batch_id)).toEqual(stable(before));
@@ -158,9 +160,10 @@ describe("atomic mode", () => {
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       expect(answer.body).toEqual(answers[0]?.body);
     }
-    expect(answers[0]?.body.status).toBe("rejected");
+    const first = bodyOf(answers[0] ?? { body: null }, ZPushResponse);
+    expect(first.status).toBe("rejected");
     const batches = await server.db.prisma.syncBatch.findMany({ where: { userId: d.userId } });
-    expect(batches.map((b) => [b.id, b.status])).toEqual([[answers[0]?.body.batch_id, "rejected"]]);
+    expect(batches.map((b) => [b.id, b.status])).toEqual([[first.batch_id, "rejected"]]);
     expect(await server.db.prisma.record.count({ where: { stream: `user:${d.userId}` } })).toBe(0);
   });
 

@@ -1,10 +1,12 @@
 // Push over real HTTP (PROTOCOL.md "Push"): idempotency, temp ids, bundles and the sync batch.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZPushResponse } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import {
   countRows, expectError, freshBundleId, push, pushBody, snapshotTables, withoutColumns,
 } from "../support/protocol";
+import { errorOf, bodyOf } from "../support/answers";
 
 let server: TestServer;
 const memo = (content: string) => ({ content, tags: [], pinned: false });
@@ -49,7 +51,7 @@ describe("idempotency", () => {
     const other = { ...body, items: [{ type: "memo", action: "create", id: "b", data: memo("second") }] };
     const answer = await postPush(d, other);
     expectError(answer, 409, "idempotency_conflict");
-    expect(answer.body.error.details).toEqual({ bundle_id: body.bundle_id });
+    expect(errorOf(answer).details).toEqual({ bundle_id: body.bundle_id });
     const after = await snapshotTables(server.db.prisma);
     expect(withoutColumns(after, "devices", ["last_seen_at"])).toEqual(withoutColumns(before, "devices", ["last_seen_at"]));
     expect((await postPush(d, body)).body).toEqual(first.body);
@@ -84,7 +86,8 @@ describe("temp ids and server ids", () => {
     ]);
     const first = await postPush(d, body);
     expect(first.status).toBe(200);
-    const [created, updated, anonymous] = first.body.results;
+    const [created, updated, anonymous] = bodyOf(first, ZPushResponse).results;
+    if (!created || !updated || !anonymous) throw new Error("three results expected");
     expect(created).toMatchObject({ index: 0, client_temp_id: "tmp-1", status: "ok", version: 1 });
     expect(created.id).toMatch(UUID);
     expect(updated).toMatchObject({ index: 1, client_temp_id: null, id: created.id, status: "ok", version: 2 });
@@ -92,7 +95,7 @@ describe("temp ids and server ids", () => {
     expect(anonymous.id).toMatch(UUID);
     expect(anonymous.id).not.toBe(created.id);
     const retry = await postPush(d, body);
-    expect(retry.body.results.map((r: { id: string }) => r.id)).toEqual([created.id, created.id, anonymous.id]);
+    expect(bodyOf(retry, ZPushResponse).results.map((r) => r.id)).toEqual([created.id, created.id, anonymous.id]);
     const stream = `user:${d.userId}`;
     const records = await server.db.prisma.record.findMany({ where: { stream }, orderBy: { version: "desc" } });
     expect(records.map((r) => [r.id, r.version, r.data])).toEqual([
@@ -166,8 +169,8 @@ describe("bundles and sync batches", () => {
       { type: "nope", action: "create", data: {} },
     ]);
     const answer = await postPush(d, body);
-    expect(answer.body.status).toBe("partial");
-    const batch = await server.db.prisma.syncBatch.findUniqueOrThrow({ where: { id: answer.body.batch_id } });
+    expect(bodyOf(answer, ZPushResponse).status).toBe("partial");
+    const batch = await server.db.prisma.syncBatch.findUniqueOrThrow({ where: { id: bodyOf(answer, ZPushResponse).batch_id } });
     expect(batch.request).toEqual({ ...body, mode: "partial" });
     expect(batch.response).toEqual(answer.body);
     expect(batch.bundleId).toBe(BigInt(body.bundle_id));

@@ -4,13 +4,14 @@ import { mintDeviceJwt } from "@/server/http/dev-token";
 import { TEST_JWT_SECRET } from "./server";
 import { checkWireAnswer } from "./wire-check";
 
-export type Answer<T = Record<string, unknown>> = { status: number; body: T; headers: Headers };
+/** An answer as received; read its body with bodyOf/errorOf (./answers.ts). */
+export type Answer<T = unknown> = { status: number; body: T; headers: Headers };
 
 export type TestDevice = {
   userId: string;
   deviceId: string;
   jwt: string;
-  call<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>>;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
 };
 
 export async function makeDevice(
@@ -35,9 +36,9 @@ export async function makeDevice(
         body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await response.text();
-      const json = text ? JSON.parse(text) : {};
-      checkWireAnswer(method, path, response.status, response.headers.get("content-type") ?? "", json);
-      return { status: response.status, body: json, headers: response.headers };
+      const parsed: unknown = text ? JSON.parse(text) : {};
+      checkWireAnswer(method, path, response.status, response.headers.get("content-type") ?? "", parsed);
+      return { status: response.status, body: parsed, headers: response.headers };
     },
   };
 }

@@ -2,7 +2,8 @@
 // that a rejected request stored nothing, and pulling as a second device would.
 import { expect } from "vitest";
 import type { PrismaClient } from "@/server/db/generated/client";
-import type { TPushItem, TPushResponse } from "@/server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange, type TPushItem, type TPushResponse } from "@/server/sync/schemas";
+import { bodyOf, errorOf, invalidFieldsOf } from "./answers";
 import type { Answer, TestDevice } from "./device";
 
 type Prisma = Pick<PrismaClient, "$queryRawUnsafe">;
@@ -30,15 +31,15 @@ export function pushBody(device: TestDevice, items: PushItem[], options: PushOpt
 }
 
 /** POSTs a push and returns the raw answer (status, body). */
-export function pushItems(device: TestDevice, items: PushItem[], options: PushOptions = {}): Promise<Answer<TPushResponse>> {
-  return device.call<TPushResponse>("POST", "/api/v1/sync/push", pushBody(device, items, options));
+export function pushItems(device: TestDevice, items: PushItem[], options: PushOptions = {}): Promise<Answer> {
+  return device.call("POST", "/api/v1/sync/push", pushBody(device, items, options));
 }
 
 /** Pushes and expects HTTP 200; returns the push response. */
 export async function push(device: TestDevice, items: PushItem[], options: PushOptions = {}): Promise<TPushResponse> {
   const answer = await pushItems(device, items, options);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return answer.body;
+  return bodyOf(answer, ZPushResponse);
 }
 
 /** Creates one record and returns its id and version. */
@@ -94,15 +95,13 @@ export async function bootstrapToken(device: TestDevice): Promise<string> {
   for (;;) {
     const answer = await device.call("POST", "/api/v1/sync/bootstrap", { device_id: device.deviceId, ...(cursor ? { cursor } : {}) });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    if (!answer.body.more) return String(answer.body.token);
-    cursor = String(answer.body.cursor);
+    const page = bodyOf(answer, ZBootstrapResponse);
+    if (!page.more) return String(page.token);
+    cursor = String(page.cursor);
   }
 }
 
-export type WireChange = {
-  seq: number; stream: string; type: string; id: string; op: string; version: number;
-  data?: Record<string, unknown>; batch_id?: string; conflict?: { conflict_id?: string; fields: string[]; reason: string };
-};
+export type WireChange = TChange;
 
 /** Pulls every change after `token`; returns the changes and the new token. */
 export async function pullAll(device: TestDevice, token: string): Promise<{ changes: WireChange[]; token: string }> {
@@ -110,23 +109,24 @@ export async function pullAll(device: TestDevice, token: string): Promise<{ chan
   for (;;) {
     const answer = await device.call("POST", "/api/v1/sync/pull", { token });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    changes.push(...(answer.body.changes as WireChange[]));
-    token = String(answer.body.token);
-    if (!answer.body.more) return { changes, token };
+    const page = bodyOf(answer, ZPullResponse);
+    changes.push(...page.changes);
+    token = page.token;
+    if (!page.more) return { changes, token };
   }
 }
 
 /** Asserts the error envelope of PROTOCOL.md "Errors" with the given status and code. */
 export function expectError(answer: Answer, status: number, code: string): void {
   expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  const error = answer.body.error as { code?: unknown; message?: unknown; details?: unknown } | undefined;
-  expect(error?.code).toBe(code);
-  expect(typeof error?.message).toBe("string");
-  expect(Object.keys(answer.body)).toEqual(["error"]);
+  const error = errorOf(answer);
+  expect(error.code).toBe(code);
+  // Nothing beside `error` (ZErrorBody.parse above dropped any other member).
+  expect(answer.body).toEqual({ error });
 }
 
 /** The distinct `details.fields[].field` names of a 400 (one field may fail two checks). */
 export function badFields(answer: Answer): string[] {
-  const details = (answer.body.error as { details?: { fields?: { field: string }[] } } | undefined)?.details;
-  return [...new Set((details?.fields ?? []).map((f) => f.field))].sort();
+  const fields = invalidFieldsOf(answer);
+  return [...new Set(fields.map((f) => f.field))].sort();
 }

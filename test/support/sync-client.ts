@@ -1,16 +1,18 @@
 // The protocol walks a device makes, over real HTTP: push a bundle, bootstrap every page, pull until
 // `more` is false. Any answer other than 200 throws, so a test cannot mistake an error for data.
-import type { TChange, TPushItem, TPushResponse, TRecord } from "@/server/sync/schemas";
+import type { z } from "zod";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TBootstrapResponse, type TPullResponse, type TPushItem, type TRecord } from "@/server/sync/schemas";
 import type { Answer, TestDevice } from "./device";
 
-type BootstrapPage = { items: TRecord[]; cursor: string | null; more: boolean; token: string | null };
-type PullPage = { token: string; changes: TChange[]; more: boolean };
+type BootstrapPage = TBootstrapResponse;
+type PullPage = TPullResponse;
 
 const MAX_PAGES = 10_000;
 
-export function okBody<T>(answer: Answer<T>, what: string): T {
+/** The body of a 200 answer, parsed with the route's wire schema. */
+export function okBody<S extends z.ZodType>(answer: Answer, schema: S, what: string): z.output<S> {
   if (answer.status !== 200) throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  return answer.body;
+  return schema.parse(answer.body);
 }
 
 export const memo = (content: string) => ({ content, tags: [], pinned: false });
@@ -28,7 +30,7 @@ export function memoCreates(count: number, prefix: string, stream?: string): TPu
 
 export async function push(device: TestDevice, bundleId: number, items: TPushItem[], mode?: "partial" | "atomic") {
   const body = { device_id: device.deviceId, bundle_id: bundleId, items, ...(mode ? { mode } : {}) };
-  return okBody(await device.call<TPushResponse>("POST", "/api/v1/sync/push", body), "push");
+  return okBody(await device.call("POST", "/api/v1/sync/push", body), ZPushResponse, "push");
 }
 
 /** Every bootstrap page; `onPage` runs after each page (e.g. to write concurrently). */
@@ -41,7 +43,7 @@ export async function bootstrapAll(
   let cursor: string | undefined;
   for (let index = 0; index < MAX_PAGES; index++) {
     const body = { device_id: device.deviceId, ...options, ...(cursor ? { cursor } : {}) };
-    const page = okBody(await device.call<BootstrapPage>("POST", "/api/v1/sync/bootstrap", body), "bootstrap");
+    const page = okBody(await device.call("POST", "/api/v1/sync/bootstrap", body), ZBootstrapResponse, "bootstrap");
     pages.push(page.items);
     await onPage(page, index);
     if (!page.more) {
@@ -73,5 +75,5 @@ export async function pullAll(device: TestDevice, token: string, limit?: number)
 
 export async function pullPage(device: TestDevice, token: string, limit?: number): Promise<PullPage> {
   const body = { token, ...(limit === undefined ? {} : { limit }) };
-  return okBody(await device.call<PullPage>("POST", "/api/v1/sync/pull", body), "pull");
+  return okBody(await device.call("POST", "/api/v1/sync/pull", body), ZPullResponse, "pull");
 }

@@ -2,7 +2,7 @@
 // records by key, send them page by page in key order, apply what each page reports.
 import { compareKeys } from "@/server/sync/key-range";
 import { digestOf } from "@/server/sync/digest";
-import type { TRecord, TRecordKey, TVerifyItem, TVerifyResponse } from "@/server/sync/schemas";
+import { ZVerifyResponse, type TRecord, type TRecordKey, type TVerifyItem, type TVerifyResponse } from "@/server/sync/schemas";
 import type { TestDevice } from "./device";
 import { okBody } from "./sync-client";
 
@@ -46,7 +46,7 @@ export async function repairWithVerify(device: TestDevice, store: LocalStore, li
       .slice(0, limit)
       .map(({ stream, type, id, checksum }) => ({ stream, type, id, checksum }));
     const body = { device_id: device.deviceId, items, limit, ...(types ? { types } : {}), ...(cursor ? { cursor } : {}) };
-    const page: TVerifyResponse = okBody(await device.call<TVerifyResponse>("POST", "/api/v1/sync/verify", body), "verify");
+    const page: TVerifyResponse = okBody(await device.call("POST", "/api/v1/sync/verify", body), ZVerifyResponse, "verify");
     pages.push({ ...page, sent: items.length });
     for (const record of [...page.changed, ...page.missing]) store.put(record);
     for (const key of page.deleted) store.remove(key);

@@ -1,11 +1,12 @@
 // Bootstrap over real HTTP (PROTOCOL.md "Bootstrap"): a paged snapshot that, with one pull from its
 // token, equals the server's state even while other devices write during the paging.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { TPushItem, TRecord } from "@/server/sync/schemas";
+import { ZBootstrapResponse, type TPushItem, type TRecord } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { keyOf, Replica, serverSummary } from "../support/replica";
 import { startTestServer, type TestServer } from "../support/server";
 import { bootstrapAll, memo, okBody, pullAll, push } from "../support/sync-client";
+import { errorOf, invalidFieldsOf, bodyOf } from "../support/answers";
 
 let server: TestServer;
 let alice: TestDevice;
@@ -75,7 +76,7 @@ describe("bootstrap", () => {
     await seed(phone);
     const heads = Object.fromEntries((await server.db.prisma.stream.findMany()).map((s) => [s.name, Number(s.headSeq)]));
     const first = await alice.call("POST", "/api/v1/sync/bootstrap", { device_id: alice.deviceId });
-    expect(first.body.items).toHaveLength(500); // the default limit
+    expect(bodyOf(first, ZBootstrapResponse).items).toHaveLength(500); // the default limit
 
     const { pages, token } = await bootstrapAll(alice, { limit: 100 }, async (_page, i) => {
       const edits = editsDuring(i);
@@ -133,8 +134,8 @@ describe("bootstrap", () => {
     for (const body of bad) {
       const answer = await alice.call("POST", "/api/v1/sync/bootstrap", body);
       expect(answer.status).toBe(400);
-      expect(answer.body.error.code).toBe("invalid_request");
-      expect(answer.body.error.details.fields.length).toBeGreaterThan(0);
+      expect(errorOf(answer).code).toBe("invalid_request");
+      expect(invalidFieldsOf(answer).length).toBeGreaterThan(0);
     }
     const max = await alice.call("POST", "/api/v1/sync/bootstrap", { device_id: alice.deviceId, limit: 5000 });
     expect(max.status).toBe(200);
@@ -142,7 +143,8 @@ describe("bootstrap", () => {
 
   it("refuses a tampered or foreign cursor with 401 invalid_token", async () => {
     await push(alice, 1, creates(5, diary));
-    const page = okBody(await alice.call<{ cursor: string; items: TRecord[] }>("POST", "/api/v1/sync/bootstrap", { device_id: alice.deviceId, limit: 2 }), "bootstrap");
+    const page = okBody(await alice.call("POST", "/api/v1/sync/bootstrap", { device_id: alice.deviceId, limit: 2 }), ZBootstrapResponse, "bootstrap");
+    if (page.cursor === null) throw new Error("a first page of two records must carry a cursor");
     const phone = await makeDevice(server.url, "alice", { streams: ["org:x"] });
     const bob = await makeDevice(server.url, "bob", { streams: ["org:x"] });
     const [body, sig] = page.cursor.split(".") as [string, string];
@@ -154,11 +156,11 @@ describe("bootstrap", () => {
     for (const [device, cursor] of attempts) {
       const answer = await device.call("POST", "/api/v1/sync/bootstrap", { device_id: device.deviceId, cursor, limit: 2 });
       expect(answer.status).toBe(401);
-      expect(answer.body.error.code).toBe("invalid_token");
+      expect(errorOf(answer).code).toBe("invalid_token");
     }
     const asPull = await alice.call("POST", "/api/v1/sync/pull", { token: page.cursor });
     expect(asPull.status).toBe(401);
     const next = await alice.call("POST", "/api/v1/sync/bootstrap", { device_id: alice.deviceId, cursor: page.cursor, limit: 2 });
-    expect(next.body.items.map((r: TRecord) => r.id)).toEqual(["day-0002", "day-0003"]);
+    expect(bodyOf(next, ZBootstrapResponse).items.map((r: TRecord) => r.id)).toEqual(["day-0002", "day-0003"]);
   });
 });

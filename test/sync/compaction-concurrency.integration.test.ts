@@ -6,7 +6,7 @@
 // device ends equal to the server. On PostgreSQL these are truly parallel transactions.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { compactStreams } from "@/server/compaction/compact";
-import { ZErrorBody, type TChange, type TPushItem } from "@/server/sync/schemas";
+import { ZErrorBody, type TChange, type TPushItem, ZAckResponse, ZPullResponse } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { DeliveryLog, expireBootstrapHolds, streamState, testPolicy } from "../support/history";
 import { Replica, serverSummary } from "../support/replica";
@@ -65,7 +65,7 @@ class Follower {
 
   /** One pull page; a 412 compacted sends the device back to bootstrap. Returns `more`. */
   async pullOnce(): Promise<boolean> {
-    const answer = await this.device.call<PullPage>("POST", "/api/v1/sync/pull", { token: this.token, limit: 5 });
+    const answer = await this.device.call("POST", "/api/v1/sync/pull", { token: this.token, limit: 5 });
     if (answer.status === 412) {
       const reason = ZErrorBody.parse(answer.body).error.details?.reason;
       if (reason !== "compacted") throw new Error(`unexpected 412 ${String(reason)}`);
@@ -73,11 +73,11 @@ class Follower {
       await this.bootstrap();
       return true;
     }
-    const page = okBody(answer, "pull");
+    const page = okBody(answer, ZPullResponse, "pull");
     this.log.accept(page.changes);
     this.replica.applyChanges(page.changes);
     this.token = page.token;
-    if (this.options.ack) okBody(await this.device.call("POST", "/api/v1/sync/ack", { device_id: this.device.deviceId, token: page.token }), "ack");
+    if (this.options.ack) okBody(await this.device.call("POST", "/api/v1/sync/ack", { device_id: this.device.deviceId, token: page.token }), ZAckResponse, "ack");
     await this.options.afterPage?.();
     return page.more;
   }

@@ -2,10 +2,11 @@
 // written or revealed, even when two users use the same record ids; shared streams come only
 // from the `streams` claim.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { TPushItem } from "@/server/sync/schemas";
+import { ZConflictPage, type TPushItem } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { bootstrapAll, freshToken, memo, memoCreates, pullAll, push } from "../support/sync-client";
+import { bodyOf } from "../support/answers";
 
 let server: TestServer;
 
@@ -83,7 +84,7 @@ describe("isolation between users", () => {
 
     const listed = await alice.call("GET", "/api/v1/conflicts?status=all");
     expect(listed.status).toBe(200);
-    expect(listed.body.conflicts).toEqual([]);
+    expect(bodyOf(listed, ZConflictPage).conflicts).toEqual([]);
     const resolve = (id: string) => alice.call("POST", `/api/v1/conflicts/${id}/resolve`, { resolution: "accept_client" });
     const bobs = await resolve(conflictId);
     const nobodys = await resolve("00000000-0000-4000-8000-000000000000");

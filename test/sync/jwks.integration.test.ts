@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintDeviceJwt } from "@/server/http/dev-token";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server";
+import { errorOf } from "../support/answers";
 
 let server: TestServer;
 let jwks: Server;
@@ -49,7 +50,8 @@ async function bootstrap(jwt: string) {
     headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json" },
     body: JSON.stringify({ device_id: randomUUID() }),
   });
-  return { status: response.status, body: (await response.json()) as { error?: { code: string } } };
+  const body: unknown = await response.json();
+  return { status: response.status, body };
 }
 
 describe("JWKS verification", () => {
@@ -68,7 +70,7 @@ describe("JWKS verification", () => {
     for (const jwt of refused) {
       const answer = await bootstrap(jwt);
       expect(answer.status).toBe(401);
-      expect(answer.body.error?.code).toBe("invalid_token");
+      expect(errorOf(answer).code).toBe("invalid_token");
     }
     expect(await server.db.prisma.device.count({ where: { userId: "mallory" } })).toBe(0);
   });

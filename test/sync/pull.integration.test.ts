@@ -2,11 +2,12 @@
 // POST and GET alike, limits, whole bundles per page, conflict hints, and the ack checkpoint.
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { TChange } from "@/server/sync/schemas";
+import { ZPullResponse, type TChange, ZAckResponse } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { Replica, serverSummary } from "../support/replica";
 import { startTestServer, type TestServer } from "../support/server";
 import { freshToken, memo, memoCreates, okBody, pullAll, pullPage, push } from "../support/sync-client";
+import { errorOf, invalidFieldsOf } from "../support/answers";
 
 let server: TestServer;
 let alice: TestDevice;
@@ -84,7 +85,7 @@ describe("pull", () => {
     await pushBundles(alice, [2, 2, 2, 2, 2]);
     const viaGet = async (t: string) => {
       const query = new URLSearchParams({ token: t, limit: "3" });
-      return okBody(await alice.call("GET", `/api/v1/sync/pull?${query}`), "GET pull");
+      return okBody(await alice.call("GET", `/api/v1/sync/pull?${query}`), ZPullResponse, "GET pull");
     };
     const post1 = await pullPage(alice, token, 3);
     const get1 = await viaGet(token);
@@ -109,8 +110,8 @@ describe("pull", () => {
     for (const limit of [1001, 0]) {
       const post = await alice.call("POST", "/api/v1/sync/pull", { token, limit });
       expect(post.status).toBe(400);
-      expect(post.body.error.code).toBe("invalid_request");
-      expect(post.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(["limit"]);
+      expect(errorOf(post).code).toBe("invalid_request");
+      expect(invalidFieldsOf(post).map((f) => f.field)).toEqual(["limit"]);
       const get = await alice.call("GET", `/api/v1/sync/pull?${new URLSearchParams({ token, limit: String(limit) })}`);
       expect(get.status).toBe(400);
     }
@@ -209,7 +210,7 @@ describe("ack", () => {
 
     await push(alice, 2, memoCreates(4, "more"));
     token = (await pullAll(alice, token)).token;
-    okBody(await alice.call("POST", "/api/v1/sync/ack", { device_id: alice.deviceId, token }), "ack");
+    okBody(await alice.call("POST", "/api/v1/sync/ack", { device_id: alice.deviceId, token }), ZAckResponse, "ack");
     expect(await checkpoints()).toEqual([["org:x", 2], ["user:alice", 7]]);
   });
 });

@@ -7,6 +7,7 @@ import { openPullToken, signPullToken, type PullPosition } from "@/server/sync/t
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server";
 import { freshToken, memoCreates, pullAll, pullPage, push } from "../support/sync-client";
+import { errorOf } from "../support/answers";
 
 const TTL = 120;
 process.env.SYNC_TOKEN_TTL_SECONDS = String(TTL);
@@ -81,7 +82,7 @@ describe("sync tokens", () => {
     const expired = resign(token, { exp: Math.floor(now) - 1 });
     for (const answer of [await pull(alice, expired), await ack(alice, expired)]) {
       expect(answer.status).toBe(412);
-      expect(answer.body.error).toMatchObject({
+      expect(errorOf(answer)).toMatchObject({
         code: "bootstrap_required",
         details: { reason: "token_expired", bootstrap_url: "/api/v1/sync/bootstrap" },
       });
@@ -96,7 +97,7 @@ describe("sync tokens", () => {
     const stale = resign(token, { t: { ...openPullToken(env().syncTokenSecret, token).t, memo: 0 } });
     for (const answer of [await pull(alice, stale), await ack(alice, stale)]) {
       expect(answer.status).toBe(412);
-      expect(answer.body.error.details).toEqual({ reason: "types_changed", bootstrap_url: "/api/v1/sync/bootstrap" });
+      expect(errorOf(answer).details).toEqual({ reason: "types_changed", bootstrap_url: "/api/v1/sync/bootstrap" });
     }
     expect((await pull(alice, resign(token, {}))).status).toBe(200);
   });
@@ -110,7 +111,7 @@ describe("sync tokens", () => {
 
     for (const answer of [await pull(alice, atOne), await ack(alice, atOne), await pull(alice, start)]) {
       expect(answer.status).toBe(412);
-      expect(answer.body.error).toMatchObject({
+      expect(errorOf(answer)).toMatchObject({
         code: "bootstrap_required",
         details: { reason: "compacted", bootstrap_url: "/api/v1/sync/bootstrap" },
       });
@@ -142,7 +143,8 @@ describe("device JWTs", () => {
       headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: response.status, body: await response.json() };
+    const answer: unknown = await response.json();
+    return { status: response.status, body: answer };
   }
 
   it("answers a missing or non-bearer Authorization header with 401 unauthorized", async () => {
@@ -151,7 +153,7 @@ describe("device JWTs", () => {
       for (const [method, path, body] of calls(alice.deviceId, token)) {
         const answer = await send(header, method, path, body);
         expect(answer.status).toBe(401);
-        expect(answer.body.error.code).toBe("unauthorized");
+        expect(errorOf(answer).code).toBe("unauthorized");
       }
     }
   });
@@ -175,8 +177,8 @@ describe("device JWTs", () => {
       for (const [method, path, body] of calls(alice.deviceId, token)) {
         const answer = await send(`Bearer ${jwt}`, method, path, body);
         expect(answer.status, `${name} on ${method} ${path}`).toBe(401);
-        expect(answer.body.error.code, name).toBe("invalid_token");
-        expect(answer.body.error.message).not.toMatch(/signature|algorithm|\balg\b|nbf|not before|claim|jws|hs\d{3}|none|at /i);
+        expect(errorOf(answer).code, name).toBe("invalid_token");
+        expect(errorOf(answer).message).not.toMatch(/signature|algorithm|\balg\b|nbf|not before|claim|jws|hs\d{3}|none|at /i);
         bodies.add(JSON.stringify(answer.body));
       }
     }
@@ -207,7 +209,7 @@ describe("revoked devices", () => {
     ];
     for (const answer of answers) {
       expect(answer.status).toBe(403);
-      expect(answer.body.error.code).toBe("device_revoked");
+      expect(errorOf(answer).code).toBe("device_revoked");
     }
     expect([await server.db.prisma.record.count(), await server.db.prisma.syncBatch.count(), await checkpointCount()]).toEqual(before);
 

@@ -4,12 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checksumOf } from "@/server/sync/canonical";
 import { compareKeys } from "@/server/sync/key-range";
-import type { TChecksumsResponse, TDigestResponse, TFetchResponse, TPushItem } from "@/server/sync/schemas";
+import { ZChecksumsResponse, ZDigestResponse, ZFetchResponse, ZVerifyResponse, type TChecksumsResponse, type TPushItem } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { serverSummary } from "../support/replica";
 import { startTestServer, type TestServer } from "../support/server";
 import { bootstrapAll, memo, okBody, push } from "../support/sync-client";
 import { LocalStore, localKey, repairWithVerify } from "../support/verify-client";
+import { errorOf, invalidFieldsOf } from "../support/answers";
 
 let server: TestServer;
 let users = 0;
@@ -33,7 +34,7 @@ const creates = (ids: string[], stream?: string): TPushItem[] =>
   ids.map((id) => ({ type: "memo", id, action: "create", data: memo(`memo ${id}`), ...(stream ? { stream } : {}) }));
 
 async function serverDigest(device: TestDevice, types?: string) {
-  return okBody(await device.call<TDigestResponse>("GET", `/api/v1/sync/digest${types ? `?types=${types}` : ""}`), "digest");
+  return okBody(await device.call("GET", `/api/v1/sync/digest${types ? `?types=${types}` : ""}`), ZDigestResponse, "digest");
 }
 
 async function bootstrapStore(device: TestDevice): Promise<LocalStore> {
@@ -125,14 +126,14 @@ describe("POST /api/v1/sync/verify", () => {
     const listed = { device_id: device.deviceId, types: ["diary"], items: [{ stream: own, type: "memo", id: "x", checksum: checksumOf({}) }] };
     const answer = await device.call("POST", "/api/v1/sync/verify", listed);
     expect(answer.status).toBe(400);
-    expect(answer.body.error.details.fields[0].field).toBe("items.0");
+    expect(invalidFieldsOf(answer)[0]?.field).toBe("items.0");
   });
 
   it("refuses malformed pages: items before the cursor, repeated keys, more items than limit, bad checksums, foreign cursors", async () => {
     const { device, own } = await newUser("strict");
     await push(device, 1, creates(["a", "b", "c"]));
     const item = (id: string) => ({ stream: own, type: "memo", id, checksum: checksumOf(memo(`memo ${id}`)) });
-    const first = okBody(await device.call("POST", "/api/v1/sync/verify", { device_id: device.deviceId, items: [item("a")], limit: 1 }), "verify");
+    const first = okBody(await device.call("POST", "/api/v1/sync/verify", { device_id: device.deviceId, items: [item("a")], limit: 1 }), ZVerifyResponse, "verify");
     expect(first).toMatchObject({ more: true, until: { id: "a" }, changed: [], missing: [], deleted: [] });
     const verify = (body: Record<string, unknown>) => device.call("POST", "/api/v1/sync/verify", { device_id: device.deviceId, ...body });
     expect((await verify({ items: [item("a")], cursor: first.cursor })).status).toBe(400);
@@ -142,7 +143,7 @@ describe("POST /api/v1/sync/verify", () => {
     const { device: mallory } = await newUser("mallory");
     const stolen = await mallory.call("POST", "/api/v1/sync/verify", { device_id: mallory.deviceId, items: [], cursor: first.cursor });
     expect(stolen.status).toBe(401);
-    expect(stolen.body.error.code).toBe("invalid_token");
+    expect(errorOf(stolen).code).toBe("invalid_token");
     expect((await verify({ items: [item("b")], cursor: first.cursor })).body).toMatchObject({ changed: [], deleted: [] });
   });
 });
@@ -156,7 +157,7 @@ describe("GET /api/v1/sync/checksums and POST /api/v1/sync/fetch", () => {
     let cursor = "";
     let pages = 0;
     for (;;) {
-      const page = okBody(await device.call<TChecksumsResponse>("GET", `/api/v1/sync/checksums?limit=3${cursor ? `&cursor=${cursor}` : ""}`), "checksums");
+      const page = okBody(await device.call("GET", `/api/v1/sync/checksums?limit=3${cursor ? `&cursor=${cursor}` : ""}`), ZChecksumsResponse, "checksums");
       pages += 1;
       listed.push(...page.items);
       if (!page.more) break;
@@ -167,7 +168,7 @@ describe("GET /api/v1/sync/checksums and POST /api/v1/sync/fetch", () => {
     const summary = await serverSummary(server.db.prisma, [own, org]);
     expect(listed.map((i) => [localKey(i), i.version, i.checksum]).sort()).toEqual(summary.map((s) => [s.key, s.version, s.checksum]).sort());
     expect(listed.some((i) => i.id === "apple")).toBe(false);
-    const typed = okBody(await device.call<TChecksumsResponse>("GET", "/api/v1/sync/checksums?types=diary"), "checksums");
+    const typed = okBody(await device.call("GET", "/api/v1/sync/checksums?types=diary"), ZChecksumsResponse, "checksums");
     expect(typed).toEqual({ items: [], more: false, cursor: null });
   });
 
@@ -175,9 +176,9 @@ describe("GET /api/v1/sync/checksums and POST /api/v1/sync/fetch", () => {
     const { device, own } = await newUser("fetcher");
     await push(device, 1, creates(["f-1", "f-2", "f-3"]));
     await push(device, 2, [{ type: "memo", id: "f-2", action: "delete" }]);
-    const answer = okBody(await device.call<TFetchResponse>("POST", "/api/v1/sync/fetch", {
+    const answer = okBody(await device.call("POST", "/api/v1/sync/fetch", {
       items: [{ type: "memo", id: "f-1" }, { stream: own, type: "memo", id: "f-2" }, { type: "memo", id: "nope" }, { type: "memo", id: "f-3" }],
-    }), "fetch");
+    }), ZFetchResponse, "fetch");
     expect(answer.records.map((r) => [r.id, r.version, r.data])).toEqual([["f-1", 1, memo("memo f-1")], ["f-3", 1, memo("memo f-3")]]);
     expect(answer.missing).toEqual([{ stream: own, type: "memo", id: "f-2" }, { stream: own, type: "memo", id: "nope" }]);
     const tooMany = Array.from({ length: 501 }, (_, i) => ({ type: "memo", id: `x-${i}` }));
@@ -194,17 +195,17 @@ describe("GET /api/v1/sync/checksums and POST /api/v1/sync/fetch", () => {
     expect(Object.keys(before.streams).sort()).toEqual([alice.org, alice.own].sort());
 
     const probe = [{ stream: bob.own, type: "memo", id: "bob-only" }, { stream: bob.org, type: "memo", id: "b-org" }, { type: "memo", id: "same-2" }];
-    const fetched = okBody(await alice.device.call<TFetchResponse>("POST", "/api/v1/sync/fetch", { items: probe }), "fetch");
+    const fetched = okBody(await alice.device.call("POST", "/api/v1/sync/fetch", { items: probe }), ZFetchResponse, "fetch");
     expect(fetched.records).toEqual([]);
     const verify = okBody(await alice.device.call("POST", "/api/v1/sync/verify", {
       device_id: alice.device.deviceId,
       items: probe.map((k) => ({ ...k, checksum: checksumOf(memo(`memo ${k.id}`)) })),
-    }), "verify");
-    expect(verify.missing.map((r: { stream: string; id: string }) => `${r.stream}/${r.id}`)).toEqual([`${alice.own}/same-1`]);
+    }), ZVerifyResponse, "verify");
+    expect(verify.missing.map((r) => `${r.stream}/${r.id}`)).toEqual([`${alice.own}/same-1`]);
     const echoed = probe.map((k) => localKey({ stream: alice.own, ...k })).sort();
     expect(verify.deleted.map(localKey).sort()).toEqual(echoed);
     expect(verify.changed).toEqual([]);
-    const sums = okBody(await alice.device.call<TChecksumsResponse>("GET", "/api/v1/sync/checksums"), "checksums");
+    const sums = okBody(await alice.device.call("GET", "/api/v1/sync/checksums"), ZChecksumsResponse, "checksums");
     expect(sums.items.map(localKey)).toEqual([`${alice.own}/memo/same-1`]);
     expect(fetched.missing.map(localKey).sort()).toEqual(echoed);
   });

@@ -2,10 +2,13 @@
 // upload to a record, on both blob stores (S3: a local s3rver started by the test).
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ZCompleteResponse, ZPresignResponse } from "@/server/uploads/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { STORE_KINDS, startTestStore, type TestStore } from "./support/stores";
 import { createUpload, resume, sha256Hex } from "./support/upload-client";
+import { bodyOf } from "../support/answers";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -25,11 +28,11 @@ async function presignAndPut(device: TestDevice, bytes: Uint8Array, put = true):
   const presigned = await device.call("POST", "/api/v1/media/presign", { filename: "meter.png", content_type: "image/png", size: bytes.byteLength });
   expect(presigned.status).toBe(200);
   if (put) {
-    const url = new URL(presigned.body.upload_url, server.url);
-    const answer = await fetch(url, { method: "PUT", headers: presigned.body.headers, body: new Uint8Array(bytes) });
+    const url = new URL(bodyOf(presigned, ZPresignResponse).upload_url, server.url);
+    const answer = await fetch(url, { method: "PUT", headers: bodyOf(presigned, ZPresignResponse).headers, body: new Uint8Array(bytes) });
     expect(answer.status, await answer.clone().text()).toBe(200);
   }
-  return presigned.body.key as string;
+  return bodyOf(presigned, ZPresignResponse).key;
 }
 
 async function download(device: TestDevice, key: string, headers: Record<string, string> = {}) {
@@ -56,7 +59,7 @@ describe.each(STORE_KINDS)("media on the %s store", (kind) => {
     const bytes = randomBytes(300_000);
     const key = await presignAndPut(alice, bytes);
     const pushed = await push(alice, [{ type: "photo", id: "p1", action: "create", data: { caption: "meter", image: key } }]);
-    expect(pushed.body.results[0]).toMatchObject({ status: "ok", version: 1 });
+    expect(bodyOf(pushed, ZPushResponse).results[0]).toMatchObject({ status: "ok", version: 1 });
     const blob = await server.db.prisma.blob.findUniqueOrThrow({ where: { key } });
     expect(blob).toMatchObject({ ownerId: alice.userId, sha256: null, contentType: "image/png" });
 
@@ -88,8 +91,8 @@ describe.each(STORE_KINDS)("media on the %s store", (kind) => {
       { type: "photo", id: "none", action: "create", data: { caption: "no image yet", image: null } },
     ]);
     expect(pushed.status).toBe(200);
-    expect(pushed.body.status).toBe("partial");
-    expect(pushed.body.results.map((r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status)).toEqual([
+    expect(bodyOf(pushed, ZPushResponse).status).toBe("partial");
+    expect(bodyOf(pushed, ZPushResponse).results.map((r) => r.error?.code ?? r.status)).toEqual([
       "media_not_found", "media_not_found", "media_not_found", "ok",
     ]);
     const stored = await server.db.prisma.record.findMany({ where: { stream: `user:${alice.userId}`, type: "photo" }, select: { id: true } });
@@ -101,9 +104,9 @@ describe.each(STORE_KINDS)("media on the %s store", (kind) => {
     const stream = `org:acme-${kind}`;
     const bob = await makeDevice(server.url, `bob-${suffix()}`, { streams: [stream] });
     const created = await push(alice, [{ type: "photo", id: "shared", stream, action: "create", data: { caption: "site", image: null } }]);
-    expect(created.body.results[0].status).toBe("ok");
+    expect(bodyOf(created, ZPushResponse).results[0]?.status).toBe("ok");
     const boot = await bob.call("POST", "/api/v1/sync/bootstrap", { device_id: bob.deviceId, types: ["photo"] });
-    const token = boot.body.token as string;
+    const token = String(bodyOf(boot, ZBootstrapResponse).token);
 
     const bytes = randomBytes(50_000);
     const upload = await createUpload(alice, bytes);
@@ -116,18 +119,18 @@ describe.each(STORE_KINDS)("media on the %s store", (kind) => {
     expect(notMedia.status).toBe(400);
     const done = await alice.call("POST", `/api/v1/uploads/${upload.upload_id}/complete`, { sha256: sha256Hex(bytes), attach: { type: "photo", id: "shared", field: "image" } });
     expect(done.status).toBe(200);
-    expect(done.body.record).toMatchObject({ type: "photo", id: "shared", stream, version: 2, data: { caption: "site", image: done.body.blob.key } });
+    expect(bodyOf(done, ZCompleteResponse).record).toMatchObject({ type: "photo", id: "shared", stream, version: 2, data: { caption: "site", image: bodyOf(done, ZCompleteResponse).blob.key } });
 
     // Bob pulls the change and may download the blob; mallory may not.
     const pulled = await bob.call("POST", "/api/v1/sync/pull", { token });
-    expect(pulled.body.changes).toEqual([expect.objectContaining({ type: "photo", id: "shared", version: 2, data: { caption: "site", image: done.body.blob.key } })]);
-    const got = await download(bob, done.body.blob.key);
+    expect(bodyOf(pulled, ZPullResponse).changes).toEqual([expect.objectContaining({ type: "photo", id: "shared", version: 2, data: { caption: "site", image: bodyOf(done, ZCompleteResponse).blob.key } })]);
+    const got = await download(bob, bodyOf(done, ZCompleteResponse).blob.key);
     expect(got.status).toBe(200);
     expect(sha256Hex(got.bytes)).toBe(sha256Hex(bytes));
-    expect((await download(mallory, done.body.blob.key)).status).toBe(404);
+    expect((await download(mallory, bodyOf(done, ZCompleteResponse).blob.key)).status).toBe(404);
     // Bob may keep the reference when he edits the shared record.
-    const edit = await push(bob, [{ type: "photo", id: "shared", stream, action: "update", base_version: 2, data: { caption: "site (north)", image: done.body.blob.key } }]);
-    expect(edit.body.results[0].status).toBe("ok");
+    const edit = await push(bob, [{ type: "photo", id: "shared", stream, action: "update", base_version: 2, data: { caption: "site (north)", image: bodyOf(done, ZCompleteResponse).blob.key } }]);
+    expect(bodyOf(edit, ZPushResponse).results[0]?.status).toBe("ok");
   });
 });
 
@@ -138,7 +141,7 @@ describe("the upload-expiry sweep of presigned media", () => {
       const alice = await makeDevice(server.url, `sweep-${suffix()}`);
       const kept = await presignAndPut(alice, randomBytes(500));
       const dropped = await presignAndPut(alice, randomBytes(500));
-      expect((await push(alice, [{ type: "photo", id: "kept", action: "create", data: { caption: "k", image: kept } }])).body.results[0].status).toBe("ok");
+      expect(bodyOf(await push(alice, [{ type: "photo", id: "kept", action: "create", data: { caption: "k", image: kept } }]), ZPushResponse).results[0]?.status).toBe("ok");
       const { expireUploadSessions } = await import("@/server/uploads/expire");
       // Not yet: the URL has not even expired.
       expect((await expireUploadSessions(server.db.prisma)).expiredMedia).toBe(0);
@@ -169,7 +172,7 @@ describe("the file store's signed media URL", () => {
   async function presign(size: number) {
     const answer = await alice.call("POST", "/api/v1/media/presign", { filename: "a.png", content_type: "image/png", size });
     expect(answer.body).toMatchObject({ method: "PUT", headers: { "content-type": "image/png" } });
-    return { key: answer.body.key as string, url: new URL(answer.body.upload_url, server.url) };
+    return { key: bodyOf(answer, ZPresignResponse).key, url: new URL(bodyOf(answer, ZPresignResponse).upload_url, server.url) };
   }
   const put = (url: URL, body: Uint8Array) => fetch(url, { method: "PUT", body: new Uint8Array(body) });
 

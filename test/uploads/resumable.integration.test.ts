@@ -7,10 +7,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { setBlobStore } from "@/server/storage/blob-store";
 import { createS3Store } from "@/server/storage/s3-store";
 import { expireUploadSessions } from "@/server/uploads/expire";
+import { ZCompleteResponse } from "@/server/uploads/schemas";
+import { ZBootstrapResponse } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { STORE_KINDS, startTestStore, type TestStore } from "./support/stores";
 import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex } from "./support/upload-client";
+import { errorOf, bodyOf } from "../support/answers";
 
 const MiB = 2 ** 20;
 let server: TestServer;
@@ -90,11 +93,11 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
     await resume(server.url, alice, created, bytes, await serverOffset(alice, created.upload_id));
     const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: `sha256:${sha256Hex(bytes)}` });
     expect(done.status).toBe(200);
-    expect(done.body.blob).toMatchObject({ size: bytes.byteLength, sha256: `sha256:${sha256Hex(bytes)}`, filename: "photo.jpg", content_type: "image/jpeg" });
-    expect(done.body.record).toMatchObject({ type: "blob", id: done.body.blob.key, stream: `user:${alice.userId}`, version: 1 });
+    expect(bodyOf(done, ZCompleteResponse).blob).toMatchObject({ size: bytes.byteLength, sha256: `sha256:${sha256Hex(bytes)}`, filename: "photo.jpg", content_type: "image/jpeg" });
+    expect(bodyOf(done, ZCompleteResponse).record).toMatchObject({ type: "blob", id: bodyOf(done, ZCompleteResponse).blob.key, stream: `user:${alice.userId}`, version: 1 });
 
     // The stored bytes are the sent bytes, read back through the store and through the API.
-    const row = await server.db.prisma.blob.findUniqueOrThrow({ where: { key: done.body.blob.key } });
+    const row = await server.db.prisma.blob.findUniqueOrThrow({ where: { key: bodyOf(done, ZCompleteResponse).blob.key } });
     expect(Number(row.size)).toBe(bytes.byteLength);
     expect(row.sha256).toBe(sha256Hex(bytes));
     expect((await store.store.stat(row.storageKey))?.size).toBe(bytes.byteLength);
@@ -104,7 +107,7 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
 
     // Devices receive the blob record on pull.
     const boot = await alice.call("POST", "/api/v1/sync/bootstrap", { device_id: alice.deviceId, types: ["blob"] });
-    expect(boot.body.items).toEqual([expect.objectContaining({ type: "blob", id: row.key, data: expect.objectContaining({ key: row.key, size: bytes.byteLength }) })]);
+    expect(bodyOf(boot, ZBootstrapResponse).items).toEqual([expect.objectContaining({ type: "blob", id: row.key, data: expect.objectContaining({ key: row.key, size: bytes.byteLength }) })]);
   });
 
   it("answers a chunk at the wrong offset 416 with the offset, and stores nothing of it", async () => {
@@ -113,10 +116,10 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
     expect((await putChunk(server.url, alice, created.upload_url, bytes, 0, 1000)).status).toBe(200);
     const ahead = await putChunk(server.url, alice, created.upload_url, bytes, 5000, 6000);
     expect(ahead.status).toBe(416);
-    expect(ahead.body.error).toMatchObject({ code: "range_not_satisfiable", details: { offset: 1000 } });
+    expect(errorOf(ahead)).toMatchObject({ code: "range_not_satisfiable", details: { offset: 1000 } });
     const behind = await putChunk(server.url, alice, created.upload_url, bytes, 0, 1000);
     expect(behind.status).toBe(416);
-    expect(behind.body.error.details.offset).toBe(1000);
+    expect(errorOf(behind).details?.offset).toBe(1000);
     const status = await alice.call("GET", `/api/v1/uploads/${created.upload_id}`);
     expect(status.body).toMatchObject({ offset: 1000, size: bytes.byteLength, status: "open" });
     expect(status.headers.get("cache-control")).toMatch(/(^|,\s*)no-store(,|$)/); // an offset is never served from a cache
@@ -133,7 +136,7 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
     const changesBefore = await changesOf(stream);
     const wrong = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: `sha256:${"0".repeat(64)}` });
     expect(wrong.status).toBe(422);
-    expect(wrong.body.error.code).toBe("checksum_mismatch");
+    expect(errorOf(wrong).code).toBe("checksum_mismatch");
     expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(0);
     expect(await changesOf(stream)).toBe(changesBefore);
     const session = await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: created.upload_id } });
@@ -150,13 +153,13 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
     const created = await createUpload(alice, empty);
     const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(empty) });
     expect(done.status).toBe(200);
-    expect(done.body.blob).toMatchObject({ size: 0, sha256: `sha256:${sha256Hex(empty)}` });
-    const download = await fetch(`${server.url}/api/v1/blobs/${done.body.blob.key}`, { headers: { authorization: `Bearer ${alice.jwt}` } });
+    expect(bodyOf(done, ZCompleteResponse).blob).toMatchObject({ size: 0, sha256: `sha256:${sha256Hex(empty)}` });
+    const download = await fetch(`${server.url}/api/v1/blobs/${bodyOf(done, ZCompleteResponse).blob.key}`, { headers: { authorization: `Bearer ${alice.jwt}` } });
     expect(download.status).toBe(200);
     expect((await download.arrayBuffer()).byteLength).toBe(0);
     const again = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(empty) });
     expect(again.status).toBe(409);
-    expect(again.body.error.details.blob_key).toBe(done.body.blob.key);
+    expect(errorOf(again).details?.blob_key).toBe(bodyOf(done, ZCompleteResponse).blob.key);
     expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(1);
   });
 
@@ -166,7 +169,7 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
     await putChunk(server.url, alice, created.upload_url, bytes, 0, 40_000);
     const early = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
     expect(early.status).toBe(416);
-    expect(early.body.error.details.offset).toBe(40_000);
+    expect(errorOf(early).details?.offset).toBe(40_000);
     expect(await server.db.prisma.blob.count({ where: { ownerId: alice.userId } })).toBe(0);
   });
 
@@ -209,7 +212,7 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
     await putChunk(server.url, alice, created.upload_url, bytes, 100_000, 200_000);
     const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
     expect(done.status).toBe(200);
-    const read = await fetch(`${server.url}/api/v1/blobs/${done.body.blob.key}`, { headers: { authorization: `Bearer ${mallory.jwt}` } });
+    const read = await fetch(`${server.url}/api/v1/blobs/${bodyOf(done, ZCompleteResponse).blob.key}`, { headers: { authorization: `Bearer ${mallory.jwt}` } });
     expect(read.status).toBe(404);
     const readUnknown = await fetch(`${server.url}/api/v1/blobs/b_${"A".repeat(22)}`, { headers: { authorization: `Bearer ${mallory.jwt}` } });
     expect(await read.json()).toEqual(await readUnknown.json());
@@ -261,7 +264,7 @@ describe("upload limits", () => {
   it("refuses an upload over UPLOAD_MAX_BYTES with 413 and creates no session", async () => {
     const answer = await alice.call("POST", "/api/v1/uploads", { filename: "big.bin", size: 64 * MiB + 1 });
     expect(answer.status).toBe(413);
-    expect(answer.body.error).toMatchObject({ code: "payload_too_large", details: { limit: 64 * MiB } });
+    expect(errorOf(answer)).toMatchObject({ code: "payload_too_large", details: { limit: 64 * MiB } });
     expect(await server.db.prisma.uploadSession.count({ where: { ownerId: alice.userId } })).toBe(0);
   });
 
@@ -270,7 +273,7 @@ describe("upload limits", () => {
     const created = await createUpload(alice, bytes);
     const answer = await putChunk(server.url, alice, created.upload_url, bytes, 0, 9 * MiB);
     expect(answer.status).toBe(413);
-    expect(answer.body.error.details.limit).toBe(8 * MiB);
+    expect(errorOf(answer).details?.limit).toBe(8 * MiB);
     expect(await serverOffset(alice, created.upload_id)).toBe(0);
   });
 

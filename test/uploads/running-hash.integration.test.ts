@@ -11,10 +11,12 @@ import { setBlobStore, type BlobStore } from "@/server/storage/blob-store";
 import { claimSession, releaseSession } from "@/server/uploads/lease";
 import { forgetRunningHashes } from "@/server/uploads/running-hash";
 import { getUploadSessionOrThrow, partialStateOf } from "@/server/uploads/sessions";
+import { ZCompleteResponse } from "@/server/uploads/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { STORE_KINDS, startTestStore, type TestStore } from "./support/stores";
 import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex, type Created } from "./support/upload-client";
+import { errorOf, bodyOf } from "../support/answers";
 
 const MiB = 2 ** 20;
 let server: TestServer;
@@ -70,9 +72,9 @@ async function settled(uploadId: string): Promise<number> {
 }
 
 /** What a client sees after a refused completion: 422, and nothing kept anywhere. */
-async function expectNothingKept(store: BlobStore, device: TestDevice, created: Created, answer: { status: number; body: any }, storageKey: string) {
+async function expectNothingKept(store: BlobStore, device: TestDevice, created: Created, answer: { status: number; body: unknown }, storageKey: string) {
   expect(answer.status).toBe(422);
-  expect(answer.body.error.code).toBe("checksum_mismatch");
+  expect(errorOf(answer).code).toBe("checksum_mismatch");
   expect(await server.db.prisma.blob.count({ where: { ownerId: device.userId } })).toBe(0);
   expect(await server.db.prisma.change.count({ where: { stream: `user:${device.userId}` } })).toBe(0);
   expect((await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: created.upload_id } })).status).toBe("failed");
@@ -110,8 +112,8 @@ describe.each(STORE_KINDS)("verifying a completed upload on the %s store", (kind
     const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: `sha256:${sha256Hex(bytes)}` });
     expect(done.status).toBe(200);
     expect(reads.get(storageKey) ?? 0).toBe(0);
-    expect(done.body.blob).toMatchObject({ size: bytes.byteLength, sha256: `sha256:${sha256Hex(bytes)}` });
-    const download = await fetch(`${server.url}/api/v1/blobs/${done.body.blob.key}`, { headers: { authorization: `Bearer ${alice.jwt}` } });
+    expect(bodyOf(done, ZCompleteResponse).blob).toMatchObject({ size: bytes.byteLength, sha256: `sha256:${sha256Hex(bytes)}` });
+    const download = await fetch(`${server.url}/api/v1/blobs/${bodyOf(done, ZCompleteResponse).blob.key}`, { headers: { authorization: `Bearer ${alice.jwt}` } });
     expect(sha256Hex(new Uint8Array(await download.arrayBuffer()))).toBe(sha256Hex(bytes));
   });
 
@@ -124,7 +126,7 @@ describe.each(STORE_KINDS)("verifying a completed upload on the %s store", (kind
     flipped.writeUInt8(flipped.readUInt8(0) ^ 1, 0);
     const wrong = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(flipped) });
     expect(reads.get(storageKey) ?? 0).toBe(0);
-    expect(wrong.body.error?.details?.sha256).toBe(`sha256:${sha256Hex(bytes)}`);
+    expect(errorOf(wrong).details?.sha256).toBe(`sha256:${sha256Hex(bytes)}`);
     await expectNothingKept(store, alice, created, wrong, storageKey);
   });
 
@@ -139,7 +141,7 @@ describe.each(STORE_KINDS)("verifying a completed upload on the %s store", (kind
     const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
     expect(done.status).toBe(200);
     expect(reads.get(storageKey) ?? 0).toBeGreaterThan(0);
-    expect(done.body.blob.sha256).toBe(`sha256:${sha256Hex(bytes)}`);
+    expect(bodyOf(done, ZCompleteResponse).blob.sha256).toBe(`sha256:${sha256Hex(bytes)}`);
   });
 
   it("refuses a wrong sha256 after reading the bytes back with 422 and keeps nothing", async () => {

@@ -9,9 +9,10 @@ import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultJobs } from "@/server/jobs/registry";
 import { env } from "@/server/env";
-import { ZErrorBody } from "@/server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, ZErrorBody } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
+import { bodyOf } from "../support/answers";
 
 let server: TestServer;
 const CHUNK = 64 * 1024;
@@ -91,13 +92,13 @@ async function tusCall(device: TestDevice | null, method: string, target: string
 async function bootstrapToken(device: TestDevice): Promise<string> {
   const answer = await device.call("POST", "/api/v1/sync/bootstrap", { device_id: device.deviceId, limit: 500 });
   expect(answer.status).toBe(200);
-  return answer.body.token as string;
+  return String(bodyOf(answer, ZBootstrapResponse).token);
 }
 
 async function pullChanges(device: TestDevice, token: string) {
   const answer = await device.call("POST", "/api/v1/sync/pull", { token });
   expect(answer.status).toBe(200);
-  return answer.body.changes as Array<{ type: string; id: string; data?: Record<string, unknown> }>;
+  return bodyOf(answer, ZPullResponse).changes;
 }
 
 describe("tus 1.0 endpoint (file store)", () => {
@@ -253,7 +254,7 @@ describe("tus 1.0 endpoint (file store)", () => {
 
     const missingVersion = await fetch(`${server.url}/api/v1/tus`, { method: "POST", headers: { authorization: `Bearer ${alice.jwt}`, "upload-length": "5" } });
     expect(missingVersion.status).toBe(412);
-    expect(((await missingVersion.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
+    expect(ZErrorBody.parse(await missingVersion.json()).error.code).toBe("invalid_request");
 
     const doomed = await create({ "upload-length": "10", "upload-metadata": meta({ filename: "b.bin" }) });
     const doomedUrl = doomed.headers.get("location") ?? "";
@@ -328,7 +329,7 @@ describe("tus 1.0 endpoint (file store)", () => {
     const [answerA, answerB] = await Promise.all([first.then((answer) => (order.push("A"), answer)), second]);
     expect(order).toEqual(["A", "B"]);
     expect(answerB.status).toBe(409);
-    expect(((await answerB.json()) as { error: { code: string } }).error.code).toBe("conflict");
+    expect(ZErrorBody.parse(await answerB.json()).error.code).toBe("conflict");
     expect([204, 400]).toContain(answerA.status); // 400: cut short by B's release request (what arrived is kept)
     const offset = Number((await tusCall(alice, "HEAD", url)).headers.get("upload-offset"));
     expect(offset).toBeGreaterThan(0);
@@ -346,7 +347,7 @@ describe("tus 1.0 endpoint (file store)", () => {
       device_id: alice.deviceId, bundle_id: 1,
       items: [{ type: "photo", id: "p-9", action: "create", stream, data: { caption: "shared", image: null } }],
     });
-    expect(pushed.body.results[0].status).toBe("ok");
+    expect(bodyOf(pushed, ZPushResponse).results[0]?.status).toBe("ok");
     const meta = (entries: Record<string, string>) =>
       Object.entries(entries).map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`).join(",");
 
@@ -388,7 +389,7 @@ describe("tus 1.0 endpoint (file store)", () => {
       device_id: alice.deviceId, bundle_id: 1,
       items: [{ type: "photo", id: "p-460", action: "create", stream, data: { caption: "shared", image: null } }],
     });
-    expect(pushed.body.results[0].status).toBe("ok");
+    expect(bodyOf(pushed, ZPushResponse).results[0]?.status).toBe("ok");
     const data = randomBytes(1500);
     const meta = Object.entries({ filename: "s.jpg", sha256: sha256(data), attach_type: "photo", attach_id: "p-460", attach_field: "image" })
       .map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`).join(",");

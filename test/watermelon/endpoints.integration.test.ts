@@ -2,8 +2,10 @@
 // shapes and positions, the all-or-nothing push that aborts on a record changed since the pull,
 // idempotent retries and creates, and what a refused push leaves behind (nothing).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZWatermelonPullResponse } from "@/server/watermelon/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
+import { bodyOf } from "../support/answers";
 
 let server: TestServer;
 let n = 0;
@@ -14,12 +16,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-type Pull = { changes: Record<string, { created: Record<string, unknown>[]; updated: Record<string, unknown>[]; deleted: string[] }>; timestamp: number };
 const memo = (id: string, content: string) => ({ id, content, pinned: false, tags: "[\"a\"]", _status: "created", _changed: "" });
 const empty = { created: [], updated: [], deleted: [] };
 const device = () => makeDevice(server.url, `wme-${++n}-${Date.now()}`);
 const pull = async (d: TestDevice, lastPulledAt: number | null, migration: unknown = null) =>
-  d.call<Pull>("GET", `/api/v1/watermelon/sync?last_pulled_at=${lastPulledAt}&schema_version=1&migration=${encodeURIComponent(JSON.stringify(migration))}`);
+  d.call("GET", `/api/v1/watermelon/sync?last_pulled_at=${lastPulledAt}&schema_version=1&migration=${encodeURIComponent(JSON.stringify(migration))}`);
 const push = (d: TestDevice, lastPulledAt: number, changes: unknown) =>
   d.call("POST", `/api/v1/watermelon/sync?last_pulled_at=${lastPulledAt}`, changes);
 const count = async (d: TestDevice) => ({
@@ -32,13 +33,13 @@ describe("pull", () => {
     const d = await device();
     const first = await pull(d, null);
     expect(first.status).toBe(200);
-    expect(first.body.timestamp).toBe(1);
-    expect(first.body.changes.memos).toEqual(empty);
+    expect(bodyOf(first, ZWatermelonPullResponse).timestamp).toBe(1);
+    expect(bodyOf(first, ZWatermelonPullResponse).changes.memos).toEqual(empty);
 
     expect((await push(d, 1, { memos: { ...empty, created: [memo("m1", "one"), memo("m2", "two")] } })).status).toBe(200);
     const all = await pull(d, null);
-    expect(all.body.timestamp).toBe(3);
-    expect(all.body.changes.memos?.created).toEqual([
+    expect(bodyOf(all, ZWatermelonPullResponse).timestamp).toBe(3);
+    expect(bodyOf(all, ZWatermelonPullResponse).changes.memos?.created).toEqual([
       { id: "m1", content: "one", pinned: false, tags: "[\"a\"]" },
       { id: "m2", content: "two", pinned: false, tags: "[\"a\"]" },
     ]);
@@ -53,7 +54,7 @@ describe("pull", () => {
         meters: empty,
       }),
     });
-    expect((await pull(d, 5)).body.changes.memos).toEqual(empty);
+    expect(bodyOf(await pull(d, 5), ZWatermelonPullResponse).changes.memos).toEqual(empty);
   });
 
   it("sends whole tables the app added since its last sync (migration)", async () => {
@@ -62,8 +63,8 @@ describe("pull", () => {
     const migration = { from: 1, tables: ["meters", "local_only"], columns: [] };
     const answer = await pull(d, 3, migration);
     expect(answer.status).toBe(200);
-    expect(answer.body.changes.meters?.created).toEqual([{ id: "k1", code: "K", reading: 1, unit: "kWh" }]);
-    expect(answer.body.changes.memos).toEqual(empty);
+    expect(bodyOf(answer, ZWatermelonPullResponse).changes.meters?.created).toEqual([{ id: "k1", code: "K", reading: 1, unit: "kWh" }]);
+    expect(bodyOf(answer, ZWatermelonPullResponse).changes.memos).toEqual(empty);
     expect((await pull(d, 3, { from: 1, tables: "meters" })).status).toBe(400);
   });
 

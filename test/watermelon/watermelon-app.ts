@@ -6,6 +6,7 @@ import LokiJSAdapter from "@nozbe/watermelondb/adapters/lokijs";
 import { schemaMigrations } from "@nozbe/watermelondb/Schema/migrations";
 import { synchronize } from "@nozbe/watermelondb/sync";
 import logger from "@nozbe/watermelondb/utils/common/logger";
+import { ZWatermelonPullResponse } from "@/server/watermelon/schemas";
 
 logger.silence(); // its setup chatter; failures still throw
 
@@ -90,8 +91,9 @@ export class WatermelonApp {
         const params = `last_pulled_at=${lastPulledAt}&schema_version=${schemaVersion}&migration=${encodeURIComponent(JSON.stringify(migration))}`;
         const response = await fetch(`${endpoint}?${params}`, { headers: { authorization } });
         if (!response.ok) throw new Error(await response.text());
-        const { changes, timestamp } = (await response.json()) as { changes: never; timestamp: number };
-        return { changes, timestamp };
+        const { changes, timestamp } = ZWatermelonPullResponse.parse(await response.json());
+        // The schema checked the shape; WatermelonDB's own change-set type is not ours to build.
+        return { changes: changes as never, timestamp };
       },
       pushChanges: async ({ changes, lastPulledAt }) => {
         const response = await fetch(`${endpoint}?last_pulled_at=${lastPulledAt}`, {

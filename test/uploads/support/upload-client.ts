@@ -2,19 +2,28 @@
 // connection cut mid-body as a phone losing its network would), and resume from the server's offset.
 import { createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
+import { z } from "zod";
+import { ZAppendResponse, ZUploadInfo, type TUploadInfo } from "@/server/uploads/schemas";
+import { bodyOf, errorOf } from "../../support/answers";
 import type { TestDevice } from "../../support/device";
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 
-export type Created = { upload_id: string; upload_url: string; chunk_size: number; offset: number; expires_at: string };
+export type Created = TUploadInfo;
+
+/** `details` of a 416 chunk answer: where the server's copy ends. */
+const ZOffsetDetails = z.object({ offset: z.number().int() });
+
+/** The server's offset a 416 chunk answer reports. */
+export const offsetOf416 = (answer: { body: unknown }): number => ZOffsetDetails.parse(errorOf(answer).details).offset;
 
 export async function createUpload(device: TestDevice, bytes: Uint8Array, extra: Record<string, unknown> = {}): Promise<Created> {
-  const answer = await device.call<Created>("POST", "/api/v1/uploads", { filename: "photo.jpg", size: bytes.byteLength, content_type: "image/jpeg", ...extra });
+  const answer = await device.call("POST", "/api/v1/uploads", { filename: "photo.jpg", size: bytes.byteLength, content_type: "image/jpeg", ...extra });
   if (answer.status !== 201) throw new Error(`create answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  return answer.body;
+  return bodyOf(answer, ZUploadInfo);
 }
 
-export type PutAnswer = { status: number; body: any };
+export type PutAnswer = { status: number; body: unknown };
 
 export async function putChunk(baseUrl: string, device: TestDevice, url: string, bytes: Uint8Array, start: number, end: number, headers: Record<string, string> = {}): Promise<PutAnswer> {
   const response = await fetch(`${baseUrl}${url}`, {
@@ -28,7 +37,8 @@ export async function putChunk(baseUrl: string, device: TestDevice, url: string,
     body: new Uint8Array(bytes.subarray(start, end)),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {} };
+  const body: unknown = text ? JSON.parse(text) : {};
+  return { status: response.status, body };
 }
 
 /**
@@ -63,9 +73,9 @@ export async function interruptedPut(
 
 /** Where the server says the upload continues. */
 export async function serverOffset(device: TestDevice, uploadId: string): Promise<number> {
-  const answer = await device.call<{ offset: number }>("GET", `/api/v1/uploads/${uploadId}`);
+  const answer = await device.call("GET", `/api/v1/uploads/${uploadId}`);
   if (answer.status !== 200) throw new Error(`offset answered ${answer.status}`);
-  return answer.body.offset;
+  return bodyOf(answer, ZUploadInfo).offset;
 }
 
 /** Sends the rest from `offset` in chunk_size chunks, following 416s to the server's offset. */
@@ -75,8 +85,8 @@ export async function resume(baseUrl: string, device: TestDevice, created: Creat
     if (guard > 100) throw new Error("upload does not progress");
     const end = Math.min(bytes.byteLength, at + created.chunk_size);
     const answer = await putChunk(baseUrl, device, created.upload_url, bytes, at, end);
-    if (answer.status === 416) at = answer.body.error.details.offset;
-    else if (answer.status === 200) at = answer.body.offset;
+    if (answer.status === 416) at = offsetOf416(answer);
+    else if (answer.status === 200) at = bodyOf(answer, ZAppendResponse).offset;
     else throw new Error(`chunk at ${at} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   }
 }

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmptyTestSession, testDbEngine, type EmptyTestDatabase } from "@/test/support/database";
-import { MIGRATIONS_DIR } from "./client";
-import { migrate, MigrationError, readMigrations } from "./migrator";
-import type { SqlSession } from "./sql-session";
+import { MIGRATIONS_DIR } from "@/server/db/client";
+import { migrate, MigrationError, readMigrations } from "@/server/db/migrator";
+import type { SqlSession } from "@/server/db/sql-session";
 
 type MigrationRow = {
   id: string;

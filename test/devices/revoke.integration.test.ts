@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StaffIdentity } from "@/server/staff/accounts";
 import { configureTestEnv, connectDevice, createStaffAs, memo, pushAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { restoreDevice, revokeDevice } from "./revoke";
+import { restoreDevice, revokeDevice } from "@/server/devices/revoke";
 
 configureTestEnv();
 

@@ -5,8 +5,8 @@ import { TRPCError } from "@trpc/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { callerFor, makeStaff, openMeterConflict, snapshotWrites, type OpenedConflict } from "@/test/support/console";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import type { Db } from "../../db/client";
-import type { StaffIdentity } from "../../staff/accounts";
+import type { Db } from "@/server/db/client";
+import type { StaffIdentity } from "@/server/staff/accounts";
 
 let db: TestDatabase;
 let opened: OpenedConflict;

@@ -4,8 +4,8 @@
 import pg from "pg";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { LIVE_CHANNEL, subscribe, type Heads } from "../live/hub";
-import { announceCommit } from "./announce";
+import { LIVE_CHANNEL, subscribe, type Heads } from "@/server/live/hub";
+import { announceCommit } from "@/server/sync/announce";
 
 let db: TestDatabase;
 beforeEach(async () => {

@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ack, bootstrapToken, configureTestEnv, connectDevice, memo, pushAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { getDeviceOrThrow } from "./get";
-import { listDevices, type DeviceFilters } from "./list";
+import { getDeviceOrThrow } from "@/server/devices/get";
+import { listDevices, type DeviceFilters } from "@/server/devices/list";
 
 configureTestEnv();
 

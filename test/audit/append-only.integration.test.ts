@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { appendAudit } from "./append";
+import { appendAudit } from "@/server/audit/append";
 
 let db: TestDatabase;
 beforeAll(async () => {

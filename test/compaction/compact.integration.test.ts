@@ -5,7 +5,7 @@ import { makeDevice, type TestDevice } from "@/test/support/device";
 import { ageChanges, compact, deviceRefOf, setCheckpoint, streamState, testPolicy } from "@/test/support/history";
 import { startTestServer, type TestServer } from "@/test/support/server";
 import { memo, memoCreates, push } from "@/test/support/sync-client";
-import { compactionPolicy } from "./policy";
+import { compactionPolicy } from "@/server/compaction/policy";
 
 const STREAM = "user:alice";
 

@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeDevice, openMeterConflict, openSubmissionConflict, makeStaff, callerFor } from "@/test/support/console";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { AppError } from "../errors";
-import { listConflictsForConsole, type ConsoleConflictQuery } from "./console-list";
+import { AppError } from "@/server/errors";
+import { listConflictsForConsole, type ConsoleConflictQuery } from "@/server/conflicts/console-list";
 
 let db: TestDatabase;
 beforeEach(async () => {

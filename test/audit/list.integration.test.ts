@@ -2,7 +2,7 @@
 // keyset paged by id; staff actors are shown by email.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { listAudit, type AuditQuery } from "./list";
+import { listAudit, type AuditQuery } from "@/server/audit/list";
 
 let db: TestDatabase;
 let entries: Record<"e1" | "e2" | "e3" | "e4" | "e5", string>;

@@ -8,7 +8,7 @@ import { makeDevice } from "@/test/support/device";
 import { DAY_MS } from "@/test/support/history";
 import { startTestServer, type TestServer } from "@/test/support/server";
 import { memoCreates, push } from "@/test/support/sync-client";
-import { applyRetention, retentionPolicy } from "./retention";
+import { applyRetention, retentionPolicy } from "@/server/compaction/retention";
 
 let server: TestServer;
 

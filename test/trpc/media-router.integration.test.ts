@@ -5,8 +5,8 @@ import type { Role } from "@/server/staff/roles";
 import { finishUpload } from "@/server/uploads/finish";
 import { configureTestEnv, createStaffAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { createCallerFactory } from "../../init";
-import { appRouter } from "../../root";
+import { createCallerFactory } from "@/server/trpc/init";
+import { appRouter } from "@/server/trpc/root";
 
 configureTestEnv();
 

@@ -5,9 +5,9 @@ import type { Role } from "@/server/staff/roles";
 import type { TPushResponse } from "@/server/sync/schemas";
 import { configureTestEnv, connectDevice, createStaffAs, memo, pushAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { createCallerFactory } from "../../init";
-import { appRouter } from "../../root";
-import { ZBatchList } from "./schema";
+import { createCallerFactory } from "@/server/trpc/init";
+import { appRouter } from "@/server/trpc/root";
+import { ZBatchList } from "@/server/trpc/routers/batches/schema";
 
 configureTestEnv();
 

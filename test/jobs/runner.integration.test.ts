@@ -10,8 +10,8 @@ import type { Db } from "@/server/db/client";
 import { PrismaClient } from "@/server/db/generated/client";
 import { env } from "@/server/env";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { createJobRunner, type JobDefinition } from "./runner";
-import { startJobs, stopJobs } from "./start";
+import { createJobRunner, type JobDefinition } from "@/server/jobs/runner";
+import { startJobs, stopJobs } from "@/server/jobs/start";
 
 process.env.DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "syncdesk-test-"));
 process.env.LOG_LEVEL ??= "silent";

@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeDevice, makeStaff, callerFor, pushItems } from "@/test/support/console";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import type { TPushResponse } from "../sync/schemas";
-import { getOverviewStats, type StatsBucket } from "./stats";
+import type { TPushResponse } from "@/server/sync/schemas";
+import { getOverviewStats, type StatsBucket } from "@/server/overview/stats";
 
 let db: TestDatabase;
 beforeEach(async () => {

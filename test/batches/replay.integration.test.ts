@@ -8,9 +8,9 @@ import {
   bootstrapToken, configureTestEnv, connectDevice, createStaffAs, memo, pullAll, pushAs,
 } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { getDeviceOrThrow } from "../devices/get";
-import { getBatchOrThrow } from "./get";
-import { replayBatch } from "./replay";
+import { getDeviceOrThrow } from "@/server/devices/get";
+import { getBatchOrThrow } from "@/server/batches/get";
+import { replayBatch } from "@/server/batches/replay";
 
 configureTestEnv();
 

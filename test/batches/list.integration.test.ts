@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configureTestEnv, connectDevice, memo, pushAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { getBatchOrThrow } from "./get";
-import { listBatches, type BatchFilters } from "./list";
+import { getBatchOrThrow } from "@/server/batches/get";
+import { listBatches, type BatchFilters } from "@/server/batches/list";
 
 configureTestEnv();
 

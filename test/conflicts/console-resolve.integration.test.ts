@@ -7,7 +7,7 @@ import {
   callerFor, makeStaff, meter, openMeterConflict, pullEverything, pushItems, snapshotWrites, tokenAfterBootstrap,
 } from "@/test/support/console";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import type { StaffIdentity } from "../staff/accounts";
+import type { StaffIdentity } from "@/server/staff/accounts";
 
 let db: TestDatabase;
 let support: StaffIdentity;

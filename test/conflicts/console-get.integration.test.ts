@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { callerFor, makeStaff, meter, openMeterConflict, pushItems } from "@/test/support/console";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { getConflictForConsole } from "./console-get";
+import { getConflictForConsole } from "@/server/conflicts/console-get";
 
 let db: TestDatabase;
 beforeEach(async () => {
