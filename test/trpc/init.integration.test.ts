@@ -7,10 +7,10 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { AppError, ERROR_CODE_LIST, ERROR_CODES, type ErrorCode } from "../errors";
+import { AppError, ERROR_CODE_LIST, ERROR_CODES, type ErrorCode } from "@/server/errors";
 import { makeStaff } from "@/test/support/console";
-import type { StaffIdentity } from "../staff/accounts";
-import { adminProcedure, publicProcedure, router, viewerProcedure } from "./init";
+import type { StaffIdentity } from "@/server/staff/accounts";
+import { adminProcedure, publicProcedure, router, viewerProcedure } from "@/server/trpc/init";
 
 process.env.LOG_LEVEL ??= "silent";
 
@@ -80,7 +80,7 @@ describe("console errors", () => {
 
 describe("server/trpc", () => {
   it("builds TRPCErrors in init.ts only: procedures and routers throw AppError", () => {
-    const root = path.dirname(new URL(import.meta.url).pathname);
+    const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../server/trpc");
     const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && !f.includes(".test."));
     expect(files.length).toBeGreaterThan(10);
     const builders = files.filter((f) => readFileSync(path.join(root, f), "utf8").includes("new TRPCError("));
