@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { env } from "../env";
+import { processSingleton } from "../process-singleton";
 import { statementTimeoutMs } from "../limits/timeouts";
 import { openEmbedded } from "./embedded";
 import { PrismaClient, type Prisma } from "./generated/client";
@@ -95,22 +96,28 @@ export async function withSession<T>(fn: (session: SqlSession) => Promise<T>): P
   }
 }
 
-const globalState = globalThis as unknown as { syncdeskDb?: Promise<Database> };
+declare module "../process-singleton" {
+  interface ProcessSingletons { database: { current: Promise<Database> | undefined } }
+}
+
+const database = () => processSingleton("database", () => ({ current: undefined }));
 
 /** The process-wide database, opened and migrated once (shared across Next's module copies). */
 export function getDatabase(): Promise<Database> {
-  if (!globalState.syncdeskDb) {
+  const box = database();
+  if (!box.current) {
     const config = env();
-    globalState.syncdeskDb = openDatabase(
+    const opening = openDatabase(
       config.DATABASE_URL
         ? { url: config.DATABASE_URL, statementTimeoutMs: statementTimeoutMs(config.DB_STATEMENT_TIMEOUT_SECONDS) }
         : { dataDir: config.DATA_DIR },
     );
-    globalState.syncdeskDb.catch(() => {
-      globalState.syncdeskDb = undefined;
+    box.current = opening;
+    opening.catch(() => {
+      if (box.current === opening) box.current = undefined;
     });
   }
-  return globalState.syncdeskDb;
+  return box.current;
 }
 
 export async function getDb(): Promise<Db> {
@@ -118,6 +125,6 @@ export async function getDb(): Promise<Db> {
 }
 
 /** Installs an already opened database as the process-wide one (used by test harnesses). */
-export function setDatabase(database: Database): void {
-  globalState.syncdeskDb = Promise.resolve(database);
+export function setDatabase(opened: Database): void {
+  database().current = Promise.resolve(opened);
 }

@@ -11,6 +11,7 @@ import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { env } from "../env";
+import { processSingleton } from "../process-singleton";
 import type { Db } from "./client";
 
 export type SqlOptions = {
@@ -73,11 +74,13 @@ export function pgliteEngine(db: PGlite): SqlEngine {
   };
 }
 
-// Process-wide, like the database itself (client.ts "getDatabase"): Next bundles this module into
-// several chunks, and the copy that opened the database must share the map with every route's copy.
-const shared = globalThis as unknown as { syncdeskSqlEngines?: WeakMap<object, SqlEngine> };
-shared.syncdeskSqlEngines ??= new WeakMap<object, SqlEngine>();
-const engines = shared.syncdeskSqlEngines;
+declare module "../process-singleton" {
+  interface ProcessSingletons { sqlEngines: WeakMap<object, SqlEngine> }
+}
+
+// Process-wide, like the database itself (client.ts "getDatabase"): the module copy that opened
+// the database must share the map with every route's copy.
+const engines = processSingleton("sqlEngines", () => new WeakMap<object, SqlEngine>());
 
 /** Makes `engine` the SQL path of `prisma` (both over the same database; server/db/client.ts). */
 export function attachEngine(prisma: Db, engine: SqlEngine): void {
