@@ -66,7 +66,8 @@ type DeviceOf<S> = S extends { from: "header"; fallback: string } ? DeviceContex
 /** What the builder resolved about the caller, by the route's auth. */
 type AuthContext<A> = A extends { kind: "device"; device: infer S }
   ? { caller: Caller; db: Db; device: DeviceOf<S> } & (S extends { from: "syncToken" } ? { position: PullPosition } : unknown)
-  : { db: Db };
+  // Opened on demand: a route without auth (health, tus discovery) must answer without the database.
+  : { getDb: () => Promise<Db> };
 
 /** What a handler is given: the request, its parsed input and what its auth resolved. */
 export type RouteContext<D extends RouteDefinition> = {

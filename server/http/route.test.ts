@@ -24,6 +24,7 @@ const { defineRoute } = await import("./route-definition");
 const { signPullToken } = await import("../sync/tokens");
 const { enforceRateLimit } = await import("../limits/rate-limit");
 const { ensureDevice } = await import("../devices/register");
+const { getDb } = await import("../db/client");
 
 beforeEach(() => {
   vi.mocked(enforceRateLimit).mockClear();
@@ -115,6 +116,20 @@ describe("a device named by the sync token", () => {
       expect(await errorCode(response)).toBe("invalid_token");
     }
     expect(ensureDevice).not.toHaveBeenCalled();
+  });
+});
+
+describe("a route without auth", () => {
+  const route = defineRoute({ ...common, method: "get", auth: { kind: "none" } });
+
+  it("opens the database only when its handler asks (health must answer while it cannot be opened)", async () => {
+    vi.mocked(getDb).mockClear();
+    const handler = handlerOf(route, async () => ({ up: true }));
+    expect(await (await handler(get())).json()).toEqual({ up: true });
+    expect(getDb).not.toHaveBeenCalled();
+    const asking = handlerOf(route, async ({ getDb: open }) => ({ db: await open() }));
+    expect(await (await asking(get())).json()).toEqual({ db: { fake: "db" } });
+    expect(getDb).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -63,7 +63,7 @@ async function flatParams(context: NextContext | undefined): Promise<Record<stri
 
 type WideContext = {
   request: Request; params: Record<string, string>; body: unknown; query: unknown;
-  caller?: Caller; db?: Db; device?: DeviceContext | null; position?: PullPosition;
+  caller?: Caller; db?: Db; getDb?: () => Promise<Db>; device?: DeviceContext | null; position?: PullPosition;
 };
 
 /** The handler's context: authentication, rate limit, input and device, in the protocol's order. */
@@ -77,7 +77,7 @@ async function contextOf(definition: RouteDefinition, request: Request, context:
   const auth = definition.auth;
   switch (auth.kind) {
     case "none":
-      return { ...(await input(definition.body ? await readJson(request) : undefined)), db: await getDb() };
+      return { ...(await input(definition.body ? await readJson(request) : undefined)), getDb };
     case "device": {
       const caller = await authenticateDevice(request);
       const raw = definition.body ? await readJson(request) : undefined;
@@ -96,7 +96,7 @@ async function contextOf(definition: RouteDefinition, request: Request, context:
  */
 function fitsDefinition<D extends RouteDefinition>(definition: D, ctx: WideContext): ctx is WideContext & RouteContext<D> {
   const auth = definition.auth;
-  if (auth.kind === "none") return ctx.db !== undefined;
+  if (auth.kind === "none") return ctx.getDb !== undefined;
   const optional = auth.device.from === "header" && auth.device.fallback === undefined;
   return ctx.caller !== undefined && ctx.db !== undefined && ctx.device !== undefined && (optional || ctx.device !== null) &&
     (auth.device.from !== "syncToken" || ctx.position !== undefined);

@@ -5,4 +5,4 @@ import { putPresignedMedia } from "@/server/uploads/media-put";
 export const dynamic = "force-dynamic";
 
 /** The file store's signed media upload URL (what POST /api/v1/media/presign answered). */
-export const PUT = handlerOf(mediaPutRoute, async ({ db, params, request }) => putPresignedMedia(db, params.key ?? "", request));
+export const PUT = handlerOf(mediaPutRoute, async ({ getDb, params, request }) => putPresignedMedia(await getDb(), params.key ?? "", request));
