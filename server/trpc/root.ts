@@ -7,6 +7,7 @@ import { conflictsRouter } from "./routers/conflicts/router";
 import { devicesRouter } from "./routers/devices/router";
 import { mediaRouter } from "./routers/media/router";
 import { overviewRouter } from "./routers/overview/router";
+import { recordsRouter } from "./routers/records/router";
 import { sessionRouter } from "./routers/session/router";
 
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   batches: batchesRouter,
   compaction: compactionRouter,
   media: mediaRouter,
+  records: recordsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,4 +27,6 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "compaction.compactNow": { role: "operator", type: "mutation" },
   "media.forRecords": { role: "viewer", type: "query" },
   "media.forUser": { role: "viewer", type: "query" },
+  "records.list": { role: "viewer", type: "query" },
+  "records.get": { role: "viewer", type: "query" },
 };
