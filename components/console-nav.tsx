@@ -6,6 +6,8 @@ import type { StaffIdentity } from "@/server/staff/accounts";
 
 const LINKS = [
   { href: "/overview", label: "Overview" },
+  { href: "/records", label: "Records" },
+  { href: "/users", label: "Users" },
   { href: "/devices", label: "Devices" },
   { href: "/batches", label: "Sync batches" },
   { href: "/conflicts", label: "Conflicts" },

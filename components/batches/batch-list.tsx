@@ -11,6 +11,7 @@ import { Pager, Table, Td } from "@/components/ui/table";
 import { useUrlFilters } from "@/components/use-url-filters";
 import { BATCH_STATUS_OPTIONS, batchStatusInput, dayRange } from "./labels";
 import { BatchStatusBadge } from "./status-badge";
+import { UserLink } from "@/components/users/user-link";
 
 const KEYS = ["status", "device", "deviceRef", "user", "from", "to"] as const;
 
@@ -69,7 +70,7 @@ export function BatchList() {
                     <DateTime value={b.createdAt} />
                   </Link>
                 </Td>
-                <Td className="font-mono text-xs">{b.userId}</Td>
+                <Td><UserLink userId={b.userId} /></Td>
                 <Td><Link href={`/devices/${b.deviceRef}`} className="font-mono text-xs hover:underline">{b.deviceId}</Link></Td>
                 <Td className="font-mono text-xs">#{b.bundleId}</Td>
                 <Td>{b.mode}</Td>

@@ -9,6 +9,7 @@ import { mediaRouter } from "./routers/media/router";
 import { overviewRouter } from "./routers/overview/router";
 import { recordsRouter } from "./routers/records/router";
 import { sessionRouter } from "./routers/session/router";
+import { usersRouter } from "./routers/users/router";
 
 export const appRouter = router({
   session: sessionRouter,
@@ -20,6 +21,7 @@ export const appRouter = router({
   compaction: compactionRouter,
   media: mediaRouter,
   records: recordsRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -29,4 +29,6 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "media.forUser": { role: "viewer", type: "query" },
   "records.list": { role: "viewer", type: "query" },
   "records.get": { role: "viewer", type: "query" },
+  "users.list": { role: "viewer", type: "query" },
+  "users.get": { role: "viewer", type: "query" },
 };
