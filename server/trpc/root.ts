@@ -9,6 +9,7 @@ import { mediaRouter } from "./routers/media/router";
 import { overviewRouter } from "./routers/overview/router";
 import { recordsRouter } from "./routers/records/router";
 import { sessionRouter } from "./routers/session/router";
+import { staffRouter } from "./routers/staff/router";
 import { usersRouter } from "./routers/users/router";
 
 export const appRouter = router({
@@ -22,6 +23,7 @@ export const appRouter = router({
   media: mediaRouter,
   records: recordsRouter,
   users: usersRouter,
+  staff: staffRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -31,4 +31,9 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "records.get": { role: "viewer", type: "query" },
   "users.list": { role: "viewer", type: "query" },
   "users.get": { role: "viewer", type: "query" },
+  "staff.list": { role: "admin", type: "query", noInput: true },
+  "staff.create": { role: "admin", type: "mutation" },
+  "staff.setRole": { role: "admin", type: "mutation" },
+  "staff.setDisabled": { role: "admin", type: "mutation" },
+  "staff.resetPassword": { role: "admin", type: "mutation" },
 };
