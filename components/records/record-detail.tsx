@@ -10,6 +10,7 @@ import { Badge, Button, Card, DateTime, EmptyState, ErrorState, JsonView, Loadin
 import { UserLink } from "@/components/users/user-link";
 import type { RecordKeyRef } from "./links";
 import { CompactionNote, VersionItem } from "./record-history";
+import { RestoreControl } from "./restore-control";
 
 const backToRecords = <Link href="/records" className="underline">Back to records</Link>;
 
@@ -39,6 +40,7 @@ function RecordView({ recordKey }: { recordKey: RecordKeyRef }) {
             {record.deleted ? <Badge tone="bad">deleted</Badge> : <Badge tone="good">live</Badge>}
           </>
         }
+        actions={record.deleted ? <RestoreControl recordKey={recordKey} currentVersion={record.version} /> : undefined}
       />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title={record.deleted ? "Data when it was deleted" : "Current data"}>
@@ -75,7 +77,14 @@ function RecordView({ recordKey }: { recordKey: RecordKeyRef }) {
         {history.versions.length === 0 ? <p className="text-sm text-slate-500">No versions in the change log.</p> : (
           <ol className="space-y-3">
             {history.versions.map((entry) => (
-              <VersionItem key={entry.seq} entry={entry} current={record.version} />
+              <VersionItem
+                key={entry.seq}
+                entry={entry}
+                current={record.version}
+                actions={entry.op === "upsert" && (entry.version !== record.version || record.deleted)
+                  ? <RestoreControl recordKey={recordKey} currentVersion={record.version} version={entry.version} />
+                  : undefined}
+              />
             ))}
           </ol>
         )}

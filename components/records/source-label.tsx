@@ -25,7 +25,12 @@ export function SourceLabel({ source }: { source: VersionSource }) {
         </span>
       );
     case "staff":
-      return <span>Staff {source.staff?.email ?? "(account removed)"} restored it{source.note ? <>: “{source.note}”</> : null}</span>;
+      return (
+        <span>
+          Staff {source.staff?.email ?? "(unknown account)"} {source.action === "undelete" ? "undeleted it" : `restored version ${source.restoredVersion ?? "?"}`}
+          {source.reason ? <>: “{source.reason}”</> : null}
+        </span>
+      );
     case "server":
       return <span>The server (an upload or another server-side writer)</span>;
   }

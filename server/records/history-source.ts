@@ -1,13 +1,16 @@
 // Who wrote a version, from what the change log keeps: a device's push (the change's batch_id), a
-// conflict resolution or staff restore (the `conflict` hint devices also receive), or, with
-// neither, a server-side writer (an upload finishing its record). Looked up in bulk per page.
+// conflict resolution or staff restore (the `conflict` hint devices also receive; who restored it
+// and why is in the audit log, not sent to devices), or, with neither, a server-side writer (an
+// upload finishing its record). Looked up in bulk per page.
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
+import type { RecordKey } from "../sync/records";
+import { recordTargetId } from "./audit-target";
 
 export type VersionSource =
   | { kind: "device"; batchId: string; deviceRef: string | null; deviceId: string | null; userId: string | null; bundleId: number | null; replayed: boolean }
   | { kind: "resolution"; conflictId: string; resolution: string; by: string; staff: StaffRef | null }
-  | { kind: "staff"; reason: string; staff: StaffRef | null; note: string | null }
+  | { kind: "staff"; action: "restore" | "undelete"; restoredVersion: number | null; staff: StaffRef | null; reason: string | null }
   | { kind: "server" };
 
 export type StaffRef = { id: string; email: string };
@@ -15,29 +18,40 @@ export type StaffRef = { id: string; email: string };
 const ZHint = z.looseObject({
   reason: z.string().optional(),
   conflict_id: z.string().optional(),
-  staff_id: z.string().optional(),
-  note: z.string().optional(),
+  restored_version: z.number().optional(),
 });
+const ZRestoreAudit = z.looseObject({ record_version: z.number(), reason: z.string().optional() });
 type Hint = z.infer<typeof ZHint>;
 
-export type ChangeForSource = { batchId: string | null; conflict: unknown };
+export type ChangeForSource = { version: number; batchId: string | null; conflict: unknown };
 
 export const parseHint = (hint: unknown): Hint | null => (hint ? (ZHint.safeParse(hint).data ?? null) : null);
 
 /** The source of each change, in order. */
-export async function attributeChanges(db: DbOrTx, changes: ChangeForSource[]): Promise<VersionSource[]> {
+export async function attributeChanges(db: DbOrTx, key: RecordKey, changes: ChangeForSource[]): Promise<VersionSource[]> {
   const hints = changes.map((c) => parseHint(c.conflict));
   const batchIds = [...new Set(changes.flatMap((c) => (c.batchId ? [c.batchId] : [])))];
   const conflictIds = [...new Set(hints.flatMap((h, i) => (!changes[i]?.batchId && h?.conflict_id && z.uuid().safeParse(h.conflict_id).success ? [h.conflict_id] : [])))];
-  const [batches, conflicts] = await Promise.all([
+  const restores = hints.some((h) => h?.reason === "staff_restore");
+  const [batches, conflicts, audits] = await Promise.all([
     db.syncBatch.findMany({
       where: { id: { in: batchIds } },
       select: { id: true, userId: true, bundleId: true, deviceRef: true, device: { select: { deviceId: true } }, _count: { select: { attempts: true } } },
     }),
     db.conflict.findMany({ where: { id: { in: conflictIds } }, select: { id: true, resolution: true, resolvedBy: true } }),
+    restores
+      ? db.auditEntry.findMany({
+        where: { targetType: "record", targetId: recordTargetId(key), action: { in: ["record.restore", "record.undelete"] } },
+        select: { action: true, actorId: true, details: true },
+      })
+      : [],
   ]);
+  const restoreByVersion = new Map(audits.flatMap((a) => {
+    const details = ZRestoreAudit.safeParse(a.details);
+    return details.success ? [[details.data.record_version, { staffId: a.actorId, reason: details.data.reason ?? null, action: a.action }] as const] : [];
+  }));
   const staffIds = [
-    ...hints.flatMap((h) => (h?.reason === "staff_restore" && h.staff_id ? [h.staff_id] : [])),
+    ...[...restoreByVersion.values()].map((r) => r.staffId),
     ...conflicts.flatMap((c) => (c.resolvedBy?.startsWith("staff:") ? [c.resolvedBy.slice("staff:".length)] : [])),
   ].filter((id) => z.uuid().safeParse(id).success);
   const staff = await db.staffUser.findMany({ where: { id: { in: [...new Set(staffIds)] } }, select: { id: true, email: true } });
@@ -55,7 +69,11 @@ export async function attributeChanges(db: DbOrTx, changes: ChangeForSource[]): 
       };
     }
     if (hint?.reason === "staff_restore") {
-      return { kind: "staff", reason: hint.reason, staff: (hint.staff_id && staffById.get(hint.staff_id)) || null, note: hint.note ?? null };
+      const audit = restoreByVersion.get(change.version);
+      return {
+        kind: "staff", action: audit?.action === "record.undelete" ? "undelete" : "restore", restoredVersion: hint.restored_version ?? null,
+        staff: (audit && staffById.get(audit.staffId)) ?? null, reason: audit?.reason ?? null,
+      };
     }
     if (hint?.conflict_id) {
       const conflict = conflictById.get(hint.conflict_id);

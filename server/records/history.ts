@@ -41,7 +41,7 @@ export async function loadRecordHistory(db: DbOrTx, key: RecordKey, page: { befo
     db.stream.findUnique({ where: { name: key.stream }, select: { compactedUntilSeq: true } }),
   ]);
   const shown = rows.slice(0, page.limit);
-  const sources = await attributeChanges(db, shown);
+  const sources = await attributeChanges(db, key, shown);
   const versions = shown.map((row, i): RecordVersion => {
     const before = rows[i + 1];
     const data = row.op === "delete" ? null : ((row.data ?? {}) as RecordData);

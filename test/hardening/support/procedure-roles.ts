@@ -29,6 +29,7 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "media.forUser": { role: "viewer", type: "query" },
   "records.list": { role: "viewer", type: "query" },
   "records.get": { role: "viewer", type: "query" },
+  "records.restore": { role: "operator", type: "mutation" },
   "users.list": { role: "viewer", type: "query" },
   "users.get": { role: "viewer", type: "query" },
   "staff.list": { role: "admin", type: "query", noInput: true },

@@ -1,8 +1,10 @@
-// Records: anyone may browse them and read their history.
+// Records: anyone may browse them and read their history; operators restore and undelete.
 import { getRecordOrThrow } from "../../../records/get";
 import { listRecords } from "../../../records/list";
-import { router, viewerProcedure } from "../../init";
-import { ZRecordGet, ZRecordList } from "./schema";
+import { restoreRecord } from "../../../records/restore";
+import { toWireRecord } from "../../../sync/records";
+import { operatorProcedure, router, viewerProcedure } from "../../init";
+import { ZRecordGet, ZRecordList, ZRecordRestore } from "./schema";
 
 export const recordsRouter = router({
   list: viewerProcedure.input(ZRecordList).query(({ ctx, input: { cursor, limit, ...filters } }) =>
@@ -10,5 +12,8 @@ export const recordsRouter = router({
   ),
   get: viewerProcedure.input(ZRecordGet).query(({ ctx, input: { beforeVersion, limit, ...key } }) =>
     getRecordOrThrow(ctx.db, key, { beforeVersion, limit }),
+  ),
+  restore: operatorProcedure.input(ZRecordRestore).mutation(async ({ ctx, input: { stream, type, id, ...request } }) =>
+    toWireRecord(await restoreRecord(ctx.db, ctx.staff, { stream, type, id }, request)),
   ),
 });

@@ -23,3 +23,10 @@ export const ZRecordGet = ZRecordKey.extend({
   beforeVersion: z.number().int().min(1).optional(),
   limit: z.number().int().min(1).max(100).default(50),
 });
+
+export const ZRecordRestore = ZRecordKey.extend({
+  /** Absent: undelete. */
+  version: z.number().int().min(1).optional(),
+  expectedVersion: z.number().int().min(1),
+  reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
+});
