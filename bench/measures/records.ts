@@ -13,7 +13,8 @@ import type { Ctx, Row } from "../lib/types";
 
 const USERS = 100;
 const VERSIONS = 20;
-const HISTORY = { stream: "user:rec-7", type: "memo", id: "r-00000007" };
+// Record 7 lands in user:rec-8 as a diary (g % USERS + 1, the type by g % 3).
+const HISTORY = { stream: "user:rec-8", type: "diary", id: "r-00000007" };
 
 async function seedRecords(db: pg.Pool, count: number): Promise<void> {
   await db.query(
