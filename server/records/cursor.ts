@@ -2,6 +2,7 @@
 // client input: anything that is not three strings is a 400, never a 500.
 import { z } from "zod";
 import { AppError } from "../errors";
+import { findUnstorableJson } from "../http/storable-json";
 import type { RecordKey } from "../sync/records";
 
 const ZKeyTuple = z.tuple([z.string().max(1000), z.string().max(1000), z.string().max(1000)]);
@@ -18,7 +19,8 @@ export function decodeRecordCursor(cursor: string): RecordKey {
     throw new AppError("invalid_request", "The cursor is invalid");
   }
   const tuple = ZKeyTuple.safeParse(parsed);
-  if (!tuple.success) throw new AppError("invalid_request", "The cursor is invalid");
+  // A NUL or lone surrogate inside the decoded key would reach PostgreSQL, which refuses it.
+  if (!tuple.success || findUnstorableJson(tuple.data)) throw new AppError("invalid_request", "The cursor is invalid");
   const [stream, type, id] = tuple.data;
   return { stream, type, id };
 }

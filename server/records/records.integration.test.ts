@@ -71,6 +71,8 @@ describe("listRecords", () => {
     expect(pages).toBe(3);
     await expect(listRecords(db.prisma, {}, { limit: 3, cursor: "forged" })).rejects.toMatchObject({ code: "invalid_request" });
     await expect(listRecords(db.prisma, {}, { limit: 3, cursor: Buffer.from("[1,2,3]").toString("base64url") })).rejects.toMatchObject({ code: "invalid_request" });
+    const nul = Buffer.from(JSON.stringify(["user:carol", "memo", "r\u0000"])).toString("base64url");
+    await expect(listRecords(db.prisma, {}, { limit: 3, cursor: nul })).rejects.toMatchObject({ code: "invalid_request" });
   });
 });
 

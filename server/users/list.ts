@@ -12,7 +12,7 @@ const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function decodeUserCursor(cursor: string): string {
   const userId = Buffer.from(cursor, "base64url").toString("utf8");
-  if (userId.length === 0 || userId.length > 1000 || Buffer.from(userId, "utf8").toString("base64url") !== cursor) {
+  if (userId.length === 0 || userId.length > 1000 || userId.includes("\u0000") || Buffer.from(userId, "utf8").toString("base64url") !== cursor) {
     throw new AppError("invalid_request", "The cursor is invalid");
   }
   return userId;

@@ -54,5 +54,6 @@ describe("users", () => {
     expect(second.nextCursor).toBeNull();
     expect((await listUsers(db.prisma, { q: "B" }, { limit: 10 })).users.map((u) => u.userId)).toEqual(["bea", "bob"]);
     await expect(listUsers(db.prisma, {}, { limit: 2, cursor: "!!" })).rejects.toMatchObject({ code: "invalid_request" });
+    await expect(listUsers(db.prisma, {}, { limit: 2, cursor: Buffer.from("a\u0000").toString("base64url") })).rejects.toMatchObject({ code: "invalid_request" });
   });
 });
