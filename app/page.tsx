@@ -56,7 +56,7 @@ export default function HomePage() {
 
       <section className="flex flex-col gap-3">
         <h2 className="text-lg font-semibold">Try it as a device</h2>
-        <pre className="overflow-x-auto rounded-xl bg-slate-900 p-5 font-mono text-sm leading-6 text-slate-100">
+        <pre aria-label="Example request" tabIndex={0} className="overflow-x-auto rounded-xl bg-slate-900 p-5 font-mono text-sm leading-6 text-slate-100">
           <code className="text-slate-400">{"# a development device token for user alice\n"}</code>
           <code>{"TOKEN=$(npm run -s token -- --user alice)\n"}</code>
           <code>

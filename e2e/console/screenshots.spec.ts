@@ -94,6 +94,7 @@ async function makeFleet(openDevice: Fixtures["openDevice"]) {
 }
 
 test("screenshots of the main pages with a realistic fleet", async ({ browser, openDevice }, testInfo) => {
+  test.setTimeout(180_000);
   const fleet = await makeFleet(openDevice);
 
   // Support settles one of alice's conflicts; an operator replays bob's batch and revokes his old phone.
