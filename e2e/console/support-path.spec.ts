@@ -39,6 +39,7 @@ test("an operator finds a user's overwritten note and restores it: under a minut
   expect(clicks).toBeLessThanOrEqual(6);
   expect(elapsed).toBeLessThan(60_000);
   test.info().annotations.push({ type: "restore path", description: `${clicks} clicks, ${elapsed} ms` });
+  process.stdout.write(`restore path: ${clicks} clicks, ${elapsed} ms\n`);
 
   await expect(page.getByLabel("Current data")).toContainText("Grandma's soup");
   await expect(page.getByRole("listitem", { name: "Version 3" })).toContainText("restored version 1: “The user emptied the note by mistake”");
