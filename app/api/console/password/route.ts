@@ -2,12 +2,10 @@
 // password has no console session for tRPC (server/staff/accounts.ts getActiveStaff) until it has
 // done exactly this.
 import { z } from "zod";
-import { getCurrentAccount } from "@/server/auth/session";
-import { getDb } from "@/server/db/client";
-import { AppError, invalidRequest } from "@/server/errors";
+import { changeCurrentPassword } from "@/server/auth/change-password";
+import { invalidRequest } from "@/server/errors";
 import { errorResponse } from "@/server/http/route";
 import { crossSiteRefusal } from "@/server/limits/csrf";
-import { changeOwnPassword } from "@/server/staff/change-password";
 
 export const dynamic = "force-dynamic";
 
@@ -17,11 +15,9 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const refused = crossSiteRefusal(request);
     if (refused) throw refused;
-    const account = await getCurrentAccount();
-    if (!account) throw new AppError("unauthorized", "Log in first");
     const body = ZPasswordChange.safeParse(await request.json().catch(() => null));
     if (!body.success) throw invalidRequest(body.error.issues);
-    await changeOwnPassword(await getDb(), account.staff.id, body.data.current, body.data.next);
+    await changeCurrentPassword(body.data.current, body.data.next);
     return Response.json({ ok: true });
   } catch (error) {
     return errorResponse(error);
