@@ -19,7 +19,8 @@ async function expectAccessible(page: Page, path: string, ready: string) {
 }
 
 test("every console page passes axe without serious or critical violations", async ({ page, request }) => {
-  test.setTimeout(180_000);
+  // Sixteen pages, each loaded and analysed: minutes on a busy machine.
+  test.setTimeout(480_000);
   const fleet = await openMeterConflict(request);
   await expectAccessible(page, "/", "The sync server for offline-first mobile apps");
   await expectAccessible(page, "/login", "Log in to Syncdesk");

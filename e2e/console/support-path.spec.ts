@@ -74,6 +74,7 @@ async function logInAs(page: Page, email: string, password: string) {
 }
 
 test("an admin creates a staff account whose one-time password must be replaced first", async ({ browser, page }) => {
+  test.setTimeout(180_000);
   const email = `${uniqueUser("staff")}@e2e.test`;
   await logIn(page, "admin");
   await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Staff" }).click();
