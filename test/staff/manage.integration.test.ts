@@ -3,10 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configureTestEnv, createStaffAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { getActiveStaff, getSessionAccount, verifyStaffPassword } from "./accounts";
-import { changeOwnPassword } from "./change-password";
-import { listStaff } from "./list";
-import { createStaffAccount, resetStaffPassword, setStaffDisabled, setStaffRole } from "./manage";
+import { getActiveStaff, getSessionAccount, verifyStaffPassword } from "@/server/staff/accounts";
+import { changeOwnPassword } from "@/server/staff/change-password";
+import { listStaff } from "@/server/staff/list";
+import { createStaffAccount, resetStaffPassword, setStaffDisabled, setStaffRole } from "@/server/staff/manage";
 
 configureTestEnv();
 

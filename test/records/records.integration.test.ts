@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveConflict } from "@/server/conflicts/resolve";
 import { configureTestEnv, connectDevice, createStaffAs, memo, pushAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { getRecordOrThrow } from "./get";
-import { listRecords, type RecordFilters } from "./list";
+import { getRecordOrThrow } from "@/server/records/get";
+import { listRecords, type RecordFilters } from "@/server/records/list";
 
 configureTestEnv();
 

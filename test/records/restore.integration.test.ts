@@ -8,7 +8,7 @@ import { createCallerFactory } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/root";
 import { bootstrapToken, configureTestEnv, connectDevice, createStaffAs, memo, pullAll, pushAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { getRecordOrThrow } from "./get";
+import { getRecordOrThrow } from "@/server/records/get";
 
 configureTestEnv();
 

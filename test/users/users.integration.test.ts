@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configureTestEnv, connectDevice, memo, pushAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { getUserOrThrow } from "./get";
-import { listUsers } from "./list";
+import { getUserOrThrow } from "@/server/users/get";
+import { listUsers } from "@/server/users/list";
 
 configureTestEnv();
 
