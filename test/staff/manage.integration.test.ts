@@ -19,6 +19,9 @@ afterEach(() => db.close());
 const audited = async (action: string, targetId: string) =>
   db.prisma.auditEntry.findMany({ where: { action, targetId }, select: { actorType: true, actorId: true, details: true } });
 
+// Each test hashes and checks several bcrypt (cost 12) passwords: seconds on a busy machine.
+const BCRYPT_HEAVY = 60_000;
+
 describe("staff management", () => {
   it("creates an account whose one-time password opens only the password change, once", async () => {
     const admin = await createStaffAs(db.prisma, "admin");
@@ -41,7 +44,7 @@ describe("staff management", () => {
     expect(await verifyStaffPassword(db.prisma, account.email, oneTimePassword)).toBeNull();
     expect(await audited("staff.password_change", account.id)).toEqual([{ actorType: "staff", actorId: account.id, details: { was_one_time: true } }]);
     await expect(createStaffAccount(db.prisma, admin, { email: account.email, role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
-  });
+  }, BCRYPT_HEAVY);
 
   it("changes roles, disables and enables, and resets passwords, audited", async () => {
     const admin = await createStaffAs(db.prisma, "admin");
@@ -66,7 +69,7 @@ describe("staff management", () => {
     expect(listed).toMatchObject({ mustChangePassword: true, hasPassword: true, role: "operator" });
     expect(JSON.stringify(await listStaff(db.prisma))).not.toMatch(/passwordHash|\$2[aby]\$/);
     await expect(setStaffRole(db.prisma, admin, "00000000-0000-4000-8000-000000000000", "viewer")).rejects.toMatchObject({ code: "not_found" });
-  });
+  }, BCRYPT_HEAVY);
 
   it("never disables or demotes the last enabled admin, and changes nothing when it refuses", async () => {
     const admin = await createStaffAs(db.prisma, "admin");
@@ -83,7 +86,7 @@ describe("staff management", () => {
     // With two, one may go; then the other is the last.
     await setStaffRole(db.prisma, admin, second.id, "support");
     await expect(setStaffDisabled(db.prisma, admin, admin.id, true)).rejects.toMatchObject({ code: "conflict" });
-  });
+  }, BCRYPT_HEAVY);
 
   it("lets two admins demote each other at once only one way", async () => {
     const a = await createStaffAs(db.prisma, "admin");
@@ -91,5 +94,5 @@ describe("staff management", () => {
     const outcomes = await Promise.allSettled([setStaffRole(db.prisma, a, b.id, "viewer"), setStaffRole(db.prisma, b, a.id, "viewer")]);
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     expect(await db.prisma.staffUser.count({ where: { role: "admin", disabledAt: null } })).toBe(1);
-  });
+  }, BCRYPT_HEAVY);
 });
