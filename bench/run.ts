@@ -19,6 +19,7 @@ import { measureHistory } from "./measures/history";
 import { measurePeer } from "./measures/peer";
 import { measurePull } from "./measures/pull";
 import { measurePush } from "./measures/push";
+import { measureRecords } from "./measures/records";
 import { measureUploads } from "./measures/uploads";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -35,6 +36,7 @@ const CONFIG: Config = quick
       history: { small: 10_000, large: 500_000, pulls: 10, rounds: 3 },
       peer: { clients: 50, bundles: 1, items: 100, rounds: 2 },
       console: { small: 100, large: 100_000, calls: 15, rounds: 3 },
+      records: { small: 1000, large: 100_000, calls: 15, rounds: 3 },
       uploads: { bytes: 256 * 2 ** 20, chunk: 8 * 2 ** 20 },
     }
   : {
@@ -45,6 +47,7 @@ const CONFIG: Config = quick
       history: { small: 10_000, large: 5_000_000, pulls: 20, rounds: 5 },
       peer: { clients: 50, bundles: 4, items: 100, rounds: 3 },
       console: { small: 100, large: 100_000, calls: 100, rounds: 7 },
+      records: { small: 1000, large: 1_000_000, calls: 50, rounds: 5 },
       uploads: { bytes: 2 ** 30, chunk: 8 * 2 ** 20 },
     };
 
@@ -62,6 +65,7 @@ const MEASURES: Measure[] = [
   { id: "history", run: measureHistory },
   { id: "peer", run: measurePeer },
   { id: "console", run: (ctx) => measureConsole(ctx, runId) },
+  { id: "records", run: (ctx) => measureRecords(ctx, runId) },
   { id: "breakdown", run: measureBreakdown },
 ];
 

@@ -6,11 +6,14 @@ import type { StaffIdentity } from "@/server/staff/accounts";
 
 const LINKS = [
   { href: "/overview", label: "Overview" },
+  { href: "/records", label: "Records" },
+  { href: "/users", label: "Users" },
   { href: "/devices", label: "Devices" },
   { href: "/batches", label: "Sync batches" },
   { href: "/conflicts", label: "Conflicts" },
   { href: "/audit", label: "Audit log" },
   { href: "/compaction", label: "Compaction" },
+  { href: "/staff", label: "Staff", admin: true },
 ] as const;
 
 export function ConsoleNav({ staff }: { staff: StaffIdentity }) {
@@ -22,7 +25,7 @@ export function ConsoleNav({ staff }: { staff: StaffIdentity }) {
         <Link href="/overview" className="text-lg font-semibold">Syncdesk</Link>
       </div>
       <ul className="flex gap-1 overflow-x-auto px-2 pb-2 md:flex-col md:pb-0">
-        {LINKS.map((link) => {
+        {LINKS.filter((link) => !("admin" in link) || staff.role === "admin").map((link) => {
           const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
           return (
             <li key={link.href}>
@@ -40,6 +43,7 @@ export function ConsoleNav({ staff }: { staff: StaffIdentity }) {
       <div className="border-t border-slate-200 p-4 text-xs text-slate-600 md:mt-6 dark:border-slate-800 dark:text-slate-400">
         <p className="truncate" title={staff.email}>{staff.email}</p>
         <p className="mt-0.5">Role: <span data-testid="staff-role">{staff.role}</span></p>
+        <Link href="/password" className="mt-2 block text-indigo-600 hover:underline dark:text-indigo-400">Change password</Link>
         <button type="button" onClick={() => void signOut({ callbackUrl: "/login" })} className="mt-2 text-indigo-600 hover:underline dark:text-indigo-400">
           Log out
         </button>

@@ -1,8 +1,11 @@
 // `npm run staff:create -- --email ops@example.com --role admin [--name "Ada"] [--password ...]`
-// Creates a console account and prints its one-time password (unless one was given). On the
-// embedded database, stop the server first: PGlite is opened by one process at a time.
+// Creates a console account and prints its one-time password (unless one was given; a one-time
+// password must be replaced at the first login). The embedded database is one process's: while the
+// server runs on it, this stops and says so (an admin adds accounts on the console's Staff page).
 import { parseArgs } from "node:util";
 import { getDatabase } from "../server/db/client";
+import { findEmbeddedOwner } from "../server/db/embedded-owner";
+import { env } from "../server/env";
 import { createStaff, generatePassword } from "../server/staff/accounts";
 import { ROLES, ZRole } from "../server/staff/roles";
 
@@ -26,12 +29,20 @@ async function main(): Promise<void> {
   const role = ZRole.safeParse(values.role);
   if (!role.success) fail(`--role must be one of ${ROLES.join(", ")}`);
   if (values.password !== undefined && values.password.length < 12) fail("--password must be at least 12 characters");
+  const config = env();
+  const owner = config.databaseKind === "pglite" ? findEmbeddedOwner(config.DATA_DIR) : null;
+  if (owner !== null) {
+    fail(
+      `The server (pid ${owner}) has the embedded database in ${config.DATA_DIR} open, and only one process may open it.\n` +
+        "Log in to the console as an admin and add the account on the Staff page, or stop the server and run this again.",
+    );
+  }
   const database = await getDatabase();
   try {
     const password = values.password ?? generatePassword();
-    const staff = await createStaff(database.prisma, { email: values.email, role: role.data, name: values.name, password });
+    const staff = await createStaff(database.prisma, { email: values.email, role: role.data, name: values.name, password, oneTimePassword: !values.password });
     process.stdout.write(`Created ${staff.role} ${staff.email}\n`);
-    if (!values.password) process.stdout.write(`One-time password (shown once, change it after logging in): ${password}\n`);
+    if (!values.password) process.stdout.write(`One-time password (shown once; it must be replaced at the first login): ${password}\n`);
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   } finally {

@@ -8,6 +8,10 @@ import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+// Next.js telemetry is off: an install may be offline, and nothing leaves it unasked. The build and
+// the server below inherit this.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const buildId = path.join(root, ".next", "BUILD_ID");

@@ -18,6 +18,8 @@ const ZEnv = z.object({
   DATABASE_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise (pipes, containers). */
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   /** Bearer token of GET /api/metrics. Unset: open in development and test, 404 in production. */
   METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
   /** Seconds between heartbeat comments on live-update (SSE) connections. */

@@ -3,6 +3,7 @@
 // and say where the server is and how to get a device token.
 import { env } from "./env";
 import { getDatabase } from "./db/client";
+import { markEmbeddedOwner } from "./db/embedded-owner";
 import { seedDemoData } from "./demo/seed";
 import { startJobs } from "./jobs/start";
 import { logger } from "./log";
@@ -17,6 +18,7 @@ export async function bootServer(): Promise<void> {
 
   // 2. Open the database; getDatabase() applies pending migrations before it resolves.
   const database = await getDatabase();
+  if (config.databaseKind === "pglite") markEmbeddedOwner(config.DATA_DIR);
 
   // 3. Demo data only on the embedded database, and only while it has no devices, so a restart
   //    never duplicates it and a PostgreSQL deployment never gets it.
@@ -33,7 +35,7 @@ export async function bootServer(): Promise<void> {
   //    PostgreSQL deployment gets none: its operator runs `npm run staff:create`.
   if (config.databaseKind === "pglite" && (await database.prisma.staffUser.count()) === 0) {
     const password = generatePassword();
-    const admin = await createStaff(database.prisma, { email: FIRST_ADMIN_EMAIL, role: "admin", name: "Admin", password });
+    const admin = await createStaff(database.prisma, { email: FIRST_ADMIN_EMAIL, role: "admin", name: "Admin", password, oneTimePassword: true });
     logger.info({ email: admin.email }, `Console admin created: log in as ${admin.email} with the one-time password ${password}`);
   }
 

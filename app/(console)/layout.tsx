@@ -3,13 +3,16 @@ import type { ReactNode } from "react";
 import { ConsoleNav } from "@/components/console-nav";
 import { StaffProvider } from "@/components/staff-context";
 import { ConsoleProviders } from "@/components/trpc";
-import { getCurrentStaff } from "@/server/auth/session";
+import { getCurrentAccount } from "@/server/auth/session";
 
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const staff = await getCurrentStaff();
-  if (!staff) redirect("/login");
+  const account = await getCurrentAccount();
+  if (!account) redirect("/login");
+  // A one-time password opens nothing but the page that replaces it.
+  if (account.mustChangePassword) redirect("/password");
+  const { staff } = account;
   return (
     <ConsoleProviders>
       <StaffProvider staff={staff}>

@@ -1,12 +1,13 @@
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/login-form";
-import { getCurrentStaff } from "@/server/auth/session";
+import { getCurrentAccount } from "@/server/auth/session";
 import { env } from "@/server/env";
 
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage() {
-  if (await getCurrentStaff()) redirect("/overview");
+  const account = await getCurrentAccount();
+  if (account) redirect(account.mustChangePassword ? "/password" : "/overview");
   const config = env();
   const sso = config.OIDC_ISSUER && config.OIDC_CLIENT_ID ? config.OIDC_NAME : null;
   return (

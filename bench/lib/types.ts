@@ -10,6 +10,7 @@ export type Config = {
   history: { small: number; large: number; pulls: number; rounds: number };
   peer: { clients: number; bundles: number; items: number; rounds: number };
   console: { small: number; large: number; calls: number; rounds: number };
+  records: { small: number; large: number; calls: number; rounds: number };
   uploads: { bytes: number; chunk: number };
 };
 

@@ -10,6 +10,7 @@ import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
 import { DateTime, EmptyState, ErrorState, JsonView, Loading } from "@/components/ui/primitives";
 import { Pager, Table, Td } from "@/components/ui/table";
 import { useUrlFilters } from "@/components/use-url-filters";
+import { UserLink } from "@/components/users/user-link";
 
 const ACTOR_TYPES = ["staff", "device", "system"] as const;
 const KEYS = ["actorType", "actor", "action", "targetType", "target", "window", "from", "to"] as const;
@@ -97,7 +98,10 @@ function AuditRow({ row }: { row: TAuditRow }) {
         <Td><DateTime value={row.at} /></Td>
         <Td>
           <span className="text-xs text-slate-500">{row.actor.type}</span>{" "}
-          <span className="font-mono text-xs" title={row.actor.id}>{row.actor.label}</span>
+          {row.actor.type === "device" ? (
+            // A device actor is "<user>/<device>": the user part links to the user.
+            <span className="font-mono text-xs" title={row.actor.id}><UserLink userId={row.actor.id.split("/")[0] ?? row.actor.id} />{row.actor.id.includes("/") ? row.actor.id.slice(row.actor.id.indexOf("/")) : ""}</span>
+          ) : <span className="font-mono text-xs" title={row.actor.id}>{row.actor.label}</span>}
         </Td>
         <Td className="font-mono text-xs">{row.action}</Td>
         <Td>

@@ -10,6 +10,7 @@ import { Table, Td } from "@/components/ui/table";
 import { ItemResults, ResultBadge, ResultNote } from "./item-results";
 import { ReplayControl } from "./replay-control";
 import { BatchStatusBadge } from "./status-badge";
+import { UserLink } from "@/components/users/user-link";
 
 const notFound = <EmptyState title="No such sync batch" hint={<Link href="/batches" className="underline">Back to sync batches</Link>} />;
 
@@ -28,7 +29,7 @@ function BatchView({ id }: { id: string }) {
     <>
       <PageHeader
         title={`Sync batch #${batch.bundleId}`}
-        description={<>From <Link href={`/devices/${batch.device.ref}`} className="font-mono underline">{batch.device.deviceId}</Link> of user <span className="font-mono">{batch.userId}</span> · <BatchStatusBadge status={batch.status} /></>}
+        description={<>From <Link href={`/devices/${batch.device.ref}`} className="font-mono underline">{batch.device.deviceId}</Link> of user <UserLink userId={batch.userId} /> · <BatchStatusBadge status={batch.status} /></>}
         actions={<ReplayControl batchId={batch.id} retriable={batch.retriable.length} revoked={batch.device.revoked} />}
       />
       <Card title="Summary">

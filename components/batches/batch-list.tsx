@@ -9,10 +9,11 @@ import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
 import { Badge, DateTime, EmptyState, ErrorState, Loading } from "@/components/ui/primitives";
 import { Pager, Table, Td } from "@/components/ui/table";
 import { useUrlFilters } from "@/components/use-url-filters";
-import { BATCH_STATUS_OPTIONS, batchStatusInput, dayRange } from "./labels";
+import { BATCH_STATUS_OPTIONS, batchStatusInput, dayRange, instantRange } from "./labels";
 import { BatchStatusBadge } from "./status-badge";
+import { UserLink } from "@/components/users/user-link";
 
-const KEYS = ["status", "device", "deviceRef", "user", "from", "to"] as const;
+const KEYS = ["status", "device", "deviceRef", "user", "from", "to", "since", "until"] as const;
 
 const FIELDS: FilterField[] = [
   { key: "status", label: "Status", kind: "select", options: BATCH_STATUS_OPTIONS.map(({ value, label }) => ({ value, label })) },
@@ -29,7 +30,7 @@ export function BatchList() {
       ...(values.device ? { deviceId: values.device } : {}),
       ...(z.uuid().safeParse(values.deviceRef).success ? { deviceRef: values.deviceRef } : {}),
       ...(values.user ? { userId: values.user } : {}),
-      ...dayRange(values.from, values.to),
+      ...(instantRange(values.since, values.until) ?? dayRange(values.from, values.to)),
       ...(cursor ? { cursor } : {}),
       limit: 50,
     }),
@@ -44,6 +45,12 @@ export function BatchList() {
         <FilterBar fields={FIELDS} values={values} onChange={setFilters} />
         <DayFilters from={values.from} to={values.to} onChange={setFilters} />
       </div>
+      {instantRange(values.since, values.until) ? (
+        <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
+          Received from <DateTime value={values.since} /> to <DateTime value={values.until} /> (the overview&apos;s window).{" "}
+          <button type="button" onClick={() => setFilters({ since: "", until: "" })} className="text-indigo-700 underline dark:text-indigo-300">Any time</button>
+        </p>
+      ) : null}
       {values.deviceRef ? (
         <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
           Showing one device&apos;s batches.{" "}
@@ -69,7 +76,7 @@ export function BatchList() {
                     <DateTime value={b.createdAt} />
                   </Link>
                 </Td>
-                <Td className="font-mono text-xs">{b.userId}</Td>
+                <Td><UserLink userId={b.userId} /></Td>
                 <Td><Link href={`/devices/${b.deviceRef}`} className="font-mono text-xs hover:underline">{b.deviceId}</Link></Td>
                 <Td className="font-mono text-xs">#{b.bundleId}</Td>
                 <Td>{b.mode}</Td>

@@ -6,6 +6,7 @@ export const BATCH_STATUS_OPTIONS = [
   { value: "partial", label: "Partial" },
   { value: "rejected", label: "Rejected" },
   { value: "failed", label: "Failed" },
+  { value: "rejected_or_failed", label: "Rejected or failed" },
 ] as const;
 
 export type BatchStatusValue = (typeof BATCH_STATUS_OPTIONS)[number]["value"];
@@ -33,4 +34,11 @@ export function dayRange(from: string, to: string): { from?: Date; to?: Date } {
     ...(begin && !Number.isNaN(begin.getTime()) ? { from: begin } : {}),
     ...(end && !Number.isNaN(end.getTime()) ? { to: end } : {}),
   };
+}
+
+/** An exact window from links (the overview's): `since` inclusive, `until` exclusive, ISO instants. */
+export function instantRange(since: string, until: string): { from: Date; to: Date } | null {
+  const from = new Date(since);
+  const to = new Date(until);
+  return since && until && !Number.isNaN(from.getTime()) && !Number.isNaN(to.getTime()) ? { from, to } : null;
 }

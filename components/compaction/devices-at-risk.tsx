@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Card, DateTime, EmptyState, ErrorState, Loading } from "@/components/ui/primitives";
 import { Pager, Table, Td } from "@/components/ui/table";
+import { UserLink } from "@/components/users/user-link";
 
 export function DevicesAtRisk() {
   const trpc = useTRPC();
@@ -25,7 +26,7 @@ export function DevicesAtRisk() {
           <Table caption="Devices that would need a bootstrap" head={["User", "Device", "Stream", "Checkpoint", "Compacted until", "Last ack", "Last seen", "Why"]}>
             {list.data.devices.map((d) => (
               <tr key={`${d.deviceRef}/${d.stream}`}>
-                <Td className="font-mono text-xs">{d.userId}</Td>
+                <Td><UserLink userId={d.userId} /></Td>
                 <Td>
                   <Link href={`/devices/${d.deviceRef}`} className="font-mono text-xs text-indigo-700 hover:underline dark:text-indigo-300">{d.deviceId}</Link>
                 </Td>

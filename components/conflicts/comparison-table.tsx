@@ -55,7 +55,7 @@ export function ComparisonTable({ rows, columns, picks, onPick }: {
   onPick?: (field: string, side: Side) => void;
 }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div role="region" aria-label="Field by field comparison" tabIndex={0} className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="min-w-full text-sm">
         <caption className="sr-only">Field by field comparison</caption>
         <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-950">

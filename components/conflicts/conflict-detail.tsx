@@ -12,6 +12,7 @@ import type { ConsoleConflict } from "@/server/conflicts/console-get";
 import { ComparisonTable, Legend, type Column, type Side } from "./comparison-table";
 import { resolutionLabel } from "./labels";
 import { ResolvePanel, type Mode } from "./resolve-panel";
+import { UserLink } from "@/components/users/user-link";
 
 function columnsOf(view: ConsoleConflict): Column[] {
   const { conflict, current } = view;
@@ -95,7 +96,7 @@ function Summary({ view }: { view: ConsoleConflict }) {
   const { conflict, device } = view;
   const items: [string, ReactNode][] = [
     ["Opened", <DateTime key="o" value={conflict.created_at} />],
-    ["User", <span key="u" className="font-mono text-xs">{view.userId}</span>],
+    ["User", <UserLink key="u" userId={view.userId} />],
     ["Device", device ? <Link key="d" href={`/devices/${device.ref}`} className="font-mono text-xs text-indigo-600 hover:underline">{device.deviceId}</Link> : "—"],
     ["Batch", conflict.batch_id ? <Link key="b" href={`/batches/${conflict.batch_id}`} className="font-mono text-xs text-indigo-600 hover:underline">item {conflict.item_index ?? "?"} of {conflict.batch_id.slice(0, 8)}</Link> : "—"],
     ["Policy", conflict.policy],

@@ -12,6 +12,7 @@ import { Pager, Table, Td } from "@/components/ui/table";
 import { useUrlFilters } from "@/components/use-url-filters";
 import { RESOURCE_TYPES } from "@/server/sync/resource-types";
 import { AGE_FILTERS, ageInput, resolutionLabel } from "./labels";
+import { UserLink } from "@/components/users/user-link";
 
 const KEYS = ["status", "type", "user", "device", "age"] as const;
 const STATUSES = [
@@ -72,7 +73,7 @@ export function ConflictInbox() {
                   </Link>
                 </Td>
                 <Td className="whitespace-normal">{row.fields.join(", ") || <span className="text-slate-400">—</span>}</Td>
-                <Td className="font-mono text-xs">{row.userId}</Td>
+                <Td><UserLink userId={row.userId} /></Td>
                 <Td>
                   {row.device ? (
                     <Link href={`/devices/${row.device.ref}`} className="font-mono text-xs hover:underline">{row.device.deviceId}</Link>

@@ -10,6 +10,7 @@ import { Card, DateTime, EmptyState, ErrorState, Loading, PageHeader } from "@/c
 import { Table, Td } from "@/components/ui/table";
 import { DeviceStatusBadge, LagValue, LastErrorCell } from "./device-health";
 import { RevokeControl } from "./revoke-control";
+import { UserLink } from "@/components/users/user-link";
 
 export function DeviceDetail({ id }: { id: string }) {
   if (!z.uuid().safeParse(id).success) return <EmptyState title="No such device" hint={<Link href="/devices" className="underline">Back to devices</Link>} />;
@@ -30,7 +31,7 @@ function DeviceView({ id }: { id: string }) {
     <>
       <PageHeader
         title={`Device ${device.deviceId}`}
-        description={<>User <span className="font-mono">{device.userId}</span> · <DeviceStatusBadge status={device.status} /></>}
+        description={<>User <UserLink userId={device.userId} /> · <DeviceStatusBadge status={device.status} /></>}
         actions={<RevokeControl device={device} />}
       />
       <div className="grid gap-4 lg:grid-cols-2">

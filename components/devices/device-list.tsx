@@ -10,6 +10,7 @@ import { Pager, Table, Td } from "@/components/ui/table";
 import { useUrlFilters } from "@/components/use-url-filters";
 import { DeviceStatusBadge, LagValue, LastErrorCell } from "./device-health";
 import { REVOKED_OPTIONS, SEEN_WINDOWS, revokedInput, seenInput } from "./labels";
+import { UserLink } from "@/components/users/user-link";
 
 const KEYS = ["q", "user", "platform", "version", "seen", "status"] as const;
 
@@ -60,7 +61,7 @@ export function DeviceList() {
           <Table caption="Devices" head={["User", "Device", "Status", "Platform", "App version", "Last seen", "Lag", "Open conflicts", "Last error"]}>
             {list.data.devices.map((device) => (
               <tr key={device.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
-                <Td className="font-mono text-xs">{device.userId}</Td>
+                <Td><UserLink userId={device.userId} /></Td>
                 <Td>
                   <Link href={`/devices/${device.id}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300">
                     {device.deviceId}

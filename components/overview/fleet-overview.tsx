@@ -49,13 +49,16 @@ function Panels({ stats }: { stats: OverviewStats }) {
   const starts = buckets.map((b) => b.start);
   const age = stats.window === "24h" ? "lt24h" : "lt7d";
   const per = unit === "hour" ? "hourly" : "daily (UTC days)";
+  // Each link opens exactly what its number counts: the same statuses in the same window.
+  const inWindow = (params: Record<string, string>) =>
+    `/batches?${new URLSearchParams({ ...params, since: new Date(stats.from).toISOString(), until: new Date(stats.until).toISOString() }).toString()}`;
   return (
     <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       <Panel title="Active devices" numbers={[[totals.activeDevices, "devices seen in the window"]]} link={<Link href="/devices">All devices</Link>}>
         <BarChart title="Devices that pushed or acked" unit={unit} starts={starts} series={[seriesOf(buckets, "devices", (b) => b.activeDevices, TONES.a)]} />
         <Note>Bars: distinct devices that pushed or acked, {per}. The total also counts devices that only pulled.</Note>
       </Panel>
-      <Panel title="Pushes and acks" numbers={[[totals.pushes, "pushes"], [totals.acks, "acks"]]} link={<Link href="/batches">Sync batches</Link>}>
+      <Panel title="Pushes and acks" numbers={[[totals.pushes, "pushes"], [totals.acks, "acks"]]} link={<Link href={inWindow({})}>Pushes in this window</Link>}>
         <BarChart title="Pushes and acks" unit={unit} starts={starts} series={[
           seriesOf(buckets, "pushes", (b) => b.pushes, TONES.a),
           seriesOf(buckets, "acks", (b) => b.acks, TONES.b),
@@ -75,7 +78,7 @@ function Panels({ stats }: { stats: OverviewStats }) {
       <Panel
         title="Failed batches"
         numbers={[[totals.failedBatches, "rejected or failed"], [totals.partialBatches, "partial"]]}
-        link={<><Link href="/batches?status=rejected">Rejected</Link> · <Link href="/batches?status=failed">Failed</Link> · <Link href="/batches?status=partial">Partial</Link></>}
+        link={<><Link href={inWindow({ status: "rejected_or_failed" })}>Rejected or failed</Link> · <Link href={inWindow({ status: "partial" })}>Partial</Link></>}
       >
         <BarChart title="Rejected or failed, and partial batches" unit={unit} starts={starts} series={[
           seriesOf(buckets, "rejected or failed", (b) => b.failedBatches, TONES.bad),

@@ -75,7 +75,7 @@ export function Button({ variant = "secondary", className = "", ...props }: Butt
 
 export function JsonView({ value, label }: { value: unknown; label?: string }) {
   return (
-    <pre aria-label={label} className="max-h-96 overflow-auto rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
+    <pre aria-label={label} tabIndex={0} className="max-h-96 overflow-auto rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
       {JSON.stringify(value, null, 2)}
     </pre>
   );

@@ -78,6 +78,11 @@ test("the console's own API routes refuse a logged-out caller with the 401 envel
     expect(answer.status(), route).toBe(401);
     expect(ZErrorBody.parse(await answer.json())).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
   }
+  const password = await contexts.get("logged out")!.post("/api/console/password", {
+    data: { current: "x", next: "y".repeat(12) }, headers: { "x-syncdesk-csrf": "1" },
+  });
+  expect(password.status()).toBe(401);
+  expect(await password.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
   for (const role of ROLES) {
     const answer = await contexts.get(role)!.get("/api/console/blobs/b_AAAAAAAAAAAAAAAAAAAAAA");
     expect(answer.status(), role).toBe(404);

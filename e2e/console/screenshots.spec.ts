@@ -90,10 +90,11 @@ async function makeFleet(openDevice: Fixtures["openDevice"]) {
 
   for (const id of [boilerConflict, waterConflict]) expect(id).not.toBe("");
   expect(failed.status).toBe("partial");
-  return { boilerConflict, waterConflict, failedBatch: failed.batch_id, alice: aliceIphone.userId, carol: carolPhone.userId, bobOldPhone, bobPixel };
+  return { boiler, boilerConflict, waterConflict, failedBatch: failed.batch_id, alice: aliceIphone.userId, carol: carolPhone.userId, bobOldPhone, bobPixel };
 }
 
 test("screenshots of the main pages with a realistic fleet", async ({ browser, openDevice }, testInfo) => {
+  test.setTimeout(180_000);
   const fleet = await makeFleet(openDevice);
 
   // Support settles one of alice's conflicts; an operator replays bob's batch and revokes his old phone.
@@ -144,5 +145,18 @@ test("screenshots of the main pages with a realistic fleet", async ({ browser, o
     await expect(audit.getByRole("row").filter({ hasText: action }).first()).toBeVisible();
   }
   await capture(admin, testInfo, "audit");
+
+  // What happened to alice's boiler reading: her records, the record's history, her page.
+  await admin.goto(`/records?user=${fleet.alice}`);
+  const records = admin.getByRole("table", { name: "Records" });
+  await expect(records.getByRole("row")).toHaveCount(4);
+  await capture(admin, testInfo, "records");
+  await records.getByRole("link", { name: fleet.boiler }).click();
+  await expect(admin.getByRole("listitem", { name: "Version 2" })).toContainText("Device ipad-air");
+  await capture(admin, testInfo, "record");
+  await admin.getByRole("main").getByRole("link", { name: fleet.alice }).first().click();
+  await expect(admin.getByRole("table", { name: "Records of this user by type" })).toBeVisible();
+  await expect(admin.getByText("Loading uploads…")).toHaveCount(0);
+  await capture(admin, testInfo, "user");
   await Promise.all([support, operator, admin].map((p) => p.context().close()));
 });

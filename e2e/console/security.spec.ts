@@ -59,6 +59,10 @@ test("the console renders and works under the CSP: no violation on any page", as
     ["/batches", /Sync batches/],
     ["/audit", /Audit log/],
     ["/compaction", /Compaction/],
+    ["/password", /Change your password/],
+    ["/records", /Records/],
+    ["/users", /Users/],
+    ["/staff", /Staff/],
   ] as const) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();

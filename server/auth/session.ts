@@ -1,11 +1,22 @@
 // The staff member behind the current console request (server components), or null.
 import { getServerSession } from "next-auth";
 import { getDb } from "../db/client";
-import { getActiveStaff, type StaffIdentity } from "../staff/accounts";
+import { getActiveStaff, getSessionAccount, type StaffIdentity } from "../staff/accounts";
 import { authOptions } from "./options";
 
-export async function getCurrentStaff(): Promise<StaffIdentity | null> {
+async function sessionStaffId(): Promise<string | null> {
   const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
+  return (session?.user as { id?: string } | undefined)?.id ?? null;
+}
+
+/** The staff member who may use the console now (null also while a one-time password is pending). */
+export async function getCurrentStaff(): Promise<StaffIdentity | null> {
+  const id = await sessionStaffId();
   return id ? getActiveStaff(await getDb(), id) : null;
+}
+
+/** The logged-in, enabled account, even one that must first replace its one-time password. */
+export async function getCurrentAccount(): ReturnType<typeof getSessionAccount> {
+  const id = await sessionStaffId();
+  return id ? getSessionAccount(await getDb(), id) : null;
 }

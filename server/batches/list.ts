@@ -5,9 +5,12 @@ import { decodeKeysetCursor, keysetPage } from "../db/keyset-cursor";
 
 export const BATCH_STATUSES = ["applied", "partial", "rejected", "failed"] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
+/** A status, or the overview's "rejected or failed" group (what its Failed card counts). */
+export const BATCH_STATUS_FILTERS = [...BATCH_STATUSES, "rejected_or_failed"] as const;
+export type BatchStatusFilter = (typeof BATCH_STATUS_FILTERS)[number];
 
 export type BatchFilters = {
-  status?: BatchStatus;
+  status?: BatchStatusFilter;
   /** The device's own id (as the app sends it) or the console's device ref (uuid). */
   deviceId?: string;
   deviceRef?: string;
@@ -34,7 +37,8 @@ export type BatchSummary = Omit<BatchListRow, "bundleId" | "device" | "attempts"
 
 function whereOf(filters: BatchFilters): Prisma.SyncBatchWhereInput[] {
   const where: Prisma.SyncBatchWhereInput[] = [];
-  if (filters.status) where.push({ status: filters.status });
+  if (filters.status === "rejected_or_failed") where.push({ status: { in: ["rejected", "failed"] } });
+  else if (filters.status) where.push({ status: filters.status });
   if (filters.deviceRef) where.push({ deviceRef: filters.deviceRef });
   if (filters.deviceId) where.push({ device: { deviceId: filters.deviceId } });
   if (filters.userId) where.push({ userId: filters.userId });

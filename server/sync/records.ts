@@ -14,7 +14,8 @@ export type RecordRow = RecordKey & {
   checksum: string;
   updatedAt: Date;
 };
-export type ChangeHint = { conflict_id?: string; fields: string[]; reason: string };
+/** Devices receive it as the change's `conflict`; `restored_version` marks a staff restore. */
+export type ChangeHint = { conflict_id?: string; fields: string[]; reason: string; restored_version?: number };
 
 /** The columns of a record read in SQL (prefix them as `r.` with RECORD_COLUMNS_OF), as RawRecord. */
 export const RECORD_COLUMNS = "stream, type, id, version, data, deleted, checksum, updated_at";

@@ -63,6 +63,8 @@ export const ZChangeConflict = z.object({
   conflict_id: z.string().optional(),
   fields: z.array(z.string()),
   reason: z.string(),
+  /** With reason `staff_restore`: the version whose data an operator restored (absent: undelete). */
+  restored_version: z.number().int().optional(),
 });
 
 export const ZChange = z.object({

@@ -7,7 +7,10 @@ import { conflictsRouter } from "./routers/conflicts/router";
 import { devicesRouter } from "./routers/devices/router";
 import { mediaRouter } from "./routers/media/router";
 import { overviewRouter } from "./routers/overview/router";
+import { recordsRouter } from "./routers/records/router";
 import { sessionRouter } from "./routers/session/router";
+import { staffRouter } from "./routers/staff/router";
+import { usersRouter } from "./routers/users/router";
 
 export const appRouter = router({
   session: sessionRouter,
@@ -18,6 +21,9 @@ export const appRouter = router({
   batches: batchesRouter,
   compaction: compactionRouter,
   media: mediaRouter,
+  records: recordsRouter,
+  users: usersRouter,
+  staff: staffRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { configureTestEnv, connectDevice, memo, pushAs } from "@/test/support/co
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { getBatchOrThrow } from "@/server/batches/get";
 import { listBatches, type BatchFilters } from "@/server/batches/list";
+import { getOverviewStats } from "@/server/overview/stats";
 
 configureTestEnv();
 
@@ -57,6 +58,12 @@ describe("listBatches", () => {
     expect(await bundles({ from: at(2.5) })).toEqual(["tablet#2", "tablet#1", "phone#2"]);
     expect(await bundles({ to: at(1.5) })).toEqual(["phone#2", "phone#1"]);
     expect(await bundles({ from: at(2.5), to: at(0.5), userId: "alice" })).toEqual(["phone#2"]);
+    // The overview's "rejected or failed" card links here with its window: the same batches.
+    expect(await bundles({ status: "rejected_or_failed" })).toEqual(["tablet#2", "tablet#1"]);
+    const stats = await getOverviewStats(db.prisma, "24h", base);
+    const inWindow = await bundles({ status: "rejected_or_failed", from: stats.from, to: stats.until });
+    expect(inWindow).toHaveLength(stats.totals.failedBatches);
+    expect(inWindow).toEqual(["tablet#2", "tablet#1"]);
 
     const { batches } = await listBatches(db.prisma, { status: "partial" }, { limit: 50 });
     expect(batches[0]).toMatchObject({
