@@ -87,7 +87,7 @@ export function BatchList() {
                 <Td>
                   {b.lastReplay
                     ? <Badge tone={b.lastReplay.status === "applied" ? "good" : "warn"}>attempt {b.lastReplay.attempt}: {b.lastReplay.status}</Badge>
-                    : <span className="text-slate-400">—</span>}
+                    : <span className="text-slate-500 dark:text-slate-400">—</span>}
                 </Td>
               </tr>
             ))}

@@ -29,13 +29,13 @@ export function JobsCard() {
           <tr key={job.job}>
             <Td className="font-medium">{job.job}</Td>
             <Td>{formatInterval(job.intervalMs)}</Td>
-            <Td>{job.lastRun ? <><DateTime value={job.lastRun.startedAt} />{job.lastRun.trigger === "manual" ? " (manual)" : ""}</> : <span className="text-slate-400">never</span>}</Td>
+            <Td>{job.lastRun ? <><DateTime value={job.lastRun.startedAt} />{job.lastRun.trigger === "manual" ? " (manual)" : ""}</> : <span className="text-slate-500 dark:text-slate-400">never</span>}</Td>
             <Td>{job.lastRun ? <RunStatus status={job.lastRun.status} /> : null}</Td>
             <Td className="whitespace-normal text-xs">{job.lastRun?.status === "failed" ? job.lastRun.error : summarizeResult(job.lastRun?.result ?? null)}</Td>
             <Td className="whitespace-normal text-xs">
-              {job.lastFailure ? <><DateTime value={job.lastFailure.startedAt} />: <span className="text-red-700 dark:text-red-300">{job.lastFailure.error}</span></> : <span className="text-slate-400">none</span>}
+              {job.lastFailure ? <><DateTime value={job.lastFailure.startedAt} />: <span className="text-red-700 dark:text-red-300">{job.lastFailure.error}</span></> : <span className="text-slate-500 dark:text-slate-400">none</span>}
             </Td>
-            <Td>{job.nextRunAt ? <DateTime value={job.nextRunAt} /> : <span className="text-slate-400">not scheduled</span>}</Td>
+            <Td>{job.nextRunAt ? <DateTime value={job.nextRunAt} /> : <span className="text-slate-500 dark:text-slate-400">not scheduled</span>}</Td>
           </tr>
         ))}
       </Table>

@@ -23,7 +23,7 @@ function changed(row: FieldComparison, side: Side): boolean {
 }
 
 export function ValueText({ value }: { value: unknown }) {
-  if (value === undefined) return <span className="text-slate-400">absent</span>;
+  if (value === undefined) return <span className="text-slate-500 dark:text-slate-400">absent</span>;
   const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value, null, 1);
   return <code className="whitespace-pre-wrap break-words font-mono text-xs">{text}</code>;
 }
@@ -64,7 +64,7 @@ export function ComparisonTable({ rows, columns, picks, onPick }: {
             {columns.map((c) => (
               <th key={c.side} scope="col" className="px-3 py-2 font-medium">
                 {c.title}
-                {c.note ? <span className="block font-normal normal-case text-slate-400">{c.note}</span> : null}
+                {c.note ? <span className="block font-normal normal-case text-slate-500 dark:text-slate-400">{c.note}</span> : null}
               </th>
             ))}
             {picks ? <th scope="col" className="px-3 py-2 font-medium">Keep</th> : null}

@@ -72,12 +72,12 @@ export function ConflictInbox() {
                     {row.type} <span className="font-mono text-xs">{row.recordId}</span>
                   </Link>
                 </Td>
-                <Td className="whitespace-normal">{row.fields.join(", ") || <span className="text-slate-400">—</span>}</Td>
+                <Td className="whitespace-normal">{row.fields.join(", ") || <span className="text-slate-500 dark:text-slate-400">—</span>}</Td>
                 <Td><UserLink userId={row.userId} /></Td>
                 <Td>
                   {row.device ? (
                     <Link href={`/devices/${row.device.ref}`} className="font-mono text-xs hover:underline">{row.device.deviceId}</Link>
-                  ) : <span className="text-slate-400">—</span>}
+                  ) : <span className="text-slate-500 dark:text-slate-400">—</span>}
                 </Td>
                 <Td>
                   {row.status === "open" ? <Badge tone="warn">open</Badge> : <Badge tone="good">{resolutionLabel(row.resolution)}</Badge>}

@@ -17,7 +17,7 @@ export function LagValue({ lag, streams }: { lag: number; streams: { stream: str
 }
 
 export function LastErrorCell({ error }: { error: { code: string | null; message: string; batchId: string | null } | null }) {
-  if (!error) return <span className="text-slate-400">—</span>;
+  if (!error) return <span className="text-slate-500 dark:text-slate-400">—</span>;
   const text = (
     <>
       {error.code ? <span className="font-mono text-xs">{error.code}</span> : null} <span className="text-xs">{error.message}</span>

@@ -68,8 +68,8 @@ export function DeviceList() {
                   </Link>
                 </Td>
                 <Td><DeviceStatusBadge status={device.status} /></Td>
-                <Td>{device.platform ?? <span className="text-slate-400">—</span>}</Td>
-                <Td>{device.appVersion ?? <span className="text-slate-400">—</span>}</Td>
+                <Td>{device.platform ?? <span className="text-slate-500 dark:text-slate-400">—</span>}</Td>
+                <Td>{device.appVersion ?? <span className="text-slate-500 dark:text-slate-400">—</span>}</Td>
                 <Td><DateTime value={device.lastSeenAt} /></Td>
                 <Td><LagValue lag={device.lag} streams={device.streams} /></Td>
                 <Td>

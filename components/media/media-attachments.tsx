@@ -33,7 +33,7 @@ function BlobTile({ blob }: { blob: Blob }) {
       <div className="p-2 text-xs">
         <p className="truncate font-medium" title={blob.filename}>{blob.filename}</p>
         <p className="text-slate-500">{formatBytes(blob.size)} · <DateTime value={blob.createdAt} /></p>
-        <p className="truncate font-mono text-[10px] text-slate-400" title={blob.key}>{blob.key}</p>
+        <p className="truncate font-mono text-[10px] text-slate-500 dark:text-slate-400" title={blob.key}>{blob.key}</p>
       </div>
     </li>
   );

@@ -82,7 +82,7 @@ export function JsonView({ value, label }: { value: unknown; label?: string }) {
 }
 
 export function DateTime({ value }: { value: Date | string | null | undefined }) {
-  if (!value) return <span className="text-slate-400">—</span>;
+  if (!value) return <span className="text-slate-500 dark:text-slate-400">—</span>;
   const date = typeof value === "string" ? new Date(value) : value;
   return <time dateTime={date.toISOString()} title={date.toISOString()}>{date.toLocaleString()}</time>;
 }
