@@ -5,9 +5,7 @@
 import type pg from "pg";
 import { listBatches } from "../../server/batches/list";
 import { listConflictsForConsole } from "../../server/conflicts/console-list";
-import { openDatabase, type Db } from "../../server/db/client";
-import { createDatabase, dropDatabase, openPool } from "../lib/db";
-import { now, quantile, summarize } from "../lib/stats";
+import { measureSmallVsLarge, type TimedQuery } from "../lib/small-vs-large";
 import type { Ctx, Row } from "../lib/types";
 
 const DEVICES = 100;
@@ -43,67 +41,19 @@ async function seedConsole(db: pg.Pool, count: number): Promise<void> {
   await db.query("ANALYZE conflicts; ANALYZE sync_batches; ANALYZE devices");
 }
 
-type Query = { id: string; name: string; run: (db: Db) => Promise<unknown> };
 
-const QUERIES: Query[] = [
+const QUERIES: TimedQuery[] = [
   { id: "console-conflicts", name: "conflict inbox (open, first page of 50)", run: (db) => listConflictsForConsole(db, { status: "open", limit: 50 }) },
   { id: "console-conflicts-type", name: "conflict inbox filtered by type", run: (db) => listConflictsForConsole(db, { status: "open", type: "meter", limit: 50 }) },
   { id: "console-batches", name: "sync batches (first page of 50)", run: (db) => listBatches(db, {}, { limit: 50 }) },
   { id: "console-batches-status", name: "sync batches filtered by status", run: (db) => listBatches(db, { status: "rejected" }, { limit: 50 }) },
 ];
 
-export async function measureConsole(ctx: Ctx, runId: string): Promise<Row[]> {
+export function measureConsole(ctx: Ctx, runId: string): Promise<Row[]> {
   const { small, large, calls, rounds } = ctx.cfg.console;
-  const names = [`syncdesk_bench_${runId}_con_s`, `syncdesk_bench_${runId}_con_l`];
-  const dbs: { prisma: Db; close(): Promise<void> }[] = [];
-  try {
-    for (const [i, name] of names.entries()) {
-      const url = await createDatabase(name);
-      const database = await openDatabase({ url }); // migrates, as the server does
-      dbs.push(database);
-      const seeder = openPool(url, 2);
-      try {
-        ctx.progress(`console: seeding ${(i === 0 ? small : large).toLocaleString("en")} conflicts and batches`);
-        await seedConsole(seeder, i === 0 ? small : large);
-      } finally {
-        await seeder.end();
-      }
-    }
-    const [smallDb, largeDb] = dbs.map((d) => d.prisma) as [Db, Db];
-    const time = async (q: Query, db: Db) => {
-      const times: number[] = [];
-      for (let i = 0; i < calls; i++) {
-        const t = now();
-        await q.run(db);
-        times.push(now() - t);
-      }
-      return quantile(times.sort((a, b) => a - b), 0.5);
-    };
-    const rows: Row[] = [];
-    for (const q of QUERIES) {
-      await time(q, smallDb);
-      await time(q, largeDb);
-      const s: number[] = [];
-      const l: number[] = [];
-      for (let r = 0; r < rounds; r++) {
-        if (r % 2 === 0) {
-          s.push(await time(q, smallDb));
-          l.push(await time(q, largeDb));
-        } else {
-          l.push(await time(q, largeDb));
-          s.push(await time(q, smallDb));
-        }
-      }
-      ctx.progress(`console ${q.id}: ${summarize(s).median.toFixed(2)} ms vs ${summarize(l).median.toFixed(2)} ms`);
-      rows.push({
-        id: q.id, name: `Console: ${q.name}, ${large / 1000}k vs ${small} rows`, unit: "ms per call",
-        value: summarize(l), reference: summarize(s), referenceLabel: `same call at ${small} rows`,
-        ratio: summarize(l.map((x, i) => x / (s[i] ?? NaN))), ratioLabel: "large / small", target: { op: "<=", value: 2 },
-      });
-    }
-    return rows;
-  } finally {
-    for (const d of dbs) await d.close().catch(() => undefined);
-    for (const name of names) await dropDatabase(name).catch(() => undefined);
-  }
+  return measureSmallVsLarge(ctx, runId, {
+    label: "console", dbSuffix: "con", small, large, calls, rounds, seed: seedConsole,
+    seeding: "conflicts and batches", queries: QUERIES, smallLabel: `${small} rows`,
+    rowName: (q) => `Console: ${q.name}, ${large / 1000}k vs ${small} rows`,
+  });
 }

@@ -3,12 +3,10 @@
 // on one with `large`, interleaved; the ratio is large / small latency (target: within 2x). Records
 // are spread over 100 users' own streams; one record per database has 20 versions in the log.
 import type pg from "pg";
-import { openDatabase, type Db } from "../../server/db/client";
 import { getRecordOrThrow } from "../../server/records/get";
 import { listRecords } from "../../server/records/list";
-import { createDatabase, dropDatabase, openPool } from "../lib/db";
 import { SQL_DOC } from "../lib/records";
-import { now, quantile, summarize } from "../lib/stats";
+import { measureSmallVsLarge, type TimedQuery } from "../lib/small-vs-large";
 import type { Ctx, Row } from "../lib/types";
 
 const USERS = 100;
@@ -43,9 +41,8 @@ async function seedRecords(db: pg.Pool, count: number): Promise<void> {
   await db.query("ANALYZE records; ANALYZE changes; ANALYZE devices");
 }
 
-type Query = { id: string; name: string; run: (db: Db) => Promise<unknown> };
 
-const QUERIES: Query[] = [
+const QUERIES: TimedQuery[] = [
   { id: "records-browse", name: "record browser (first page of 50)", run: (db) => listRecords(db, {}, { limit: 50 }) },
   { id: "records-user", name: "record browser filtered by user and type", run: (db) => listRecords(db, { userId: "rec-42", type: "meter" }, { limit: 50 }) },
   { id: "records-id", name: "record browser by record id", run: (db) => listRecords(db, { id: "r-00000500" }, { limit: 50 }) },
@@ -56,53 +53,12 @@ const QUERIES: Query[] = [
   { id: "records-page", name: `record page (${VERSIONS} versions of history)`, run: (db) => getRecordOrThrow(db, HISTORY, { limit: 20 }) },
 ];
 
-export async function measureRecords(ctx: Ctx, runId: string): Promise<Row[]> {
+export function measureRecords(ctx: Ctx, runId: string): Promise<Row[]> {
   const { small, large, calls, rounds } = ctx.cfg.records;
-  const names = [`syncdesk_bench_${runId}_rec_s`, `syncdesk_bench_${runId}_rec_l`];
-  const dbs: { prisma: Db; close(): Promise<void> }[] = [];
-  try {
-    for (const [i, name] of names.entries()) {
-      const url = await createDatabase(name);
-      const database = await openDatabase({ url });
-      dbs.push(database);
-      const seeder = openPool(url, 2);
-      try {
-        ctx.progress(`records: seeding ${(i === 0 ? small : large).toLocaleString("en")} records`);
-        await seedRecords(seeder, i === 0 ? small : large);
-      } finally {
-        await seeder.end();
-      }
-    }
-    const [smallDb, largeDb] = dbs.map((d) => d.prisma) as [Db, Db];
-    const time = async (q: Query, db: Db) => {
-      const times: number[] = [];
-      for (let i = 0; i < calls; i++) {
-        const t = now();
-        await q.run(db);
-        times.push(now() - t);
-      }
-      return quantile(times.sort((a, b) => a - b), 0.5);
-    };
-    const rows: Row[] = [];
-    for (const q of QUERIES) {
-      await time(q, smallDb);
-      await time(q, largeDb);
-      const s: number[] = [];
-      const l: number[] = [];
-      for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? [[smallDb, s], [largeDb, l]] as const : [[largeDb, l], [smallDb, s]] as const;
-        for (const [db, into] of order) into.push(await time(q, db));
-      }
-      ctx.progress(`records ${q.id}: ${summarize(s).median.toFixed(2)} ms vs ${summarize(l).median.toFixed(2)} ms`);
-      rows.push({
-        id: q.id, name: `Console: ${q.name}, ${large.toLocaleString("en")} vs ${small.toLocaleString("en")} records`, unit: "ms per call",
-        value: summarize(l), reference: summarize(s), referenceLabel: `same call at ${small.toLocaleString("en")} records`,
-        ratio: summarize(l.map((x, i) => x / (s[i] ?? NaN))), ratioLabel: "large / small", target: { op: "<=", value: 2 },
-      });
-    }
-    return rows;
-  } finally {
-    for (const d of dbs) await d.close().catch(() => undefined);
-    for (const name of names) await dropDatabase(name).catch(() => undefined);
-  }
+  const count = (n: number) => n.toLocaleString("en");
+  return measureSmallVsLarge(ctx, runId, {
+    label: "records", dbSuffix: "rec", small, large, calls, rounds, seed: seedRecords,
+    seeding: "records", queries: QUERIES, smallLabel: `${count(small)} records`,
+    rowName: (q) => `Console: ${q.name}, ${count(large)} vs ${count(small)} records`,
+  });
 }
