@@ -15,6 +15,7 @@ export default defineConfig({
   test: {
     // Two cores: one worker per core; each file still gets its own isolated module graph.
     maxWorkers: 2,
+    setupFiles: ["test/support/setup-types.ts"],
     projects: [
       {
         extends: true,

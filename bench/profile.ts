@@ -19,7 +19,8 @@ const { bootstrapPage } = await import("../server/sync/bootstrap");
 const { applyPush } = await import("../server/sync/push");
 const { ZPushRequest } = await import("../server/sync/schemas");
 const { signPullToken, openPullToken } = await import("../server/sync/tokens");
-const { typeVersions } = await import("../server/sync/resource-types");
+const { loadTypes, typeVersions } = await import("../server/types/registry");
+await loadTypes();
 
 const name = `syncdesk_bench_profile_${process.pid}`;
 const url = await createDatabase(name);

@@ -17,7 +17,8 @@ const { compactStreams } = await import("../server/compaction/compact");
 const { compactionPolicy } = await import("../server/compaction/policy");
 const { ensureDevice } = await import("../server/devices/register");
 const { pullChanges } = await import("../server/sync/pull");
-const { typeVersions } = await import("../server/sync/resource-types");
+const { loadTypes, typeVersions } = await import("../server/types/registry");
+await loadTypes();
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const PAGE = 1000;

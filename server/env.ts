@@ -17,6 +17,8 @@ const ZEnv = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATABASE_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default(".data"),
+  /** The app's types (INTEGRATION.md section 1): a .json, .ts or .mjs file. Unset: syncdesk.config.ts. */
+  SYNCDESK_CONFIG: optionalText,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise (pipes, containers). */
   LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),

@@ -137,6 +137,11 @@ export function toErrorBody(error: AppError): ErrorBody {
 type Issue = { path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] };
 
 /** Turns zod issues into the `details` of a 400: one entry per bad field. */
+/** `invalid_request` for fields already named, such as record data failing its type's schema. */
+export function invalidFields(fields: ReadonlyArray<{ field: string; message: string }>, message = "The request is invalid"): AppError {
+  return new AppError("invalid_request", message, { fields: fields.slice(0, 50) });
+}
+
 export function invalidRequest(issues: ReadonlyArray<Issue>, message = "The request is invalid"): AppError {
   const fields = issues.flatMap((issue) => {
     const at = issue.path.map(String);

@@ -4,10 +4,11 @@
 import { env } from "./env";
 import { getDatabase } from "./db/client";
 import { markEmbeddedOwner } from "./db/embedded-owner";
-import { seedDemoData } from "./demo/seed";
+import { DEMO_TYPES, seedDemoData } from "../demo/seed";
 import { startJobs } from "./jobs/start";
 import { logger } from "./log";
 import { createStaff, generatePassword } from "./staff/accounts";
+import { getResourceType, loadTypes, typesFile } from "./types/registry";
 
 export const FIRST_ADMIN_EMAIL = "admin@syncdesk.local";
 
@@ -15,6 +16,10 @@ export const FIRST_ADMIN_EMAIL = "admin@syncdesk.local";
 export async function bootServer(): Promise<void> {
   // 1. Config first: production without secrets must refuse to start, not fail per request.
   const config = env();
+
+  // 1b. The app's types: an invalid config stops the start here, naming the file, type and field.
+  const types = await loadTypes();
+  logger.info({ config: typesFile(), types: types.map((t) => t.name) }, `Types loaded from ${typesFile()}`);
 
   // 2. Open the database; getDatabase() applies pending migrations before it resolves.
   const database = await getDatabase();
@@ -24,7 +29,10 @@ export async function bootServer(): Promise<void> {
   //    never duplicates it and a PostgreSQL deployment never gets it.
   if (config.databaseKind === "pglite" && config.SEED_DEMO_DATA !== "false") {
     const devices = await database.prisma.device.count();
-    if (devices === 0) {
+    const missing = DEMO_TYPES.filter((t) => !getResourceType(t));
+    if (devices === 0 && missing.length > 0) {
+      logger.info({ missing }, `Demo data skipped: the config does not declare ${missing.join(", ")}`);
+    } else if (devices === 0) {
       const started = Date.now();
       const summary = await seedDemoData(database.prisma);
       logger.info({ ...summary, ms: Date.now() - started }, "demo data loaded");

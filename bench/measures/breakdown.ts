@@ -46,7 +46,8 @@ export async function measureBreakdown(ctx: Ctx): Promise<Row[]> {
   const { bootstrapPage } = await import("../../server/sync/bootstrap");
   const { applyPush } = await import("../../server/sync/push");
   const { ZPushRequest } = await import("../../server/sync/schemas");
-  const { typeVersions } = await import("../../server/sync/resource-types");
+  const { loadTypes, typeVersions } = await import("../../server/types/registry");
+  await loadTypes();
   const database = await openDatabase({ url: ctx.databaseUrl });
   const db = database.prisma;
   const stages: Stage[] = [];

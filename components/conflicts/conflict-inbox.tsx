@@ -10,7 +10,6 @@ import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
 import { Badge, DateTime, EmptyState, ErrorState, Loading } from "@/components/ui/primitives";
 import { Pager, Table, Td } from "@/components/ui/table";
 import { useUrlFilters } from "@/components/use-url-filters";
-import { RESOURCE_TYPES } from "@/server/sync/resource-types";
 import { AGE_FILTERS, ageInput, resolutionLabel } from "./labels";
 import { UserLink } from "@/components/users/user-link";
 
@@ -22,7 +21,6 @@ const STATUSES = [
 ] as const;
 
 const FIELDS: FilterField[] = [
-  { key: "type", label: "Type", kind: "select", options: Object.keys(RESOURCE_TYPES).map((t) => ({ value: t, label: t })) },
   { key: "user", label: "User id", kind: "text", placeholder: "exact user id" },
   { key: "device", label: "Device", kind: "text", placeholder: "device id" },
   { key: "age", label: "Age", kind: "select", options: AGE_FILTERS.map(({ value, label }) => ({ value, label })) },
@@ -46,12 +44,18 @@ export function ConflictInbox() {
     [status, values, cursor],
   );
   const list = useQuery(trpc.conflicts.list.queryOptions(input));
+  // The type filter offers the app's types as configured (the Schema page's list).
+  const types = useQuery(trpc.schema.types.queryOptions(undefined, { staleTime: Infinity }));
+  const fields = useMemo<FilterField[]>(() => [
+    { key: "type", label: "Type", kind: "select", options: (types.data?.types ?? []).map((t) => ({ value: t.name, label: t.name })) },
+    ...FIELDS,
+  ], [types.data]);
 
   return (
     <>
       <div className="mb-2 flex justify-end"><LiveBadge connected={live} /></div>
       <Segmented label="Status" options={STATUSES} value={status} onChange={(v) => setFilters({ status: v === "open" ? "" : v })} className="mb-4" />
-      <FilterBar fields={FIELDS} values={values} onChange={setFilters} />
+      <FilterBar fields={fields} values={values} onChange={setFilters} />
       {list.isPending ? (
         <Loading label="Loading conflicts…" />
       ) : list.isError ? (

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import { AppError } from "../errors";
 import { findRecord, type RecordData } from "../sync/records";
-import { getResourceType } from "../sync/resource-types";
+import { getResourceType } from "../types/registry";
 import { compareFields, type FieldComparison } from "./compare-fields";
 import { toWireConflict, type TConflict } from "./wire";
 

@@ -10,12 +10,12 @@
 import { z } from "zod";
 import { appendAuditIn, type AuditActor } from "../audit/append";
 import type { Db } from "../db/client";
-import { AppError, invalidRequest } from "../errors";
+import { AppError, invalidFields } from "../errors";
 import { recordConflictResolved } from "../metrics/registry";
 import { commitBundle } from "../sync/commit-bundle";
 import { ItemError } from "../sync/item-error";
 import { commitRecordChange, toWireRecord, type RecordData } from "../sync/records";
-import { getResourceType } from "../sync/resource-types";
+import { getResourceType } from "../types/registry";
 import type { TRecord, TResolveRequest } from "../sync/schemas";
 import { checkUniqueFields } from "../sync/unique";
 import { closeConflictRow, findConflictStream, getConflictRow } from "./conflict-rows";
@@ -68,8 +68,8 @@ export async function resolveConflict(
     if (request.resolution !== "accept_server") {
       const deleting = request.resolution === "accept_client" && conflict.clientAction === "delete";
       const raw = request.resolution === "manual_merge" ? request.data : (conflict.clientData as RecordData | null);
-      const parsed = deleting ? null : type.schema.safeParse(raw ?? {});
-      if (parsed && !parsed.success) throw invalidRequest(parsed.error.issues.map((i) => ({ ...i, path: ["data", ...i.path] })));
+      const parsed = deleting ? null : type.validate(raw ?? {});
+      if (parsed && !parsed.ok) throw invalidFields(parsed.issues.map((i) => ({ ...i, field: `data.${i.field}` })));
       resolvedData = parsed ? parsed.data : null;
       try {
         if (resolvedData) await checkUniqueFields(tx.sql, type, key, resolvedData, bundle);

@@ -3,15 +3,14 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
-import { AppError, invalidRequest } from "../errors";
+import { AppError } from "../errors";
 import { ItemError } from "../sync/item-error";
-import { getResourceType } from "../sync/resource-types";
+import { getResourceType } from "../types/registry";
 import { checkUniqueFields } from "../sync/unique";
 
 export type FieldError = { field: string; message: string };
 export type MergeCheck = { ok: boolean; fields: FieldError[] };
 
-const ZFieldErrors = z.array(z.object({ field: z.string(), message: z.string() }));
 
 export async function validateMergeData(db: Db, conflictId: string, data: Record<string, unknown>): Promise<MergeCheck> {
   const conflict = z.uuid().safeParse(conflictId).success
@@ -20,15 +19,12 @@ export async function validateMergeData(db: Db, conflictId: string, data: Record
   if (!conflict) throw new AppError("not_found", "No such conflict");
   const type = getResourceType(conflict.type);
   if (!type) return { ok: false, fields: [{ field: "(data)", message: `Type ${conflict.type} is no longer configured` }] };
-  const parsed = type.schema.safeParse(data);
-  if (!parsed.success) {
-    const fields = ZFieldErrors.parse(invalidRequest(parsed.error.issues).details?.fields ?? []);
-    return { ok: false, fields: fields.map((f) => (f.field === "(body)" ? { ...f, field: "(data)" } : f)) };
-  }
+  const parsed = type.validate(data);
+  if (!parsed.ok) return { ok: false, fields: parsed.issues.map((f) => (f.field === "data" ? { ...f, field: "(data)" } : f)) };
   // One field at a time, so every clashing field is named.
   const key = { stream: conflict.stream, type: conflict.type, id: conflict.recordId };
   const clashes: FieldError[] = [];
-  for (const field of type.uniqueFields ?? []) {
+  for (const field of type.uniqueFields) {
     try {
       await checkUniqueFields(sqlOf(db), { ...type, uniqueFields: [field] }, key, parsed.data);
     } catch (error) {

@@ -8,13 +8,13 @@
 //   3. Commit it as the next version; audit who, why, before and after.
 import { appendAuditIn } from "../audit/append";
 import type { Db } from "../db/client";
-import { AppError, invalidRequest } from "../errors";
+import { AppError, invalidFields } from "../errors";
 import type { StaffIdentity } from "../staff/accounts";
 import { commitBundle } from "../sync/commit-bundle";
 import { ItemError } from "../sync/item-error";
 import { differingFields } from "../sync/policies";
 import { commitRecordChange, findDataAtVersion, type RecordKey, type RecordRow } from "../sync/records";
-import { getResourceType } from "../sync/resource-types";
+import { getResourceType } from "../types/registry";
 import { checkUniqueFields } from "../sync/unique";
 import { recordTargetId } from "./audit-target";
 
@@ -45,8 +45,8 @@ export async function restoreRecord(db: Db, staff: StaffIdentity, key: RecordKey
     if (!raw) throw new AppError("not_found", `Version ${request.version} is not in the change log (it was a delete, or compaction removed it)`);
     const type = getResourceType(key.type);
     if (!type) throw new AppError("invalid_request", `Type ${key.type} is no longer configured`);
-    const parsed = type.schema.safeParse(raw);
-    if (!parsed.success) throw invalidRequest(parsed.error.issues, "That version no longer fits the type's schema");
+    const parsed = type.validate(raw);
+    if (!parsed.ok) throw invalidFields(parsed.issues, "That version no longer fits the type's schema");
     try {
       await checkUniqueFields(tx.sql, type, key, parsed.data, bundle);
     } catch (error) {

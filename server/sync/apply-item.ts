@@ -14,7 +14,8 @@ import {
   type RecordData, type RecordKey, type RecordRow,
 } from "./records";
 import { ItemError } from "./item-error";
-import { getResourceType, type ResourceType } from "./resource-types";
+import { getResourceType } from "../types/registry";
+import type { DataIssue, ResourceType } from "../types/resource-type";
 import { LIMITS, type TItemConflict, type TPushItem } from "./schemas";
 import { checkUniqueFields } from "./unique";
 import { checkMediaFields } from "./media-check";
@@ -35,7 +36,7 @@ export type ItemContext = {
 export type ItemOutcome =
   | { status: "ok"; id: string; version: number; conflict?: TItemConflict }
   | { status: "conflict"; id: string; version: number; conflict: TItemConflict; key: RecordKey }
-  | { status: "error"; id: string | null; code: ItemError["code"]; message: string };
+  | { status: "error"; id: string | null; code: ItemError["code"]; message: string; fields?: ItemError["fields"] };
 
 /** The stream an item writes to: its own `stream` (when granted) or the caller's user stream. */
 export function itemStream(device: DeviceContext, item: TPushItem): string {
@@ -52,17 +53,20 @@ const canonicalOfValid = new WeakMap<RecordData, string>();
 function validData(type: ResourceType, item: TPushItem): RecordData | null {
   if (item.action === "delete") return null;
   if (!item.data) throw new ItemError("invalid_data", `data is required for ${item.action}`);
-  const parsed = type.schema.safeParse(item.data);
+  const parsed = type.validate(item.data);
   // Oversize data is payload_too_large, also when it fails the schema (likely, being oversize).
-  if (!parsed.success && tooLarge(JSON.stringify(item.data))) throw dataTooLarge();
-  if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "data"}: ${i.message}`);
-    throw new ItemError("invalid_data", `data does not match type ${type.name}: ${first.join("; ")}`);
-  }
+  if (!parsed.ok && tooLarge(JSON.stringify(item.data))) throw dataTooLarge();
+  if (!parsed.ok) throw invalidData(type, parsed.issues);
   const canonical = canonicalJson(parsed.data);
   if (tooLarge(canonical)) throw dataTooLarge();
   canonicalOfValid.set(parsed.data, canonical);
   return parsed.data;
+}
+
+/** `invalid_data` whose message names the first failing fields and whose details list them all. */
+export function invalidData(type: ResourceType, issues: DataIssue[]): ItemError {
+  const first = issues.slice(0, 5).map((i) => `${i.field}: ${i.message}`);
+  return new ItemError("invalid_data", `data does not match type ${type.name}: ${first.join("; ")}`, issues);
 }
 
 const tooLarge = (json: string) => Buffer.byteLength(json) > LIMITS.maxRecordDataBytes;
@@ -149,8 +153,8 @@ async function resolveConflict(
     case "client_wins":
       return write(ctx, type, key, existing, item, client, { ...conflict, resolution: "client_wins" });
     case "merged": {
-      const merged = type.schema.safeParse(decision.data);
-      if (merged.success) {
+      const merged = type.validate(decision.data);
+      if (merged.ok) {
         return write(ctx, type, key, existing, item, merged.data, { ...conflict, resolution: "merged" });
       }
       break; // a merge that breaks the schema is for a person to decide

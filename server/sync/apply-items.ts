@@ -101,7 +101,7 @@ async function applyItemSafely(ctx: ItemContext, item: TPushItem, index: number)
     return await applyItem(ctx, item, index);
   } catch (error) {
     if (!(error instanceof ItemError)) throw error;
-    return { status: "error", id: item.id ?? null, code: error.code, message: error.message };
+    return { status: "error", id: item.id ?? null, code: error.code, message: error.message, fields: error.fields };
   }
 }
 
@@ -109,7 +109,10 @@ async function applyItemSafely(ctx: ItemContext, item: TPushItem, index: number)
 function toPushResult(outcome: ItemOutcome, item: TPushItem | undefined, index: number, rejected: boolean): TPushResult {
   const base = { index, client_temp_id: item?.client_temp_id ?? null, id: outcome.id };
   if (rejected && outcome.status === "ok") return { ...base, status: "skipped" };
-  if (outcome.status === "error") return { ...base, status: "error", error: { code: outcome.code, message: outcome.message } };
+  if (outcome.status === "error") {
+    const details = outcome.fields && { fields: outcome.fields };
+    return { ...base, status: "error", error: { code: outcome.code, message: outcome.message, ...(details && { details }) } };
+  }
   const result: TPushResult = { ...base, status: outcome.status, version: outcome.version };
   if (outcome.conflict) result.conflict = outcome.conflict;
   return result;

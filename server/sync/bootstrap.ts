@@ -14,7 +14,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { checkPosition } from "./pull";
 import type { RecordData } from "./records";
-import { getResourceType, typeVersions } from "./resource-types";
+import { getResourceType, typeVersions } from "../types/registry";
 import type { TBootstrapRequest, TBootstrapResponse, TRecord } from "./schemas";
 import { openBootstrapCursor, signBootstrapCursor, signPullToken, type BootstrapCursor } from "./tokens";
 

@@ -7,7 +7,7 @@ import { sqlOf } from "../db/sql";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { RECORD_COLUMNS, toRecordRow, type RawRecord, type RecordKey, type RecordRow } from "./records";
-import { getResourceType } from "./resource-types";
+import { getResourceType } from "../types/registry";
 import { openKeyCursor, type KeyCursor } from "./tokens";
 
 const encoder = new TextEncoder();

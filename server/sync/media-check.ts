@@ -11,7 +11,7 @@ import type { Sql } from "../db/sql";
 import { recordUploadCompleted } from "../metrics/registry";
 import { getBlobStore } from "../storage/blob-store";
 import { ItemError } from "./item-error";
-import type { ResourceType } from "./resource-types";
+import type { ResourceType } from "../types/resource-type";
 
 type BlobRow = { owner_id: string; stream: string; referenced: boolean };
 type MediaRow = { owner_id: string; storage_key: string; size: string | bigint; content_type: string; filename: string };

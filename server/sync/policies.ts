@@ -2,7 +2,7 @@
 // an update or delete was based on an older version than the server's.
 import { jsonEqual } from "./canonical";
 import type { RecordData } from "./records";
-import type { ConflictPolicy } from "./resource-types";
+import type { ConflictPolicy } from "../types/resource-type";
 
 export type Decision =
   | { outcome: "client_wins" }

@@ -12,7 +12,7 @@ import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
-import { getResourceType } from "./resource-types";
+import { getResourceType } from "../types/registry";
 import type { TChange, TPullResponse } from "./schemas";
 import { bootstrapRequired, signPullToken, type PullPosition } from "./tokens";
 

@@ -111,7 +111,12 @@ export const ZPushRequest = z.strictObject({
 export type TPushRequest = z.infer<typeof ZPushRequest>;
 
 export const ZItemErrorCode = z.enum(ITEM_ERROR_CODE_LIST);
-export const ZItemError = z.object({ code: ZItemErrorCode, message: z.string() });
+/** `details.fields` names each failing field of `invalid_data` and `invalid_transition`. */
+export const ZItemError = z.object({
+  code: ZItemErrorCode,
+  message: z.string(),
+  details: z.object({ fields: z.array(z.object({ field: z.string(), message: z.string() })) }).optional(),
+});
 export type TItemError = z.infer<typeof ZItemError>;
 
 export const ZItemConflict = z.object({

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Sql } from "../db/sql";
 import type { RecordData, RecordKey } from "./records";
-import type { ConflictPolicy } from "./resource-types";
+import type { ConflictPolicy } from "../types/resource-type";
 
 export type NewConflict = RecordKey & {
   userId: string;

@@ -6,7 +6,7 @@ import type { Bundle } from "./bundle";
 import { jsonEqual } from "./canonical";
 import { ItemError } from "./item-error";
 import type { RecordData, RecordKey } from "./records";
-import type { ResourceType } from "./resource-types";
+import type { ResourceType } from "../types/resource-type";
 
 export async function checkUniqueFields(
   sql: Sql, type: ResourceType, key: RecordKey, data: RecordData, bundle?: Bundle,

@@ -8,6 +8,7 @@ import { devicesRouter } from "./routers/devices/router";
 import { mediaRouter } from "./routers/media/router";
 import { overviewRouter } from "./routers/overview/router";
 import { recordsRouter } from "./routers/records/router";
+import { schemaRouter } from "./routers/schema/router";
 import { sessionRouter } from "./routers/session/router";
 import { staffRouter } from "./routers/staff/router";
 import { usersRouter } from "./routers/users/router";
@@ -24,6 +25,7 @@ export const appRouter = router({
   records: recordsRouter,
   users: usersRouter,
   staff: staffRouter,
+  schema: schemaRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,7 +2,7 @@
 // pages), and the blobs of one user (a device's page). Staff see every blob; previews are served
 // by GET /api/console/blobs/{key} (staff session).
 import type { DbOrTx } from "../db/client";
-import { getResourceType } from "../sync/resource-types";
+import { getResourceType } from "../types/registry";
 import { ZBlobKey } from "./schemas";
 
 export type ConsoleBlob = {

@@ -7,12 +7,12 @@
 //      key, or a `blob` record (id = blob key) in the caller's user stream;
 //   5. after commit, announce the change to live-update connections (commitBundle does).
 import type { Db } from "../db/client";
-import { AppError, invalidRequest } from "../errors";
+import { AppError, invalidFields } from "../errors";
 import type { Caller } from "../auth/caller";
 import type { Sql } from "../db/sql";
 import { commitBundle } from "../sync/commit-bundle";
 import { commitRecordChange, toWireRecord, type RecordRow } from "../sync/records";
-import { getResourceType } from "../sync/resource-types";
+import { getResourceType } from "../types/registry";
 import type { TRecord } from "../sync/schemas";
 import { blobUrl, newBlobKey } from "./keys";
 import type { TAttach, TBlob } from "./schemas";
@@ -54,8 +54,8 @@ export async function finishUpload(db: Db, caller: Caller, input: FinishUploadIn
       const recordKey = { stream, type: typeName, id };
       const existing = await bundle.readRecord(recordKey);
       if (!existing || existing.deleted) throw new AppError("not_found", `No ${typeName} ${id}`);
-      const parsed = getResourceType(typeName)?.schema.safeParse({ ...existing.data, [field]: key });
-      if (!parsed?.success) throw invalidRequest(parsed?.error.issues ?? [], `The blob cannot be set on ${typeName}.${field}`);
+      const parsed = getResourceType(typeName)?.validate({ ...existing.data, [field]: key });
+      if (!parsed?.ok) throw invalidFields(parsed?.issues ?? [], `The blob cannot be set on ${typeName}.${field}`);
       row = commitRecordChange(bundle, recordKey, existing, { op: "upsert", data: parsed.data, updatedAt: new Date() });
     } else {
       const data = { key, filename: input.filename, content_type: contentType, size: input.size, sha256: `sha256:${sha256}` };

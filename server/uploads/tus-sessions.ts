@@ -6,7 +6,7 @@ import type { DataStore } from "@tus/utils";
 import type { Db } from "../db/client";
 import { AppError, invalidRequest } from "../errors";
 import type { Caller } from "../auth/caller";
-import { getResourceType } from "../sync/resource-types";
+import { getResourceType } from "../types/registry";
 import { ZCreateUploadRequest, type TAttach } from "./schemas";
 
 /** Upload-Metadata keys we read (docs/protocol.md "tus"); other keys are ignored. */

@@ -2,8 +2,8 @@
 // audit entry, delivered to devices on pull, idempotent, and leaving the original batch untouched.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StaffIdentity } from "@/server/staff/accounts";
-import { RESOURCE_TYPES } from "@/server/sync/resource-types";
-import { z } from "zod";
+import { installConfig } from "@/test/support/types";
+import demo from "@/syncdesk.config";
 import {
   bootstrapToken, configureTestEnv, connectDevice, createStaffAs, memo, pullAll, pushAs,
 } from "@/test/support/console-data";
@@ -120,14 +120,14 @@ describe("replayBatch", () => {
     expect(original.results[1]).toMatchObject({ status: "error", error: { code: "invalid_data" } });
     const createdId = original.results[0]?.id ?? "";
     expect(createdId).not.toBe("");
-    const fixed = RESOURCE_TYPES.memo;
-    if (!fixed) throw new Error("memo is configured");
-    RESOURCE_TYPES.memo = { ...fixed, schema: z.object({ content: z.string(), tags: z.array(z.string()), pinned: z.boolean(), colour: z.string().optional() }) };
+    const memoType = demo.types.memo;
+    const withColour = { ...memoType, schema: { ...memoType.schema, properties: { ...memoType.schema.properties, colour: { type: "string" } } } };
+    const restore = installConfig({ types: { ...demo.types, memo: withColour } });
     try {
       const outcome = await replayBatch(db.prisma, operator, original.batch_id);
       expect(outcome).toMatchObject({ replayed: true, status: "applied", results: [{ index: 1, id: createdId, status: "ok", version: 2 }] });
     } finally {
-      RESOURCE_TYPES.memo = fixed;
+      restore();
     }
     const record = await db.prisma.record.findFirstOrThrow({ where: { id: createdId } });
     expect(record.data).toEqual({ ...memo("n2"), colour: "red" });

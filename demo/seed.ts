@@ -2,13 +2,16 @@
 // Everything goes through the engine a device would hit (registration, push, bootstrap, ack,
 // conflict resolution), so records, change log, batches and conflicts agree with each other.
 // The story: alice and bob share the stream org:acme; carol syncs alone from two devices.
-import { resolveConflict } from "../conflicts/resolve";
-import type { Db } from "../db/client";
-import { ensureDevice, type DeviceContext } from "../devices/register";
-import { ackToken } from "../sync/ack";
-import { bootstrapPage } from "../sync/bootstrap";
-import { applyPush } from "../sync/push";
-import { ZBootstrapRequest, ZPushRequest, type TPushResponse } from "../sync/schemas";
+import { resolveConflict } from "../server/conflicts/resolve";
+import type { Db } from "../server/db/client";
+import { ensureDevice, type DeviceContext } from "../server/devices/register";
+import { ackToken } from "../server/sync/ack";
+import { bootstrapPage } from "../server/sync/bootstrap";
+import { applyPush } from "../server/sync/push";
+import { ZBootstrapRequest, ZPushRequest, type TPushResponse } from "../server/sync/schemas";
+
+/** The types the demo data writes: it is loaded only when the config declares them all. */
+export const DEMO_TYPES = ["memo", "diary", "noot", "meter", "submission", "photo"] as const;
 
 export type DemoSummary = { users: number; devices: number; batches: number; openConflicts: number };
 

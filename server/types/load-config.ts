@@ -1,0 +1,61 @@
+// Loads the app's config at start: the file in SYNCDESK_CONFIG, else syncdesk.config.ts at the
+// project root. JSON is read as data; TS and MJS are imported at run time (TS through tsx), never
+// bundled, so a changed config takes effect on restart without a rebuild.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { BUILT_IN_TYPES } from "./built-in-types";
+import { ConfigError, compileTypes } from "./compile-types";
+import type { ResourceType } from "./resource-type";
+
+export const DEFAULT_CONFIG_FILE = "syncdesk.config.ts";
+
+/** The config file to load: an explicit path (relative to the working directory) or the default. */
+export function configPath(explicit: string | undefined): string {
+  return path.resolve(process.cwd(), explicit ?? DEFAULT_CONFIG_FILE);
+}
+
+/** Reads, validates and compiles a config file; throws ConfigError naming the file and the fault. */
+export async function loadConfigFile(file: string): Promise<ResourceType[]> {
+  const shown = path.relative(process.cwd(), file) || file;
+  const raw = await readConfig(file, shown);
+  return compileTypes(shown, raw, Object.keys(BUILT_IN_TYPES));
+}
+
+async function readConfig(file: string, shown: string): Promise<unknown> {
+  const extension = path.extname(file);
+  if (![".json", ".ts", ".mjs"].includes(extension)) {
+    throw new ConfigError(`${shown}: a config is a .json, .ts or .mjs file`);
+  }
+  if (extension === ".json") {
+    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new ConfigError(`${shown}: cannot be read (${error.code ?? error.message})`);
+    });
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new ConfigError(`${shown}: is not valid JSON: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  const url = pathToFileURL(file).href;
+  try {
+    const loaded: unknown = extension === ".ts" ? await importTs(url) : await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ url);
+    return defaultExport(loaded);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`${shown}: cannot be loaded: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+async function importTs(url: string): Promise<unknown> {
+  // tsx is resolved at run time from node_modules (an external of the server bundle).
+  const { tsImport } = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "tsx/esm/api");
+  return tsImport(url, url);
+}
+
+/** The config is the module's default export (or its `config` export). */
+function defaultExport(module: unknown): unknown {
+  if (typeof module !== "object" || module === null) return module;
+  const exports = module as Record<string, unknown>;
+  return exports.default ?? exports.config;
+}
