@@ -39,7 +39,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return a === ABSENT || b === ABSENT ? a === b : jsonEqual(a, b);
 }
 
-/** The fields a `merge` rule decides; the lead's policy step should leave them out. */
+/** The fields a `merge` rule decides: the type's policy should decide (and report conflicts on) only the others. */
 export function fieldsWithMergeRule(rules: FieldRules): string[] {
   return Object.keys(rules).filter((field) => rules[field]?.merge !== undefined);
 }
