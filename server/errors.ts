@@ -79,7 +79,10 @@ export const ERROR_CODES = {
 /** Per-item errors of a push (docs/protocol.md "Push", item errors): never a batch-wide status. */
 export const ITEM_ERROR_CODES = {
   unknown_type: { description: "`type` is not one of the app's types" },
-  invalid_data: { description: "`data` is missing on a create or update, does not match the type's schema, or a media field is not a string" },
+  invalid_data: {
+    description: "`data` is missing on a create or update, does not match the type's schema, breaks a field guard (`immutable`, `server_only`), or a media field is not a string; `details.fields` names each failing field",
+  },
+  invalid_transition: { description: "a field with `transitions` would change to a value its current value may not go to; `details.fields` names it" },
   invalid_request: { description: "`id` is missing on an update or delete, or `base_version` is above the server's version" },
   not_found: { description: "an update or delete of a record that does not exist" },
   forbidden: { description: "the item's `stream` is not granted to your token" },

@@ -42,7 +42,7 @@ export async function replayBatch(db: Db, actor: StaffIdentity, batchId: string)
       return item ? [{ item, index }] : [];
     });
     const { results } = await applyItems(tx, {
-      device, batchId, mode: loaded.request.mode, now: new Date(), entries, tempIds: knownTempIds(loaded),
+      device, batchId, mode: loaded.request.mode, now: new Date(), entries, tempIds: knownTempIds(loaded), writer: "replay",
     });
     // 4.
     return recordAttempt(tx.sql, actor, batchId, loaded, results);

@@ -15,6 +15,7 @@ import { recordConflictResolved } from "../metrics/registry";
 import { commitBundle } from "../sync/commit-bundle";
 import { ItemError } from "../sync/item-error";
 import { commitRecordChange, toWireRecord, type RecordData } from "../sync/records";
+import { checkGuards, guardFieldError } from "../types/guards";
 import { getResourceType } from "../types/registry";
 import type { TRecord, TResolveRequest } from "../sync/schemas";
 import { checkUniqueFields } from "../sync/unique";
@@ -71,6 +72,9 @@ export async function resolveConflict(
       const parsed = deleting ? null : type.validate(raw ?? {});
       if (parsed && !parsed.ok) throw invalidFields(parsed.issues.map((i) => ({ ...i, field: `data.${i.field}` })));
       resolvedData = parsed ? parsed.data : null;
+      const live = record && !record.deleted ? record.data : null;
+      const broken = checkGuards({ rules: type.fields, before: live, after: resolvedData, writer: "staff" });
+      if (broken) throw invalidFields([guardFieldError(broken, "data.")], broken.message);
       try {
         if (resolvedData) await checkUniqueFields(tx.sql, type, key, resolvedData, bundle);
       } catch (error) {

@@ -14,6 +14,7 @@ import { commitBundle } from "../sync/commit-bundle";
 import { ItemError } from "../sync/item-error";
 import { differingFields } from "../sync/policies";
 import { commitRecordChange, findDataAtVersion, type RecordKey, type RecordRow } from "../sync/records";
+import { checkGuards, guardFieldError } from "../types/guards";
 import { getResourceType } from "../types/registry";
 import { checkUniqueFields } from "../sync/unique";
 import { recordTargetId } from "./audit-target";
@@ -47,6 +48,8 @@ export async function restoreRecord(db: Db, staff: StaffIdentity, key: RecordKey
     if (!type) throw new AppError("invalid_request", `Type ${key.type} is no longer configured`);
     const parsed = type.validate(raw);
     if (!parsed.ok) throw invalidFields(parsed.issues, "That version no longer fits the type's schema");
+    const broken = checkGuards({ rules: type.fields, before: record.deleted ? null : record.data, after: parsed.data, writer: "staff" });
+    if (broken) throw invalidFields([guardFieldError(broken)], `That version cannot be restored: ${broken.message}`);
     try {
       await checkUniqueFields(tx.sql, type, key, parsed.data, bundle);
     } catch (error) {

@@ -15,6 +15,8 @@ import {
 } from "./records";
 import { ItemError } from "./item-error";
 import { getResourceType } from "../types/registry";
+import type { FieldRules } from "../types/field-rules";
+import { checkGuards, type GuardViolation } from "../types/guards";
 import type { DataIssue, ResourceType } from "../types/resource-type";
 import { LIMITS, type TItemConflict, type TPushItem } from "./schemas";
 import { checkUniqueFields } from "./unique";
@@ -31,6 +33,8 @@ export type ItemContext = {
   /** client_temp_id -> server id, for items later in the same bundle. */
   tempIds: Map<string, string>;
   storeConflicts: boolean;
+  /** Who writes, for the field guards: a device's push, or an operator's replay of one. */
+  writer: "device" | "replay";
 };
 
 export type ItemOutcome =
@@ -50,10 +54,13 @@ export function itemStream(device: DeviceContext, item: TPushItem): string {
 // go with their data objects, which nothing changes once validated.
 const canonicalOfValid = new WeakMap<RecordData, string>();
 
-function validData(type: ResourceType, item: TPushItem): RecordData | null {
+function validData(ctx: ItemContext, type: ResourceType, item: TPushItem, live: RecordData | null): RecordData | null {
   if (item.action === "delete") return null;
   if (!item.data) throw new ItemError("invalid_data", `data is required for ${item.action}`);
-  const parsed = type.validate(item.data);
+  // Checked on what the device sent, before defaults fill a server-only field of a new record.
+  const sent = carryForward(type, item.data, live);
+  throwIfBroken(checkGuards({ rules: serverOnlyRules(type), before: live, after: sent, writer: ctx.writer }));
+  const parsed = type.validate(sent);
   // Oversize data is payload_too_large, also when it fails the schema (likely, being oversize).
   if (!parsed.ok && tooLarge(JSON.stringify(item.data))) throw dataTooLarge();
   if (!parsed.ok) throw invalidData(type, parsed.issues);
@@ -61,6 +68,21 @@ function validData(type: ResourceType, item: TPushItem): RecordData | null {
   if (tooLarge(canonical)) throw dataTooLarge();
   canonicalOfValid.set(parsed.data, canonical);
   return parsed.data;
+}
+
+/** An update that leaves out a carried field (resource-type.ts) keeps the record's value. */
+function carryForward(type: ResourceType, sent: RecordData, live: RecordData | null): RecordData {
+  const kept = live ? type.carriedFields.filter((f) => !Object.hasOwn(sent, f) && Object.hasOwn(live, f)) : [];
+  return kept.length === 0 ? sent : { ...sent, ...Object.fromEntries(kept.map((f) => [f, live?.[f]])) };
+}
+
+const serverOnlyRules = (type: ResourceType): FieldRules =>
+  Object.fromEntries(Object.entries(type.fields).filter(([, r]) => r.serverOnly).map(([f]) => [f, { serverOnly: true }]));
+const otherGuards = (type: ResourceType): FieldRules =>
+  Object.fromEntries(Object.entries(type.fields).map(([f, r]) => [f, { ...r, serverOnly: false }]));
+
+function throwIfBroken(violation: GuardViolation | null): void {
+  if (violation) throw new ItemError(violation.code, violation.message, [{ field: violation.field, message: violation.message }]);
 }
 
 /** `invalid_data` whose message names the first failing fields and whose details list them all. */
@@ -86,11 +108,11 @@ export async function applyItem(ctx: ItemContext, item: TPushItem, index: number
   if (item.action !== "create" && !item.id) throw new ItemError("invalid_request", `id is required for ${item.action}`);
   const id = (item.id && ctx.tempIds.get(item.id)) ?? item.id ?? randomUUID();
   if (item.action === "create" && item.client_temp_id) ctx.tempIds.set(item.client_temp_id, id);
-  const data = validData(type, item);
-  await checkMediaFields(ctx.sql, type, data, ctx.device.userId, stream);
   const key = { stream, type: type.name, id };
   // A server-assigned id is a fresh UUID: nothing to read.
   const existing = item.id ? await ctx.bundle.readRecord(key) : null;
+  const data = validData(ctx, type, item, existing && !existing.deleted ? existing.data : null);
+  await checkMediaFields(ctx.sql, type, data, ctx.device.userId, stream);
 
   if (!existing) {
     if (item.action !== "create") throw new ItemError("not_found", `No ${type.name} ${id}`);
@@ -112,6 +134,9 @@ async function write(
   ctx: ItemContext, type: ResourceType, key: RecordKey, existing: RecordRow | null,
   item: TPushItem, data: RecordData | null, conflict?: TItemConflict,
 ): Promise<ItemOutcome> {
+  // The guards hold between committed values, whatever the policy or the rules merged.
+  const before = existing && !existing.deleted ? existing.data : null;
+  throwIfBroken(checkGuards({ rules: otherGuards(type), before, after: data, writer: ctx.writer }));
   if (data) await checkUniqueFields(ctx.sql, type, key, data, ctx.bundle);
   const hint = conflict && { fields: conflict.fields, reason: conflict.resolution ?? "client_wins" };
   const row = commitRecordChange(ctx.bundle, key, existing, {
@@ -132,6 +157,7 @@ async function resolveConflict(
   const baseData = base > 0 ? await findDataAtVersion(ctx.sql, key, base) : null;
   const decision = decideConflict({
     policy: type.policy,
+    rules: type.fields,
     client,
     server,
     base: baseData,

@@ -23,6 +23,8 @@ export type ItemRun = {
   entries: ReadonlyArray<{ item: TPushItem; index: number }>;
   /** client_temp_id -> id of creates applied before (a replay's earlier attempts). */
   tempIds?: Map<string, string>;
+  /** A device's push, or an operator's replay of one (held to the same field guards). */
+  writer: ItemContext["writer"];
 };
 
 export type ItemsApplied = { results: TPushResult[]; rejected: boolean };
@@ -37,7 +39,7 @@ export async function applyItems(tx: BundleTx, run: ItemRun): Promise<ItemsAppli
   await bundle.prefetch(knownKeys(run.device, items));
   const ctx: ItemContext = {
     sql: tx.sql, device: run.device, bundle, batchId: run.batchId, now: run.now,
-    tempIds: run.tempIds ?? new Map(), storeConflicts: !atomic,
+    tempIds: run.tempIds ?? new Map(), storeConflicts: !atomic, writer: run.writer,
   };
   // 3.
   let outcomes: ItemOutcome[] = [];

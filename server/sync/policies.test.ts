@@ -4,6 +4,7 @@ import { decideConflict, differingFields, mergeThreeWay, type ConflictInput } fr
 const at = (iso: string) => new Date(iso);
 const input = (over: Partial<ConflictInput>): ConflictInput => ({
   policy: "lww",
+  rules: {},
   client: { a: 1 },
   server: { a: 2 },
   base: { a: 0 },

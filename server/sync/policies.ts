@@ -1,8 +1,10 @@
 // Conflict policies of PROTOCOL.md "Records and types", as pure decisions. A conflict exists when
-// an update or delete was based on an older version than the server's.
+// an update or delete was based on an older version than the server's. Fields with a merge rule
+// (INTEGRATION.md section 1) are decided by the rule; the type's policy decides the others.
+import { fieldsWithMergeRule, mergeFieldsByRules, type FieldRules } from "../types/field-rules";
+import type { ConflictPolicy } from "../types/resource-type";
 import { jsonEqual } from "./canonical";
 import type { RecordData } from "./records";
-import type { ConflictPolicy } from "../types/resource-type";
 
 export type Decision =
   | { outcome: "client_wins" }
@@ -12,6 +14,8 @@ export type Decision =
 
 export type ConflictInput = {
   policy: ConflictPolicy;
+  /** Per-field merge rules of the type; {} when it has none. */
+  rules: FieldRules;
   /** Client data; null for a delete. */
   client: RecordData | null;
   /** Server data; null when the server's record is deleted. */
@@ -47,6 +51,24 @@ export function mergeThreeWay(base: RecordData, server: RecordData, client: Reco
 }
 
 export function decideConflict(input: ConflictInput): Decision {
+  const ruled = fieldsWithMergeRule(input.rules);
+  const { client, server } = input;
+  // A delete against an edit is the policy's alone: there are no fields to merge.
+  if (ruled.length === 0 || client === null || server === null) return decideByPolicy(input);
+  // 1. The policy decides the fields without a rule, as if the ruled ones did not exist.
+  const without = (data: RecordData | null) => data && Object.fromEntries(Object.entries(data).filter(([k]) => !ruled.includes(k)));
+  const policy = decideByPolicy({ ...input, client: without(client), server: without(server), base: without(input.base) });
+  if (policy.outcome === "store" && policy.fields.length > 0) return policy;
+  // 2. The rules decide theirs over the policy's result.
+  const into = policy.outcome === "client_wins" ? client : policy.outcome === "merged" ? policy.data : server;
+  const merged = mergeFieldsByRules({ ...input, into, client, server });
+  if (merged.manual.length > 0) return { outcome: "store", fields: merged.manual };
+  if (jsonEqual(merged.data, server)) return { outcome: "server_wins" };
+  if (jsonEqual(merged.data, client)) return { outcome: "client_wins" };
+  return { outcome: "merged", data: merged.data };
+}
+
+function decideByPolicy(input: ConflictInput): Decision {
   switch (input.policy) {
     case "manual":
       return { outcome: "store", fields: differingFields(input.server, input.client) };

@@ -30,7 +30,7 @@ export async function applyPush(db: Db, device: DeviceContext, request: TPushReq
     if (!(await insertBatch(tx.sql, claim))) return { response: await findStoredResponse(tx.sql, claim), stored: true };
     // 2.
     const entries = request.items.map((item, index) => ({ item, index }));
-    const { results } = await applyItems(tx, { device, batchId: claim.batchId, mode: request.mode, now: claim.now, entries });
+    const { results } = await applyItems(tx, { device, batchId: claim.batchId, mode: request.mode, now: claim.now, entries, writer: "device" });
     // 3.
     const response = buildResponse(claim, results);
     await updateBatch(tx.sql, claim.batchId, response);

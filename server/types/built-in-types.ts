@@ -13,6 +13,7 @@ export const BUILT_IN_TYPES: Record<string, ResourceType> = {
     uniqueFields: [],
     mediaFields: ["key"],
     fields: {},
+    carriedFields: [],
     jsonSchema: z.toJSONSchema(ZBlobRecordData, { target: "draft-2020-12" }),
     validate: (data) => {
       const parsed = ZBlobRecordData.safeParse(data);

@@ -66,6 +66,7 @@ function compileType(file: string, name: string, config: TTypeConfig): ResourceT
     uniqueFields: config.unique_fields,
     mediaFields: config.media_fields,
     fields: fields satisfies FieldRules,
+    carriedFields: Object.keys(properties).filter((f) => "default" in (property(f) ?? {}) || fields[f]?.serverOnly),
     jsonSchema,
     validate,
     watermelonTable: config.watermelon?.table ?? null,

@@ -58,6 +58,11 @@ function checkField(field: string, rule: FieldRule, input: GuardInput, after: Re
   return null;
 }
 
+/** A staff write's broken guard as the console's field error (the field under `prefix`). */
+export function guardFieldError(violation: GuardViolation, prefix = ""): { field: string; message: string } {
+  return { field: `${prefix}${violation.field}`, message: violation.message };
+}
+
 /** The first broken guard, in the order the config lists the fields; null when the write may go on. */
 export function checkGuards(input: GuardInput): GuardViolation | null {
   // A delete changes no field's value; who may delete is the route's and the policy's concern.

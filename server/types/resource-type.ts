@@ -25,6 +25,11 @@ export type ResourceType = {
   mediaFields: readonly string[];
   /** Per-field merge rules and guards (INTEGRATION.md section 1). */
   fields: FieldRules;
+  /**
+   * Fields an update that leaves them out keeps from the record: those with a schema `default`
+   * (an older app does not know them) and server-only ones (a device cannot set them).
+   */
+  carriedFields: readonly string[];
   /** The data's JSON Schema: for the OpenAPI document, WatermelonDB columns and generated types. */
   jsonSchema: JsonSchema;
   /** Validates data and fills declared defaults; never throws. */
