@@ -9,6 +9,8 @@ import { startJobs } from "./jobs/start";
 import { logger } from "./log";
 import { createStaff, generatePassword } from "./staff/accounts";
 import { getResourceType, loadTypes, typesFile } from "./types/registry";
+import { recordTypeVersions } from "./types/type-epochs";
+import { sqlOf } from "./db/sql";
 
 export const FIRST_ADMIN_EMAIL = "admin@syncdesk.local";
 
@@ -24,6 +26,7 @@ export async function bootServer(): Promise<void> {
   // 2. Open the database; getDatabase() applies pending migrations before it resolves.
   const database = await getDatabase();
   if (config.databaseKind === "pglite") markEmbeddedOwner(config.DATA_DIR);
+  await recordTypeVersions(sqlOf(database.prisma));
 
   // 3. Demo data only on the embedded database, and only while it has no devices, so a restart
   //    never duplicates it and a PostgreSQL deployment never gets it.

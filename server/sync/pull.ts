@@ -12,7 +12,7 @@ import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
-import { getResourceType } from "../types/registry";
+import { tokenVersionValid } from "../types/type-epochs";
 import type { TChange, TPullResponse } from "./schemas";
 import { bootstrapRequired, signPullToken, type PullPosition } from "./tokens";
 
@@ -33,7 +33,7 @@ type ChangeRow = {
 /** Checks a position against the type registry and the streams' compaction points. */
 export async function checkPosition(db: Db, position: Pick<PullPosition, "t">, cursors: Map<string, number>): Promise<void> {
   for (const [name, version] of Object.entries(position.t)) {
-    if (getResourceType(name)?.version !== version) {
+    if (!tokenVersionValid(name, version)) {
       throw bootstrapRequired("types_changed", `Type ${name} changed since this token was issued; bootstrap again`);
     }
   }

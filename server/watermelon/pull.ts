@@ -18,13 +18,13 @@ import { AppError } from "../errors";
 import type { RecordData } from "../sync/records";
 import { bootstrapRequired } from "../sync/tokens";
 import type { TWatermelonPullQuery, TWatermelonPullResponse, TWatermelonTableChanges } from "./schemas";
-import { getWatermelonTable, positionOf, type RawRecord, tableOfType, timestampOf, toRawRecord, WATERMELON_TABLES } from "./tables";
+import { getWatermelonTable, positionOf, type RawRecord, tableOfType, timestampOf, toRawRecord, watermelonTables } from "./tables";
 
 type Entry = { kind: "created" | "updated" | "deleted"; raw: RawRecord | null };
 
 export async function pullWatermelon(db: Db, device: DeviceContext, query: TWatermelonPullQuery): Promise<TWatermelonPullResponse> {
   const stream = `user:${device.userId}`;
-  const types = Object.values(WATERMELON_TABLES).map((t) => t.type);
+  const types = Object.values(watermelonTables()).map((t) => t.type);
   return db.$transaction(async (tx) => {
     // 1.
     await tx.$executeRaw`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`;
@@ -91,7 +91,7 @@ async function putChanges(tx: Tx, stream: string, types: string[], since: number
 
 function toChanges(entries: Map<string, Map<string, Entry>>): Record<string, TWatermelonTableChanges> {
   const changes: Record<string, TWatermelonTableChanges> = {};
-  for (const name of Object.keys(WATERMELON_TABLES)) {
+  for (const name of Object.keys(watermelonTables())) {
     const table: TWatermelonTableChanges = { created: [], updated: [], deleted: [] };
     for (const [id, entry] of entries.get(name) ?? []) {
       if (entry.kind === "deleted") table.deleted.push(id);

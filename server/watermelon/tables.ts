@@ -1,11 +1,15 @@
 // Which WatermelonDB tables sync with which resource types, and how a raw Watermelon record maps
-// to record data. Watermelon columns hold strings, numbers and booleans only: array and object
-// fields travel as JSON text (the app reads them with Watermelon's @json decorator). The column
-// lists are also the whitelist of what a client may write (WatermelonDB's backend contract).
+// to record data. Both come from the app's config: a type's `watermelon.table` names the table and
+// its schema's properties are the columns. Watermelon columns hold strings, numbers and booleans
+// only: array and object fields travel as JSON text (the app reads them with Watermelon's @json
+// decorator). The column lists are also the whitelist of what a client may write (WatermelonDB's
+// backend contract).
 import type { RecordData } from "../sync/records";
+import { listTypes } from "../types/registry";
+import type { JsonSchema, ResourceType } from "../types/resource-type";
 
 export type WatermelonTable = {
-  /** The resource type (server/sync/resource-types.ts) the table's records are. */
+  /** The resource type the table's records are. */
   type: string;
   /** Scalar columns, copied as they are. */
   columns: readonly string[];
@@ -13,13 +17,37 @@ export type WatermelonTable = {
   json?: readonly string[];
 };
 
-export const WATERMELON_TABLES: Record<string, WatermelonTable> = {
-  memos: { type: "memo", columns: ["content", "pinned"], json: ["tags"] },
-  diaries: { type: "diary", columns: ["date", "mood", "summary"] },
-  noots: { type: "noot", columns: ["title"], json: ["activities"] },
-  submissions: { type: "submission", columns: ["form_id", "form_version", "status"], json: ["data"] },
-  meters: { type: "meter", columns: ["code", "reading", "unit"] },
-};
+const SCALARS = new Set(["string", "number", "integer", "boolean", "null"]);
+
+// Derived once per compiled type (a restart with a new config compiles new ones).
+const derived = new WeakMap<ResourceType, WatermelonTable>();
+
+function tableOf(type: ResourceType): WatermelonTable {
+  const known = derived.get(type);
+  if (known) return known;
+  const table = deriveTable(type);
+  derived.set(type, table);
+  return table;
+}
+
+/** A table's columns: scalar properties as they are, the others (arrays, objects, unions) as JSON text. */
+function deriveTable(type: ResourceType): WatermelonTable {
+  const properties = Object.entries((type.jsonSchema.properties ?? {}) as Record<string, JsonSchema>);
+  const scalar = ([, schema]: [string, JsonSchema]) => {
+    const declared = [schema.type ?? (Array.isArray(schema.enum) ? "string" : "object")].flat();
+    return declared.every((t) => typeof t === "string" && SCALARS.has(t));
+  };
+  return {
+    type: type.name,
+    columns: properties.filter(scalar).map(([name]) => name),
+    json: properties.filter((p) => !scalar(p)).map(([name]) => name),
+  };
+}
+
+/** table name -> table, for every type the config gives a `watermelon.table`. */
+export function watermelonTables(): Record<string, WatermelonTable> {
+  return Object.fromEntries(listTypes().flatMap((t) => (t.watermelonTable ? [[t.watermelonTable, tableOf(t)]] : [])));
+}
 
 /**
  * Our timestamps are stream positions: WatermelonDB's `timestamp` is the head seq + 1 (it must not
@@ -32,11 +60,12 @@ export const positionOf = (lastPulledAt: number): number => Math.max(0, lastPull
 export const WATERMELON_DEVICE = "watermelondb";
 
 export function getWatermelonTable(name: string): WatermelonTable | undefined {
-  return Object.hasOwn(WATERMELON_TABLES, name) ? WATERMELON_TABLES[name] : undefined;
+  const tables = watermelonTables();
+  return Object.hasOwn(tables, name) ? tables[name] : undefined;
 }
 
 export function tableOfType(type: string): string | undefined {
-  return Object.entries(WATERMELON_TABLES).find(([, t]) => t.type === type)?.[0];
+  return listTypes().find((t) => t.name === type)?.watermelonTable ?? undefined;
 }
 
 export type RawRecord = { id: string } & Record<string, string | number | boolean | null>;

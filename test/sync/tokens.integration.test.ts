@@ -92,9 +92,9 @@ describe("sync tokens", () => {
     expect((await pull(alice, renewed)).status).toBe(200);
   });
 
-  it("answers a token issued for another version of a type with 412 types_changed", async () => {
+  it("answers a token issued under a version this server does not run (a config rolled back) with 412 types_changed", async () => {
     const token = await freshToken(alice);
-    const stale = resign(token, { t: { ...openPullToken(env().syncTokenSecret, token).t, memo: 0 } });
+    const stale = resign(token, { t: { ...openPullToken(env().syncTokenSecret, token).t, memo: 2 } });
     for (const answer of [await pull(alice, stale), await ack(alice, stale)]) {
       expect(answer.status).toBe(412);
       expect(errorOf(answer).details).toEqual({ reason: "types_changed", bootstrap_url: "/api/v1/sync/bootstrap" });
