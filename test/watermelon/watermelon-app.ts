@@ -2,6 +2,7 @@
 // memory: a schema of two synced tables and `synchronize()` wired to our endpoints exactly as
 // WatermelonDB's docs show (plus the bearer token and a JSON content type).
 import { appSchema, Database, Model, tableSchema } from "@nozbe/watermelondb";
+import type { TableSchemaSpec } from "@nozbe/watermelondb/Schema";
 import LokiJSAdapter from "@nozbe/watermelondb/adapters/lokijs";
 import { schemaMigrations } from "@nozbe/watermelondb/Schema/migrations";
 import { synchronize } from "@nozbe/watermelondb/sync";
@@ -10,44 +11,41 @@ import { ZWatermelonPullResponse } from "@/server/watermelon/schemas";
 
 logger.silence(); // its setup chatter; failures still throw
 
-class Memo extends Model {
-  static table = "memos";
-}
-class Meter extends Model {
-  static table = "meters";
-}
-
-export const schema = appSchema({
-  version: 1,
-  tables: [
-    tableSchema({
+/** The demo app's synced tables (a test of another config passes its own). */
+export const DEMO_TABLES: TableSchemaSpec[] = [
+    {
       name: "memos",
       columns: [
         { name: "content", type: "string" },
         { name: "pinned", type: "boolean" },
         { name: "tags", type: "string" },
       ],
-    }),
-    tableSchema({
+    },
+    {
       name: "meters",
       columns: [
         { name: "code", type: "string" },
         { name: "reading", type: "number" },
         { name: "unit", type: "string" },
       ],
-    }),
-  ],
-});
+    },
+];
+
+/** A model class per table, as an app declares them. */
+const modelOf = (table: string) => class extends Model {
+  static table = table;
+};
 
 export type Row = Record<string, unknown> & { id: string };
 
 export class WatermelonApp {
   readonly database: Database;
 
-  constructor(name: string, private readonly url: string, private readonly jwt: string) {
+  constructor(name: string, private readonly url: string, private readonly jwt: string, tables: TableSchemaSpec[] = DEMO_TABLES) {
     // Node has no IndexedDB: the adapter falls back to an in-memory Loki database.
+    const schema = appSchema({ version: 1, tables: tables.map((t) => tableSchema(t)) });
     const adapter = new LokiJSAdapter({ schema, migrations: schemaMigrations({ migrations: [] }), dbName: name, useWebWorker: false, useIncrementalIndexedDB: true });
-    this.database = new Database({ adapter, modelClasses: [Memo, Meter] });
+    this.database = new Database({ adapter, modelClasses: tables.map((t) => modelOf(t.name)) });
   }
 
   async create(table: string, values: Record<string, string | number | boolean>): Promise<string> {
