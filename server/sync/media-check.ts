@@ -2,7 +2,7 @@
 // field's blob key must exist and be usable by the pusher, else the item fails with
 // `media_not_found` (an item error, never a batch failure):
 //   1. a blob the pusher owns, or one already in the record's stream (editing a shared record that
-//      references a teammate's photo), is accepted;
+//      references a teammate's upload), is accepted;
 //   2. a presigned key the pusher reserved is accepted once its bytes are in the store, and becomes
 //      a blob (sha256 unknown: the bytes never passed through this server);
 //   3. the record's stream is then recorded as referencing each blob, so its members may download it.

@@ -210,7 +210,7 @@ export const ZErrorBody = z.object({
 // Verify, checksums, fetch and digest (docs/protocol.md "Verify"). A key's `stream` defaults to
 // the caller's own `user:<sub>`, as in push.
 const ZChecksum = z.string().regex(/^sha256:[0-9a-f]{64}$/, "not a sha256:<hex> checksum");
-/** `types=memo,diary` in a query string. */
+/** `types=a,b` in a query string: a list of type names. */
 const ZTypesParam = z
   .string()
   .max(2000)
