@@ -73,7 +73,9 @@ export async function resolveConflict(
       if (parsed && !parsed.ok) throw invalidFields(parsed.issues.map((i) => ({ ...i, field: `data.${i.field}` })));
       resolvedData = parsed ? parsed.data : null;
       const live = record && !record.deleted ? record.data : null;
-      const broken = checkGuards({ rules: type.fields, before: live, after: resolvedData, writer: "staff" });
+      // A device resolving its own conflict is held to what a device may write (server-only fields).
+      const writer = actor.type === "device" ? "device" : "staff";
+      const broken = checkGuards({ rules: type.fields, before: live, after: resolvedData, writer });
       if (broken) throw invalidFields([guardFieldError(broken, "data.")], broken.message);
       try {
         if (resolvedData) await checkUniqueFields(tx.sql, type, key, resolvedData, bundle);

@@ -5,7 +5,7 @@ import type { RecordData } from "../sync/records";
 import { ZSyncdeskConfig, isZodSchema, type TTypeConfig, type ZodLike } from "./config-schema";
 import type { FieldRule, FieldRules } from "./field-rules";
 import { compileJsonSchema } from "./json-schema";
-import type { JsonSchema, ResourceType, Validation } from "./resource-type";
+import type { DataIssue, JsonSchema, ResourceType, Validation } from "./resource-type";
 
 export class ConfigError extends Error {}
 
@@ -91,14 +91,24 @@ function compileSchema(schema: TTypeConfig["schema"], fail: (message: string) =>
   }
 }
 
-type ZodResult = { success: true; data: RecordData } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+type ZodIssue = { path: PropertyKey[]; message: string; code?: string; keys?: string[] };
+type ZodResult = { success: true; data: RecordData } | { success: false; error: { issues: ZodIssue[] } };
+
+/** As the JSON Schema path reports them: an unknown key names itself, not its parent object. */
+function zodIssues(issue: ZodIssue): DataIssue[] {
+  const at = issue.path.map(String);
+  if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+    return issue.keys.map((key) => ({ field: [...at, key].join("."), message: "is not a field of this type" }));
+  }
+  return [{ field: at.join(".") || "data", message: issue.message }];
+}
 
 function zodValidator(schema: ZodLike): (data: unknown) => Validation {
   const parse = (data: unknown) => schema.safeParse(data) as ZodResult;
   return (data) => {
     const result = parse(data);
     if (result.success) return { ok: true, data: result.data };
-    return { ok: false, issues: result.error.issues.slice(0, 20).map((i) => ({ field: i.path.map(String).join(".") || "data", message: i.message })) };
+    return { ok: false, issues: result.error.issues.flatMap(zodIssues).slice(0, 20) };
   };
 }
 

@@ -43,6 +43,7 @@ describe("loading a config", () => {
     expect(fromTs?.jsonSchema).toMatchObject({ type: "object", properties: { site: { type: "string" } } });
     expect(fromTs?.validate({ site: "a" })).toEqual({ ok: true, data: { site: "a", note: "" } });
     expect(fromTs?.validate({})).toMatchObject({ ok: false, issues: [{ field: "site" }] });
+    expect(fromTs?.validate({ site: "a", colour: "red" })).toEqual({ ok: false, issues: [{ field: "colour", message: "is not a field of this type" }] });
     const mjs = file(".mjs", `export default ${JSON.stringify(visit())};\n`);
     expect((await loadConfigFile(mjs)).map((t) => t.name)).toEqual(["visit"]);
   });

@@ -93,6 +93,12 @@ describe("field guards on every path", () => {
     expect(refused).toMatchObject({ code: "invalid_request", details: { fields: [{ field: "data.status" }] } });
     expect(await record("kim")).toEqual({ version: 2, data: claim("submitted") });
     expect(await db.prisma.conflict.findUniqueOrThrow({ where: { id: conflictId } })).toMatchObject({ status: "open" });
+    // The device resolving its own conflict may not set a server-only field.
+    const asDevice = await resolveConflict(db.prisma, { type: "device", id: tablet.deviceRef }, { streams: tablet.streams }, conflictId, {
+      resolution: "manual_merge", data: claim("submitted", { approved_by: "tablet" }),
+    }).catch((e: unknown) => e);
+    expect(asDevice).toMatchObject({ code: "invalid_request", details: { fields: [{ field: "data.approved_by" }] } });
+    expect(await record("kim")).toEqual({ version: 2, data: claim("submitted") });
     // A merge that keeps the server's status is allowed.
     await resolveConflict(db.prisma, actor, "all", conflictId, { resolution: "manual_merge", data: claim("submitted", { amount: 12 }) });
     expect(await record("kim")).toEqual({ version: 3, data: claim("submitted", { amount: 12 }) });

@@ -13,6 +13,7 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "conflicts.resolve": { role: "support", type: "mutation" },
   "audit.list": { role: "viewer", type: "query" },
   "overview.stats": { role: "viewer", type: "query" },
+  "schema.types": { role: "viewer", type: "query", noInput: true },
   "devices.list": { role: "viewer", type: "query" },
   "devices.get": { role: "viewer", type: "query" },
   "devices.revoke": { role: "operator", type: "mutation" },
