@@ -133,3 +133,45 @@ describe("the seed's example push", () => {
     expect(await readRecord(org, "submission", "sub-999")).toEqual({ version: 3, deleted: false, data: SEED_PULLED_CHANGE.payload });
   });
 });
+
+describe("what the seed's types refuse", () => {
+  it("is an item error naming the field, and nothing of the bundle is stored", async () => {
+    const worker = await fieldWorker();
+    const stream = `user:${worker.userId}`;
+    const draft = { form_id: "f-1", form_version: "v2", data: { fieldA: "ok" } };
+    await push(worker, [
+      { type: "submission", id: "sub-1", action: "create", data: draft },
+      { type: "meter", id: "m-1", action: "create", data: { id: "m-1", reading: 1 } },
+    ]);
+    const stored = () => server.db.prisma.record.findMany({ where: { stream }, orderBy: { id: "asc" }, select: { id: true, version: true, data: true } });
+    const changes = () => server.db.prisma.change.count({ where: { stream } });
+    const [before, changesBefore] = [await stored(), await changes()];
+
+    const answer = await push(worker, [
+      // The demo app's integer form version is not the seed's.
+      { type: "submission", id: "sub-2", action: "create", data: { ...draft, form_version: 2 } },
+      { type: "meter", id: "m-2", action: "create", data: { id: "m-2", reading: "42" } },
+      { type: "meter", id: "m-3", action: "create", data: { id: "m-3", reading: 1, last_updated_by: "sys" } },
+      { type: "meter", id: "m-1", action: "update", base_version: 1, data: { id: "m-9", reading: 2 } },
+      { type: "submission", id: "sub-1", action: "update", base_version: 1, data: { ...draft, status: "approved" } },
+      { type: "submission", id: "sub-3", action: "create", data: { ...draft, status: "submitted" } },
+      { type: "memo", id: "n-1", action: "create", data: { content: "not a type of this app" } },
+    ]);
+
+    expect(answer.status).toBe("rejected");
+    expect(answer.results.map((r) => [r.id, r.error?.code, r.error?.details?.fields?.map((f) => f.field)])).toEqual([
+      ["sub-2", "invalid_data", ["form_version"]],
+      ["m-2", "invalid_data", ["reading"]],
+      ["m-3", "invalid_data", ["last_updated_by"]],
+      ["m-1", "invalid_data", ["id"]],
+      ["sub-1", "invalid_transition", ["status"]],
+      ["sub-3", "invalid_transition", ["status"]],
+      ["n-1", "unknown_type", undefined],
+    ]);
+    expect(answer.results[0]?.error?.details?.fields).toEqual([{ field: "form_version", message: "must be string" }]);
+    expect(answer.results[4]?.error?.message).toBe('field "status" cannot go from "draft" to "approved" (allowed: submitted)');
+    expect(answer.results[5]?.error?.message).toBe('field "status" cannot go from absent to "submitted" (allowed: draft)');
+    expect(await stored()).toEqual(before);
+    expect(await changes()).toBe(changesBefore);
+  });
+});
