@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitBundle } from "@/server/sync/commit-bundle";
 import { commitRecordChange } from "@/server/sync/records";
-import { ZResolveResponse } from "@/server/sync/schemas";
+import { ZConflictPage, ZResolveResponse } from "@/server/sync/schemas";
 import { loadConfigFile } from "@/server/types/load-config";
 import { getResourceType, installTypes } from "@/server/types/registry";
 import { bodyOf } from "../support/answers";
@@ -99,6 +99,12 @@ describe("the seed's example push", () => {
       deleted: false,
     });
     expect(await readRecord(stream, "meter", "m-123")).toMatchObject({ version: 7, data: { reading: 50 } });
+    // The seed's conflict record, in PROTOCOL.md's names: resource_id is record_id, *_payload is *_data.
+    const listed = bodyOf(await worker.call("GET", "/api/v1/conflicts?status=open"), ZConflictPage).conflicts;
+    expect(listed).toEqual([expect.objectContaining({
+      id: stale?.conflict?.conflict_id, type: SEED_CONFLICT.resource_type, record_id: SEED_CONFLICT.resource_id,
+      server_data: expect.objectContaining(SEED_CONFLICT.server_payload), client_data: expect.objectContaining({ reading: 42 }),
+    })]);
 
     // The seed's resolution, sent as is: the client's reading applies as version 8.
     const resolved = await worker.call("POST", `/api/v1/conflicts/${stale?.conflict?.conflict_id}/resolve`, SEED_RESOLUTION);
