@@ -37,4 +37,7 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "staff.setRole": { role: "admin", type: "mutation" },
   "staff.setDisabled": { role: "admin", type: "mutation" },
   "staff.resetPassword": { role: "admin", type: "mutation" },
+  "staff.resetTwoFactor": { role: "admin", type: "mutation" },
+  "staff.settings": { role: "admin", type: "query", noInput: true },
+  "staff.setRequireTwoFactor": { role: "admin", type: "mutation" },
 };
