@@ -24,7 +24,12 @@ export default async function TwoFactorPage() {
             <a href="/overview" className="inline-block text-indigo-600 hover:underline dark:text-indigo-400">Back to the console</a>
           </div>
         ) : (
-          <TwoFactorEnrolment />
+          <>
+            <TwoFactorEnrolment />
+            {account.mustEnrolTwoFactor ? null : (
+              <a href="/overview" className="mt-4 inline-block text-sm text-indigo-600 hover:underline dark:text-indigo-400">Not now: back to the console</a>
+            )}
+          </>
         )}
       </div>
     </main>
