@@ -4,7 +4,7 @@
 import { appendAudit } from "../audit/append";
 import type { Db } from "../db/client";
 import { checkStaffPassword, type StaffIdentity } from "./accounts";
-import { useLoginCode } from "./two-factor";
+import { consumeLoginCode } from "./two-factor";
 
 export type LoginInput = { email: string; password: string; code?: string | undefined };
 export type LoginResult =
@@ -19,7 +19,7 @@ export async function logInWithPassword(db: Db, input: LoginInput, now = Date.no
   const { twoFactor, ...staff } = checked;
   if (twoFactor) {
     if (!input.code?.trim()) return { ok: false, reason: "code_required" };
-    if (!(await useLoginCode(db, staff.id, input.code, now))) return { ok: false, reason: "code_wrong" };
+    if (!(await consumeLoginCode(db, staff.id, input.code, now))) return { ok: false, reason: "code_wrong" };
   }
   await db.staffUser.update({ where: { id: staff.id }, data: { lastLoginAt: new Date(now) } });
   await appendAudit(db, { actor: { type: "staff", id: staff.id }, action: "staff.login", target: { type: "staff", id: staff.id }, details: { two_factor: twoFactor } });

@@ -54,7 +54,7 @@ export async function confirmTwoFactorEnrolment(db: Db, staffId: string, code: s
  * from then on, so a code read over a shoulder cannot log in a second time. Locks the account row
  * so two logins racing with one code cannot both pass.
  */
-export async function useLoginCode(db: Db, staffId: string, code: string, now = Date.now()): Promise<boolean> {
+export async function consumeLoginCode(db: Db, staffId: string, code: string, now = Date.now()): Promise<boolean> {
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM staff_users WHERE id = ${staffId}::uuid FOR UPDATE`;
     const account = await loadAccount(tx, staffId);
