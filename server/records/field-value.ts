@@ -4,7 +4,7 @@
 // JSON value, so `pinned = true` finds booleans and `title = 42` finds both the number and the
 // text "42".
 //
-// Speed: two GIN (jsonb_path_ops) indexes of prisma/migrations/20261204020000_records_field_index
+// Speed: two GIN (jsonb_path_ops) indexes of prisma/migrations/20261205010000_records_field_index
 // answer containment, which for a top-level field is the same as equality when the value is a
 // scalar (and a superset otherwise, so the exact comparison is always applied as well):
 // - records_data_idx on `data`, for the whole table;
