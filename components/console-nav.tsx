@@ -44,6 +44,7 @@ export function ConsoleNav({ staff }: { staff: StaffIdentity }) {
         <p className="truncate" title={staff.email}>{staff.email}</p>
         <p className="mt-0.5">Role: <span data-testid="staff-role">{staff.role}</span></p>
         <Link href="/password" className="mt-2 block text-indigo-600 hover:underline dark:text-indigo-400">Change password</Link>
+        <Link href="/two-factor" className="mt-2 block text-indigo-600 hover:underline dark:text-indigo-400">Two-factor login</Link>
         <button type="button" onClick={() => void signOut({ callbackUrl: "/login" })} className="mt-2 text-indigo-600 hover:underline dark:text-indigo-400">
           Log out
         </button>

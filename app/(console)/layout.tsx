@@ -3,15 +3,16 @@ import type { ReactNode } from "react";
 import { ConsoleNav } from "@/components/console-nav";
 import { StaffProvider } from "@/components/staff-context";
 import { ConsoleProviders } from "@/components/trpc";
-import { getCurrentAccount } from "@/server/auth/session";
+import { getCurrentAccount, pendingStepPath } from "@/server/auth/session";
 
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const account = await getCurrentAccount();
   if (!account) redirect("/login");
-  // A one-time password opens nothing but the page that replaces it.
-  if (account.mustChangePassword) redirect("/password");
+  // A one-time password, or a second factor the console requires, opens nothing but its own page.
+  const pending = pendingStepPath(account);
+  if (pending) redirect(pending);
   const { staff } = account;
   return (
     <ConsoleProviders>

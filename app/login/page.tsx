@@ -1,13 +1,13 @@
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/login-form";
-import { getCurrentAccount } from "@/server/auth/session";
+import { getCurrentAccount, pendingStepPath } from "@/server/auth/session";
 import { env } from "@/server/env";
 
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage() {
   const account = await getCurrentAccount();
-  if (account) redirect(account.mustChangePassword ? "/password" : "/overview");
+  if (account) redirect(pendingStepPath(account) ?? "/overview");
   const config = env();
   const sso = config.OIDC_ISSUER && config.OIDC_CLIENT_ID ? config.OIDC_NAME : null;
   return (

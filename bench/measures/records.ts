@@ -46,9 +46,20 @@ const QUERIES: TimedQuery[] = [
   { id: "records-browse", name: "record browser (first page of 50)", run: (db) => listRecords(db, {}, { limit: 50 }) },
   { id: "records-user", name: "record browser filtered by user and type", run: (db) => listRecords(db, { userId: "rec-42", type: "meter" }, { limit: 50 }) },
   { id: "records-id", name: "record browser by record id", run: (db) => listRecords(db, { id: "r-00000500" }, { limit: 50 }) },
+  // `pinned` is true where g % 5 = 0: in none of user rec-42's records (g % 100 = 41), so every
+  // record in scope is a miss (the field's index answers), and in all of rec-41's (the key-ordered
+  // scan fills the page).
   {
     id: "records-field", name: "record browser by a field value, within a user",
     run: (db) => listRecords(db, { userId: "rec-42", field: { name: "pinned", value: "true" } }, { limit: 50 }),
+  },
+  {
+    id: "records-field-common", name: "record browser by a field value every record of the user has",
+    run: (db) => listRecords(db, { userId: "rec-41", field: { name: "pinned", value: "true" } }, { limit: 50 }),
+  },
+  {
+    id: "records-field-all", name: "record browser by a field value across all users (one match)",
+    run: (db) => listRecords(db, { field: { name: "content", value: `seeded memo 777 ${"call bob about the invoice ".repeat(8)}` } }, { limit: 50 }),
   },
   { id: "records-page", name: `record page (${VERSIONS} versions of history)`, run: (db) => getRecordOrThrow(db, HISTORY, { limit: 20 }) },
 ];

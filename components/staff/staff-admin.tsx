@@ -11,6 +11,7 @@ import { ROLES, type Role } from "@/server/staff/roles";
 import type { StaffAccount } from "@/server/staff/list";
 import { CreateStaffForm } from "./create-staff-form";
 import { OneTimePassword } from "./one-time-password";
+import { TwoFactorSetting } from "./two-factor-setting";
 
 export function StaffAdmin() {
   const trpc = useTRPC();
@@ -19,6 +20,7 @@ export function StaffAdmin() {
   if (me.role !== "admin") return <EmptyState title="Only admins manage staff accounts" />;
   return (
     <>
+      <TwoFactorSetting />
       <CreateStaffForm />
       {list.isPending ? <Loading label="Loading staff…" /> : list.isError ? <ErrorState error={list.error} /> : (
         <Table caption="Staff accounts" head={["Email", "Role", "Status", "Last login", "Actions"]}>
@@ -41,6 +43,7 @@ function StaffRow({ account }: { account: StaffAccount }) {
   const failed = (error: { message: string }) => setNote({ text: `Not done: ${error.message}`, bad: true });
   const setRole = useMutation(trpc.staff.setRole.mutationOptions({ onSuccess: done("Role changed."), onError: failed }));
   const setDisabled = useMutation(trpc.staff.setDisabled.mutationOptions({ onSuccess: done(account.disabledAt ? "Enabled." : "Disabled."), onError: failed }));
+  const resetTwoFactor = useMutation(trpc.staff.resetTwoFactor.mutationOptions({ onSuccess: done("Two-factor reset."), onError: failed }));
   const reset = useMutation(trpc.staff.resetPassword.mutationOptions({
     onSuccess: async ({ oneTimePassword }) => {
       setPassword(oneTimePassword);
@@ -70,6 +73,7 @@ function StaffRow({ account }: { account: StaffAccount }) {
         {account.disabledAt ? <Badge tone="bad">disabled</Badge> : <Badge tone="good">enabled</Badge>}{" "}
         {account.mustChangePassword ? <Badge tone="warn">must change password</Badge> : null}
         {!account.hasPassword ? <Badge tone="info">single sign-on</Badge> : null}
+        {account.twoFactor ? <Badge tone="good">two-factor</Badge> : null}
       </Td>
       <Td><DateTime value={account.lastLoginAt} /></Td>
       <Td className="whitespace-normal">
@@ -78,6 +82,9 @@ function StaffRow({ account }: { account: StaffAccount }) {
             {account.disabledAt ? "Enable" : "Disable"}
           </Button>
           <Button disabled={reset.isPending} onClick={() => reset.mutate({ id: account.id })}>Reset password</Button>
+          {account.twoFactor ? (
+            <Button disabled={resetTwoFactor.isPending} onClick={() => resetTwoFactor.mutate({ id: account.id })}>Reset two-factor</Button>
+          ) : null}
         </div>
         <p role="status" aria-live="polite" className={`mt-1 text-sm ${note?.bad ? "text-red-700 dark:text-red-400" : "text-slate-600 dark:text-slate-400"}`}>{note?.text}</p>
         {password ? <OneTimePassword email={account.email} password={password} /> : null}

@@ -78,11 +78,15 @@ test("the console's own API routes refuse a logged-out caller with the 401 envel
     expect(answer.status(), route).toBe(401);
     expect(ZErrorBody.parse(await answer.json())).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
   }
-  const password = await contexts.get("logged out")!.post("/api/console/password", {
-    data: { current: "x", next: "y".repeat(12) }, headers: { "x-syncdesk-csrf": "1" },
-  });
-  expect(password.status()).toBe(401);
-  expect(await password.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+  const ownAccount: Array<[string, unknown]> = [
+    ["/api/console/password", { current: "x", next: "y".repeat(12) }],
+    ["/api/console/two-factor", { action: "begin" }],
+  ];
+  for (const [route, data] of ownAccount) {
+    const answer = await contexts.get("logged out")!.post(route, { data, headers: { "x-syncdesk-csrf": "1" } });
+    expect(answer.status(), route).toBe(401);
+    expect(await answer.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+  }
   for (const role of ROLES) {
     const answer = await contexts.get(role)!.get("/api/console/blobs/b_AAAAAAAAAAAAAAAAAAAAAA");
     expect(answer.status(), role).toBe(404);

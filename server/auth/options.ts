@@ -6,16 +6,23 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "../db/client";
 import { env } from "../env";
 import { checkLoginGate, clientAddress, lockedMessage, loginThrottleConfig, recordLoginFailure, recordLoginSuccess } from "../limits/login-throttle";
-import { findActiveStaffByEmail, verifyStaffPassword } from "../staff/accounts";
+import { findActiveStaffByEmail } from "../staff/accounts";
+import { logInWithPassword } from "../staff/login";
 
-type Credentials = Record<"email" | "password", string> | undefined;
+type Credentials = Partial<Record<"email" | "password" | "code", string>> | undefined;
 export type AuthorizeDeps = { sleep: (ms: number) => Promise<void> };
 const realDeps: AuthorizeDeps = { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
+/** What next-auth hands the login form when the password was right and a second factor is due. */
+export const CODE_REQUIRED = "code_required";
+export const CODE_WRONG = "code_wrong";
+
 /**
- * Email and password login, throttled (server/limits/login-throttle.ts): a locked account or
- * address is refused with `locked:<seconds>` (next-auth hands the message to the login form),
- * repeated failures wait before answering, and every failure is counted and audited.
+ * Email and password login, plus the TOTP code of an account with a second factor, throttled
+ * (server/limits/login-throttle.ts): a locked account or address is refused with `locked:<seconds>`
+ * (next-auth hands the message to the login form), repeated failures wait before answering, and
+ * every failure, a wrong code included, is counted and audited. A right password without a code is
+ * not a failure: it asks for the code (`code_required`).
  */
 export async function authorizeCredentials(credentials: Credentials, headers: Record<string, unknown> | undefined, deps = realDeps) {
   if (!credentials?.email || !credentials.password) return null;
@@ -25,12 +32,15 @@ export async function authorizeCredentials(credentials: Credentials, headers: Re
   const gate = await checkLoginGate(db, attempt, config);
   if (gate.locked) throw new Error(lockedMessage(gate));
   if (gate.delayMs > 0) await deps.sleep(gate.delayMs);
-  const staff = await verifyStaffPassword(db, credentials.email, credentials.password);
-  if (!staff) {
+  const result = await logInWithPassword(db, { email: credentials.email, password: credentials.password, code: credentials.code });
+  if (!result.ok && result.reason === "code_required") throw new Error(CODE_REQUIRED);
+  if (!result.ok) {
     await recordLoginFailure(db, attempt, config);
+    if (result.reason === "code_wrong") throw new Error(CODE_WRONG);
     return null;
   }
   await recordLoginSuccess(db, attempt);
+  const { staff } = result;
   return { id: staff.id, email: staff.email, name: staff.name ?? staff.email };
 }
 
@@ -67,7 +77,9 @@ export function authOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "Email and password",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" }, code: { label: "Two-factor code", type: "text" },
+        },
         authorize: (credentials, request) => authorizeCredentials(credentials, request.headers),
       }),
       ...oidcProviders(),

@@ -5,7 +5,7 @@ import type { DbOrTx } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { RecordKey } from "../sync/records";
 import { decodeRecordCursor, encodeRecordCursor } from "./cursor";
-import { fieldValueCandidates } from "./field-value";
+import { fieldContains, fieldEquals } from "./field-value";
 import { listUserStreams } from "./user-streams";
 
 export type RecordFilters = {
@@ -24,27 +24,51 @@ export type RecordSummary = RecordKey & { version: number; deleted: boolean; upd
 type Row = { stream: string; type: string; id: string; version: number; deleted: boolean; updated_at: Date; preview: string };
 
 const PREVIEW_CHARS = 160;
+/**
+ * With a field filter, the key-ordered scan reads this many records before the field's index takes
+ * over: a value that common fills the page within them, where the index would have to collect and
+ * sort every match first; a rarer one costs the index's few entries, not a scan of the scope.
+ */
+const FIELD_SCAN_ROWS = 500;
+const COLUMNS = Prisma.sql`stream, type, id, version, deleted, updated_at, left(data::text, ${PREVIEW_CHARS}::int) AS preview`;
 /** LIKE treats `%`, `_` and `\` as patterns: a searched id means its letters. */
 const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-async function whereOf(db: DbOrTx, filters: RecordFilters, cursor: RecordKey | null): Promise<Prisma.Sql[] | null> {
-  const where: Prisma.Sql[] = [];
+type Where = { scope: Prisma.Sql[]; field: { equals: Prisma.Sql; contains: Prisma.Sql } | null };
+
+async function whereOf(db: DbOrTx, filters: RecordFilters, cursor: RecordKey | null): Promise<Where | null> {
+  const scope: Prisma.Sql[] = [];
+  let streams: string[] | null = filters.stream ? [filters.stream] : null;
   if (filters.userId) {
-    const streams = await listUserStreams(db, filters.userId);
-    if (filters.stream && !streams.includes(filters.stream)) return null;
-    where.push(Prisma.sql`stream = ANY(${streams}::text[])`);
+    const own = await listUserStreams(db, filters.userId);
+    if (filters.stream && !own.includes(filters.stream)) return null;
+    streams ??= own;
+    scope.push(Prisma.sql`stream = ANY(${own}::text[])`);
   }
-  if (filters.stream) where.push(Prisma.sql`stream = ${filters.stream}`);
-  if (filters.type) where.push(Prisma.sql`type = ${filters.type}`);
-  if (filters.id) where.push(Prisma.sql`id LIKE ${`${literal(filters.id)}%`}`);
-  if (filters.field) {
-    const [asString, asJson] = fieldValueCandidates(filters.field.value);
-    const value = Prisma.sql`(data -> ${filters.field.name}::text)`;
-    where.push(Prisma.sql`(${value} = ${asString}::jsonb OR ${value} = ${asJson}::jsonb)`);
+  if (filters.stream) scope.push(Prisma.sql`stream = ${filters.stream}`);
+  if (filters.type) scope.push(Prisma.sql`type = ${filters.type}`);
+  if (filters.id) scope.push(Prisma.sql`id LIKE ${`${literal(filters.id)}%`}`);
+  if (filters.deleted !== undefined) scope.push(Prisma.sql`deleted = ${filters.deleted}`);
+  if (cursor) scope.push(Prisma.sql`(stream, type, id) > (${cursor.stream}, ${cursor.type}, ${cursor.id})`);
+  const field = filters.field ? { equals: fieldEquals(filters.field), contains: fieldContains(filters.field, streams) } : null;
+  return { scope, field };
+}
+
+const whereSql = (conditions: Prisma.Sql[]) => conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+
+async function selectRows(db: DbOrTx, where: Where, take: number): Promise<Row[]> {
+  if (!where.field) {
+    return db.$queryRaw<Row[]>`SELECT ${COLUMNS} FROM records ${whereSql(where.scope)} ORDER BY stream, type, id LIMIT ${take}::int`;
   }
-  if (filters.deleted !== undefined) where.push(Prisma.sql`deleted = ${filters.deleted}`);
-  if (cursor) where.push(Prisma.sql`(stream, type, id) > (${cursor.stream}, ${cursor.type}, ${cursor.id})`);
-  return where;
+  // 1. The first records of the scope in key order, tested one by one.
+  const scanned = await db.$queryRaw<Row[]>`
+    SELECT ${COLUMNS} FROM (SELECT * FROM records ${whereSql(where.scope)} ORDER BY stream, type, id LIMIT ${FIELD_SCAN_ROWS}::int) AS first
+    WHERE ${where.field.equals} ORDER BY stream, type, id LIMIT ${take}::int`;
+  if (scanned.length >= take) return scanned;
+  // 2. Not a full page there: the value is rare in the scope, and its index finds every match.
+  return db.$queryRaw<Row[]>`
+    SELECT ${COLUMNS} FROM records ${whereSql([...where.scope, where.field.contains, where.field.equals])}
+    ORDER BY stream, type, id LIMIT ${take}::int`;
 }
 
 export async function listRecords(
@@ -55,12 +79,7 @@ export async function listRecords(
   const cursor = page.cursor ? decodeRecordCursor(page.cursor) : null;
   const where = await whereOf(db, filters, cursor);
   if (!where) return { records: [], nextCursor: null };
-  const condition = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT stream, type, id, version, deleted, updated_at, left(data::text, ${PREVIEW_CHARS}::int) AS preview
-    FROM records ${condition}
-    ORDER BY stream, type, id
-    LIMIT ${page.limit + 1}::int`;
+  const rows = await selectRows(db, where, page.limit + 1);
   const records = rows.slice(0, page.limit).map((r) => ({
     stream: r.stream, type: r.type, id: r.id, version: Number(r.version), deleted: r.deleted, updatedAt: new Date(r.updated_at), preview: r.preview,
   }));

@@ -1,4 +1,4 @@
-// Staff accounts: creation (CLI and first start), password login, and the live account behind a
+// Staff accounts: creation (CLI and first start), the password check, and the live account behind a
 // session (so a disabled account or a changed role takes effect on the next request).
 import { randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
@@ -7,6 +7,7 @@ import { appendAudit, type AuditActor } from "../audit/append";
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../errors";
 import { ZRole, type Role } from "./roles";
+import { getConsoleSettings } from "./settings";
 
 export type StaffIdentity = { id: string; email: string; name: string | null; role: Role };
 
@@ -49,17 +50,16 @@ export async function createStaff(
 // Compared against when the email is unknown, so a miss costs as much time as a wrong password.
 const DUMMY_HASH = bcrypt.hashSync("syncdesk-no-such-user", BCRYPT_COST);
 
-/** The account for a password login, or null (unknown, disabled, no password, wrong password). */
-export async function verifyStaffPassword(db: DbOrTx, rawEmail: string, password: string): Promise<StaffIdentity | null> {
+/** The account whose password this is (unknown, disabled, password-less: null), and whether it
+ *  has a second factor. Changes nothing: the login (server/staff/login.ts) decides and records. */
+export async function checkStaffPassword(db: DbOrTx, rawEmail: string, password: string): Promise<(StaffIdentity & { twoFactor: boolean }) | null> {
   const email = ZStaffEmail.safeParse(rawEmail);
   const staff = email.success
-    ? await db.staffUser.findUnique({ where: { email: email.data }, select: { ...staffSelect, passwordHash: true, disabledAt: true } })
+    ? await db.staffUser.findUnique({ where: { email: email.data }, select: { ...staffSelect, passwordHash: true, disabledAt: true, totpEnabledAt: true } })
     : null;
   const ok = await bcrypt.compare(password, staff?.passwordHash ?? DUMMY_HASH);
   if (!staff || !ok || !staff.passwordHash || staff.disabledAt) return null;
-  await db.staffUser.update({ where: { id: staff.id }, data: { lastLoginAt: new Date() } });
-  await appendAudit(db, { actor: { type: "staff", id: staff.id }, action: "staff.login", target: { type: "staff", id: staff.id } });
-  return { id: staff.id, email: staff.email, name: staff.name, role: ZRole.parse(staff.role) };
+  return { id: staff.id, email: staff.email, name: staff.name, role: ZRole.parse(staff.role), twoFactor: staff.totpEnabledAt !== null };
 }
 
 /** The active account with this email (for single sign-on, where the IdP vouched for it). */
@@ -70,18 +70,27 @@ export async function findActiveStaffByEmail(db: DbOrTx, rawEmail: string): Prom
   return staff ? { ...staff, role: ZRole.parse(staff.role) } : null;
 }
 
-/** The account behind a session, if it may use the console: enabled, and not waiting for its
- *  one-time password to be replaced (such an account may only change its password). */
+/** The account behind a session, if it may use the console: enabled, not waiting for its one-time
+ *  password to be replaced, and not waiting to enrol a second factor the console requires (such an
+ *  account may only do that). */
 export async function getActiveStaff(db: DbOrTx, id: string): Promise<StaffIdentity | null> {
   const account = await getSessionAccount(db, id);
-  return account && !account.mustChangePassword ? account.staff : null;
+  return account && !account.mustChangePassword && !account.mustEnrolTwoFactor ? account.staff : null;
 }
 
-/** The enabled account behind a session, and whether it must replace a one-time password first. */
-export async function getSessionAccount(db: DbOrTx, id: string): Promise<{ staff: StaffIdentity; mustChangePassword: boolean } | null> {
+export type SessionAccount = { staff: StaffIdentity; mustChangePassword: boolean; mustEnrolTwoFactor: boolean; twoFactor: boolean };
+
+/** The enabled account behind a session, and what it must do before it may use the console. */
+export async function getSessionAccount(db: DbOrTx, id: string): Promise<SessionAccount | null> {
   if (!z.uuid().safeParse(id).success) return null;
-  const staff = await db.staffUser.findFirst({ where: { id, disabledAt: null }, select: { ...staffSelect, mustChangePassword: true } });
+  const [staff, settings] = await Promise.all([
+    db.staffUser.findFirst({ where: { id, disabledAt: null }, select: { ...staffSelect, mustChangePassword: true, passwordHash: true, totpEnabledAt: true } }),
+    getConsoleSettings(db),
+  ]);
   if (!staff) return null;
-  const { mustChangePassword, ...identity } = staff;
-  return { staff: { ...identity, role: ZRole.parse(identity.role) }, mustChangePassword };
+  const { mustChangePassword, passwordHash, totpEnabledAt, ...identity } = staff;
+  const twoFactor = totpEnabledAt !== null;
+  // Single sign-on accounts are exempt: their identity provider owns the second factor.
+  const mustEnrolTwoFactor = settings.requireTwoFactor && passwordHash !== null && !twoFactor;
+  return { staff: { ...identity, role: ZRole.parse(identity.role) }, mustChangePassword, mustEnrolTwoFactor, twoFactor };
 }

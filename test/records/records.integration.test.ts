@@ -76,6 +76,50 @@ describe("listRecords", () => {
   });
 });
 
+describe("listRecords by a field value past the key-ordered scan", () => {
+  // More records in the scope than the browser tests one by one (server/records/list.ts reads
+  // 500) before the field's index takes over: the rare value's matches sit before and after that
+  // point, the common value fills pages from the scan alone.
+  const COUNT = 1100;
+  const rareAt = new Set([3, 520, 777, 1099]);
+
+  async function pageAll(filters: RecordFilters, limit: number): Promise<string[]> {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listRecords(db.prisma, filters, { limit, cursor });
+      seen.push(...page.records.map((r) => r.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return seen;
+  }
+
+  it("finds exactly the matching records, page by page, without gaps or duplicates", async () => {
+    const phone = await connectDevice(db.prisma, "dana");
+    const other = await connectDevice(db.prisma, "erin");
+    const id = (i: number) => `n${String(i).padStart(4, "0")}`;
+    const tags = (i: number) => (rareAt.has(i) ? ["rare"] : i === 600 ? ["rare", "extra"] : []);
+    for (let start = 0; start < COUNT; start += 500) {
+      const items = Array.from({ length: Math.min(500, COUNT - start) }, (_, k) => start + k).map((i) => ({
+        type: "memo", id: id(i), action: "create" as const, data: { content: `n${i}`, tags: tags(i), pinned: i % 2 === 0 },
+      }));
+      await pushAs(db.prisma, phone, start / 500 + 1, items);
+    }
+    // The same rare value elsewhere must not leak into dana's results.
+    await pushAs(db.prisma, other, 1, [{ type: "memo", id: "e1", action: "create", data: { content: "e", tags: ["rare"], pinned: true } }]);
+
+    const rare = [...rareAt].map(id);
+    // An array is matched exactly: ["rare", "extra"] contains ["rare"] but is not equal to it.
+    expect(await pageAll({ userId: "dana", field: { name: "tags", value: '["rare"]' } }, 2)).toEqual(rare);
+    expect(await pageAll({ stream: "user:dana", field: { name: "tags", value: '["rare"]' } }, 50)).toEqual(rare);
+    expect(await pageAll({ field: { name: "tags", value: '["rare"]' } }, 3)).toEqual([...rare, "e1"]);
+    expect(await pageAll({ userId: "dana", field: { name: "content", value: "n777" } }, 50)).toEqual(["n0777"]);
+    expect(await pageAll({ userId: "dana", field: { name: "content", value: "n1100" } }, 50)).toEqual([]);
+    const even = Array.from({ length: COUNT / 2 }, (_, k) => id(k * 2));
+    expect(await pageAll({ userId: "dana", field: { name: "pinned", value: "true" } }, 200)).toEqual(even);
+  }, 120_000);
+});
+
 describe("getRecordOrThrow", () => {
   it("shows current data, open conflicts and each version's source and diff, newest first", async () => {
     const phone = await connectDevice(db.prisma, "dana", { deviceId: "dana-phone" });

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configureTestEnv, createStaffAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { getActiveStaff, getSessionAccount, verifyStaffPassword } from "@/server/staff/accounts";
+import { getActiveStaff, getSessionAccount, checkStaffPassword } from "@/server/staff/accounts";
 import { changeOwnPassword } from "@/server/staff/change-password";
 import { listStaff } from "@/server/staff/list";
 import { createStaffAccount, resetStaffPassword, setStaffDisabled, setStaffRole } from "@/server/staff/manage";
@@ -31,7 +31,7 @@ describe("staff management", () => {
       { actorType: "staff", actorId: admin.id, details: { email: "new.person@example.test", role: "support", one_time_password: true } },
     ]);
     // It logs in, but has no console until it chose its own password.
-    expect(await verifyStaffPassword(db.prisma, account.email, oneTimePassword)).toMatchObject({ id: account.id });
+    expect(await checkStaffPassword(db.prisma, account.email, oneTimePassword)).toMatchObject({ id: account.id });
     expect(await getActiveStaff(db.prisma, account.id)).toBeNull();
     expect(await getSessionAccount(db.prisma, account.id)).toMatchObject({ mustChangePassword: true });
 
@@ -41,7 +41,7 @@ describe("staff management", () => {
     expect(await getActiveStaff(db.prisma, account.id)).toBeNull();
     await changeOwnPassword(db.prisma, account.id, oneTimePassword, "a-new-password-1");
     expect(await getActiveStaff(db.prisma, account.id)).toMatchObject({ role: "support" });
-    expect(await verifyStaffPassword(db.prisma, account.email, oneTimePassword)).toBeNull();
+    expect(await checkStaffPassword(db.prisma, account.email, oneTimePassword)).toBeNull();
     expect(await audited("staff.password_change", account.id)).toEqual([{ actorType: "staff", actorId: account.id, details: { was_one_time: true } }]);
     await expect(createStaffAccount(db.prisma, admin, { email: account.email, role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
   }, BCRYPT_HEAVY);
@@ -62,7 +62,7 @@ describe("staff management", () => {
     expect(await audited("staff.enable", viewer.id)).toHaveLength(1);
 
     const { oneTimePassword } = await resetStaffPassword(db.prisma, admin, viewer.id);
-    expect(await verifyStaffPassword(db.prisma, viewer.email, oneTimePassword)).not.toBeNull();
+    expect(await checkStaffPassword(db.prisma, viewer.email, oneTimePassword)).not.toBeNull();
     expect(await getActiveStaff(db.prisma, viewer.id)).toBeNull();
     expect(await audited("staff.password_reset", viewer.id)).toHaveLength(1);
     const listed = (await listStaff(db.prisma)).find((s) => s.id === viewer.id);

@@ -33,9 +33,13 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "records.restore": { role: "operator", type: "mutation" },
   "users.list": { role: "viewer", type: "query" },
   "users.get": { role: "viewer", type: "query" },
+  "schema.types": { role: "viewer", type: "query", noInput: true },
   "staff.list": { role: "admin", type: "query", noInput: true },
   "staff.create": { role: "admin", type: "mutation" },
   "staff.setRole": { role: "admin", type: "mutation" },
   "staff.setDisabled": { role: "admin", type: "mutation" },
   "staff.resetPassword": { role: "admin", type: "mutation" },
+  "staff.resetTwoFactor": { role: "admin", type: "mutation" },
+  "staff.settings": { role: "admin", type: "query", noInput: true },
+  "staff.setRequireTwoFactor": { role: "admin", type: "mutation" },
 };

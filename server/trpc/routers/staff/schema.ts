@@ -11,3 +11,4 @@ export const ZStaffCreate = z.strictObject({
 export const ZStaffRef = z.strictObject({ id: z.uuid() });
 export const ZStaffSetRole = ZStaffRef.extend({ role: ZRole });
 export const ZStaffSetDisabled = ZStaffRef.extend({ disabled: z.boolean() });
+export const ZRequireTwoFactor = z.strictObject({ required: z.boolean() });
