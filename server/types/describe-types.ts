@@ -1,5 +1,6 @@
 // The app's types as the console's Schema page shows them: read-only, straight from the config
 // the server started with.
+import path from "node:path";
 import { listTypes, typesFile } from "./registry";
 
 export type TypeSummary = {
@@ -16,7 +17,8 @@ export type TypeSummary = {
 
 export function describeTypes(): { file: string; types: TypeSummary[] } {
   return {
-    file: typesFile(),
+    // Relative to the project: where the server's files are is nobody's business on a page.
+    file: path.relative(process.cwd(), typesFile()) || typesFile(),
     types: listTypes().map((type) => {
       const properties = (type.jsonSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
       const required = new Set(Array.isArray(type.jsonSchema.required) ? type.jsonSchema.required : []);

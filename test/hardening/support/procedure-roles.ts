@@ -33,7 +33,6 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "records.restore": { role: "operator", type: "mutation" },
   "users.list": { role: "viewer", type: "query" },
   "users.get": { role: "viewer", type: "query" },
-  "schema.types": { role: "viewer", type: "query", noInput: true },
   "staff.list": { role: "admin", type: "query", noInput: true },
   "staff.create": { role: "admin", type: "mutation" },
   "staff.setRole": { role: "admin", type: "mutation" },
