@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Sql } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import type { Bundle } from "./bundle";
-import { canonicalJson, jsonEqual } from "./canonical";
+import { jsonEqual } from "./canonical";
 import { decideConflict, differingFields } from "./policies";
 import {
   commitRecordChange, findDataAtVersion,
@@ -15,10 +15,9 @@ import {
 } from "./records";
 import { ItemError } from "./item-error";
 import { getResourceType } from "../types/registry";
-import type { FieldRules } from "../types/field-rules";
-import { checkGuards, type GuardViolation } from "../types/guards";
-import type { DataIssue, ResourceType } from "../types/resource-type";
-import { LIMITS, type TItemConflict, type TPushItem } from "./schemas";
+import type { ResourceType } from "../types/resource-type";
+import { canonicalOfValid, checkWriteGuards, validData } from "./item-data";
+import type { TItemConflict, TPushItem } from "./schemas";
 import { checkUniqueFields } from "./unique";
 import { checkMediaFields } from "./media-check";
 import { storeConflict } from "./store-conflict";
@@ -49,51 +48,6 @@ export function itemStream(device: DeviceContext, item: TPushItem): string {
   return stream;
 }
 
-// The canonical JSON of data validated by this push, measured for the size limit and reused for
-// its checksum when the record is written (one serialisation per item instead of two). Entries
-// go with their data objects, which nothing changes once validated.
-const canonicalOfValid = new WeakMap<RecordData, string>();
-
-function validData(ctx: ItemContext, type: ResourceType, item: TPushItem, live: RecordData | null): RecordData | null {
-  if (item.action === "delete") return null;
-  if (!item.data) throw new ItemError("invalid_data", `data is required for ${item.action}`);
-  // Checked on what the device sent, before defaults fill a server-only field of a new record.
-  const sent = carryForward(type, item.data, live);
-  throwIfBroken(checkGuards({ rules: serverOnlyRules(type), before: live, after: sent, writer: ctx.writer }));
-  const parsed = type.validate(sent);
-  // Oversize data is payload_too_large, also when it fails the schema (likely, being oversize).
-  if (!parsed.ok && tooLarge(JSON.stringify(item.data))) throw dataTooLarge();
-  if (!parsed.ok) throw invalidData(type, parsed.issues);
-  const canonical = canonicalJson(parsed.data);
-  if (tooLarge(canonical)) throw dataTooLarge();
-  canonicalOfValid.set(parsed.data, canonical);
-  return parsed.data;
-}
-
-/** An update that leaves out a carried field (resource-type.ts) keeps the record's value. */
-function carryForward(type: ResourceType, sent: RecordData, live: RecordData | null): RecordData {
-  const kept = live ? type.carriedFields.filter((f) => !Object.hasOwn(sent, f) && Object.hasOwn(live, f)) : [];
-  return kept.length === 0 ? sent : { ...sent, ...Object.fromEntries(kept.map((f) => [f, live?.[f]])) };
-}
-
-const serverOnlyRules = (type: ResourceType): FieldRules =>
-  Object.fromEntries(Object.entries(type.fields).filter(([, r]) => r.serverOnly).map(([f]) => [f, { serverOnly: true }]));
-const otherGuards = (type: ResourceType): FieldRules =>
-  Object.fromEntries(Object.entries(type.fields).map(([f, r]) => [f, { ...r, serverOnly: false }]));
-
-function throwIfBroken(violation: GuardViolation | null): void {
-  if (violation) throw new ItemError(violation.code, violation.message, [{ field: violation.field, message: violation.message }]);
-}
-
-/** `invalid_data` whose message names the first failing fields and whose details list them all. */
-export function invalidData(type: ResourceType, issues: DataIssue[]): ItemError {
-  const first = issues.slice(0, 5).map((i) => `${i.field}: ${i.message}`);
-  return new ItemError("invalid_data", `data does not match type ${type.name}: ${first.join("; ")}`, issues);
-}
-
-const tooLarge = (json: string) => Buffer.byteLength(json) > LIMITS.maxRecordDataBytes;
-const dataTooLarge = () => new ItemError("payload_too_large", `data exceeds ${LIMITS.maxRecordDataBytes} bytes`);
-
 /** A client timestamp, never later than the server's clock (a fast clock must not win forever). */
 function editTime(ctx: ItemContext, item: TPushItem): Date {
   if (!item.updated_at) return ctx.now;
@@ -111,7 +65,7 @@ export async function applyItem(ctx: ItemContext, item: TPushItem, index: number
   const key = { stream, type: type.name, id };
   // A server-assigned id is a fresh UUID: nothing to read.
   const existing = item.id ? await ctx.bundle.readRecord(key) : null;
-  const data = validData(ctx, type, item, existing && !existing.deleted ? existing.data : null);
+  const data = validData(type, item, existing && !existing.deleted ? existing.data : null, ctx.writer);
   await checkMediaFields(ctx.sql, type, data, ctx.device.userId, stream);
 
   if (!existing) {
@@ -136,13 +90,13 @@ async function write(
 ): Promise<ItemOutcome> {
   // The guards hold between committed values, whatever the policy or the rules merged.
   const before = existing && !existing.deleted ? existing.data : null;
-  throwIfBroken(checkGuards({ rules: otherGuards(type), before, after: data, writer: ctx.writer }));
+  checkWriteGuards(type, before, data, ctx.writer);
   if (data) await checkUniqueFields(ctx.sql, type, key, data, ctx.bundle);
   const hint = conflict && { fields: conflict.fields, reason: conflict.resolution ?? "client_wins" };
   const row = commitRecordChange(ctx.bundle, key, existing, {
     op: item.action === "delete" ? "delete" : "upsert",
     data,
-    canonical: data ? canonicalOfValid.get(data) : undefined,
+    canonical: data ? canonicalOfValid(data) : undefined,
     updatedAt: editTime(ctx, item),
     hint,
   });

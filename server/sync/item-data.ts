@@ -1,0 +1,63 @@
+// A push item's data before it is written: validated against the type's schema (defaults filled),
+// within the size limit, and held to the type's field guards (INTEGRATION.md section 1).
+import type { FieldRules } from "../types/field-rules";
+import { checkGuards, type GuardViolation, type GuardWriter } from "../types/guards";
+import type { DataIssue, ResourceType } from "../types/resource-type";
+import { canonicalJson } from "./canonical";
+import { ItemError } from "./item-error";
+import type { RecordData } from "./records";
+import { LIMITS, type TPushItem } from "./schemas";
+
+// The canonical JSON of data validated by this push, measured for the size limit and reused for
+// its checksum when the record is written (one serialisation per item instead of two). Entries
+// go with their data objects, which nothing changes once validated.
+const canonicals = new WeakMap<RecordData, string>();
+
+export const canonicalOfValid = (data: RecordData): string | undefined => canonicals.get(data);
+
+/** The item's data, validated (defaults filled, carried fields kept); null for a delete. */
+export function validData(type: ResourceType, item: TPushItem, live: RecordData | null, writer: GuardWriter): RecordData | null {
+  if (item.action === "delete") return null;
+  if (!item.data) throw new ItemError("invalid_data", `data is required for ${item.action}`);
+  // Checked on what the device sent, before defaults fill a server-only field of a new record.
+  const sent = carryForward(type, item.data, live);
+  throwIfBroken(checkGuards({ rules: serverOnlyRules(type), before: live, after: sent, writer }));
+  const parsed = type.validate(sent);
+  // Oversize data is payload_too_large, also when it fails the schema (likely, being oversize).
+  if (!parsed.ok && tooLarge(JSON.stringify(item.data))) throw dataTooLarge();
+  if (!parsed.ok) throw invalidData(type, parsed.issues);
+  const canonical = canonicalJson(parsed.data);
+  if (tooLarge(canonical)) throw dataTooLarge();
+  canonicals.set(parsed.data, canonical);
+  return parsed.data;
+}
+
+/** An update that leaves out a carried field (resource-type.ts) keeps the record's value. */
+function carryForward(type: ResourceType, sent: RecordData, live: RecordData | null): RecordData {
+  const kept = live ? type.carriedFields.filter((f) => !Object.hasOwn(sent, f) && Object.hasOwn(live, f)) : [];
+  return kept.length === 0 ? sent : { ...sent, ...Object.fromEntries(kept.map((f) => [f, live?.[f]])) };
+}
+
+const serverOnlyRules = (type: ResourceType): FieldRules =>
+  Object.fromEntries(Object.entries(type.fields).filter(([, r]) => r.serverOnly).map(([f]) => [f, { serverOnly: true }]));
+const otherGuards = (type: ResourceType): FieldRules =>
+  Object.fromEntries(Object.entries(type.fields).map(([f, r]) => [f, { ...r, serverOnly: false }]));
+
+/** Guards between the committed value and the one written (server-only was checked on what was sent). */
+export function checkWriteGuards(type: ResourceType, before: RecordData | null, after: RecordData | null, writer: GuardWriter): void {
+  throwIfBroken(checkGuards({ rules: otherGuards(type), before, after, writer }));
+}
+
+function throwIfBroken(violation: GuardViolation | null): void {
+  if (violation) throw new ItemError(violation.code, violation.message, [{ field: violation.field, message: violation.message }]);
+}
+
+/** `invalid_data` whose message names the first failing fields and whose details list them all. */
+function invalidData(type: ResourceType, issues: DataIssue[]): ItemError {
+  const first = issues.slice(0, 5).map((i) => `${i.field}: ${i.message}`);
+  return new ItemError("invalid_data", `data does not match type ${type.name}: ${first.join("; ")}`, issues);
+}
+
+const tooLarge = (json: string) => Buffer.byteLength(json) > LIMITS.maxRecordDataBytes;
+const dataTooLarge = () => new ItemError("payload_too_large", `data exceeds ${LIMITS.maxRecordDataBytes} bytes`);
+
