@@ -27,9 +27,10 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return hmac.key;
 }
 
-function bearerToken(header: string | null): string {
+/** The bearer credential of `Authorization` (a device JWT or a service key). */
+export function bearerToken(header: string | null, what = "<JWT>"): string {
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header?.trim() ?? "");
-  if (!match?.[1]) throw new AppError("unauthorized", "Send Authorization: Bearer <JWT>");
+  if (!match?.[1]) throw new AppError("unauthorized", `Send Authorization: Bearer ${what}`);
   return match[1];
 }
 

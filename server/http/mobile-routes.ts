@@ -3,6 +3,7 @@
 // checks that the two sets are the same.
 import type { RouteDefinition } from "./route-definition";
 import * as C from "./routes/conflicts";
+import * as B from "./routes/server";
 import * as H from "./routes/service";
 import * as S from "./routes/sync";
 import * as T from "./routes/tus";
@@ -20,5 +21,6 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
   W.watermelonPullRoute, W.watermelonPushRoute,
   U.createUploadRoute, U.uploadStatusRoute, U.uploadChunkRoute, U.completeUploadRoute, U.presignMediaRoute, U.mediaPutRoute, U.downloadBlobRoute,
   T.tusOptionsRoute, T.tusCreateRoute, T.tusHeadRoute, T.tusPatchRoute, T.tusDeleteRoute, T.tusOptionsUploadRoute,
+  B.serverRecordsRoute,
   H.healthRoute,
 ];

@@ -70,6 +70,7 @@ function operation(route: MobileRoute): JsonSchema {
     responses: { [String(route.status ?? 200)]: route.noBody ? { description: route.noBody } : success, ...errorResponses(route.errors) },
   };
   if (route.auth.kind === "none") op.security = [];
+  if (route.auth.kind === "service") op.security = [{ serviceKey: [] }];
   if (route.body) {
     op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } };
   }
@@ -98,6 +99,7 @@ export function buildOpenApiDocument(): JsonSchema {
     components: {
       securitySchemes: {
         deviceJwt: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Your app's JWT: `sub` is the user, optional `streams` grants shared streams." },
+        serviceKey: { type: "http", scheme: "bearer", description: "A service key of your backend (`npm run key:create`), with scopes and stream patterns (docs/backend.md)." },
       },
       schemas: { Error: errorSchema, Record: jsonSchema(S.ZRecord, "output"), Change: jsonSchema(S.ZChange, "output") },
     },

@@ -6,6 +6,7 @@ import type { Caller } from "../auth/caller";
 import type { Db } from "../db/client";
 import type { DeviceContext } from "../devices/register";
 import type { ErrorCode } from "../errors";
+import type { Scope, ServiceCaller } from "../keys/service-keys";
 import type { PullPosition } from "../sync/tokens";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete" | "head" | "options";
@@ -23,12 +24,8 @@ export type DeviceSource =
   /** The sync token (`token` of the body or query) names the device; `X-Device-Id`, if sent, must agree. */
   | { from: "syncToken" };
 
-/**
- * Who may call. Service keys (issue 16) will be a `{ kind: "service" }` member with a real
- * verifier; the builder's exhaustive switch over `kind` makes adding it a compile error until the
- * builder handles it.
- */
-export type RouteAuth = { kind: "device"; device: DeviceSource } | { kind: "none" };
+/** Who may call: a device (by JWT), the team's backend (by a service key with `scope`), or anyone. */
+export type RouteAuth = { kind: "device"; device: DeviceSource } | { kind: "service"; scope: Scope } | { kind: "none" };
 
 type Common = {
   /** The OpenAPI operationId. */
@@ -36,7 +33,7 @@ type Common = {
   method: HttpMethod;
   /** The path with `{name}` parameters, as under app/ (`[name]` there). */
   path: string;
-  tag: "sync" | "verify" | "conflicts" | "watermelon" | "uploads" | "service";
+  tag: "sync" | "verify" | "conflicts" | "watermelon" | "uploads" | "service" | "server";
   summary: string;
   description: string;
   auth: RouteAuth;
@@ -66,6 +63,7 @@ type DeviceOf<S> = S extends { from: "header"; fallback: string } ? DeviceContex
 /** What the builder resolved about the caller, by the route's auth. */
 type AuthContext<A> = A extends { kind: "device"; device: infer S }
   ? { caller: Caller; db: Db; device: DeviceOf<S> } & (S extends { from: "syncToken" } ? { position: PullPosition } : unknown)
+  : A extends { kind: "service" } ? { service: ServiceCaller; db: Db }
   // Opened on demand: a route without auth (health, tus discovery) must answer without the database.
   : { getDb: () => Promise<Db> };
 

@@ -12,7 +12,9 @@ import { enforceRateLimit, retryAfterHeader } from "../limits/rate-limit";
 import { databaseTimeoutError } from "../limits/timeouts";
 import { logger } from "../log";
 import type { PullPosition } from "../sync/tokens";
+import type { ServiceCaller } from "../keys/service-keys";
 import { authenticateDevice } from "./device-auth";
+import { authenticateService } from "./service-auth";
 import { json } from "./json-response";
 import { observe } from "./observe";
 import { readJson } from "./read-json";
@@ -64,6 +66,7 @@ async function flatParams(context: NextContext | undefined): Promise<Record<stri
 type WideContext = {
   request: Request; params: Record<string, string>; body: unknown; query: unknown;
   caller?: Caller; db?: Db; getDb?: () => Promise<Db>; device?: DeviceContext | null; position?: PullPosition;
+  service?: ServiceCaller;
 };
 
 /** The handler's context: authentication, rate limit, input and device, in the protocol's order. */
@@ -86,6 +89,13 @@ async function contextOf(definition: RouteDefinition, request: Request, context:
       const parsed = await input(raw);
       return { ...parsed, caller, db, ...(await resolveDevice(auth.device, db, caller, request, parsed)) };
     }
+    case "service": {
+      const db = await getDb();
+      const service = await authenticateService(request, db, auth.scope);
+      const raw = definition.body ? await readJson(request) : undefined;
+      await enforceRateLimit(db, { userId: `service:${service.name}`, deviceId: null });
+      return { ...(await input(raw)), db, service };
+    }
   }
 }
 
@@ -97,6 +107,7 @@ async function contextOf(definition: RouteDefinition, request: Request, context:
 function fitsDefinition<D extends RouteDefinition>(definition: D, ctx: WideContext): ctx is WideContext & RouteContext<D> {
   const auth = definition.auth;
   if (auth.kind === "none") return ctx.getDb !== undefined;
+  if (auth.kind === "service") return ctx.service !== undefined && ctx.db !== undefined;
   const optional = auth.device.from === "header" && auth.device.fallback === undefined;
   return ctx.caller !== undefined && ctx.db !== undefined && ctx.device !== undefined && (optional || ctx.device !== null) &&
     (auth.device.from !== "syncToken" || ctx.position !== undefined);

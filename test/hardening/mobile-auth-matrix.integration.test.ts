@@ -25,7 +25,8 @@ let ids: VictimIds;
 const actors = {} as Record<"alice" | "revoked" | "mallory", Actor>;
 const badTokens: Record<string, string> = {};
 
-const routes = MOBILE_ROUTES.filter((r) => r.auth.kind !== "none" && hasHandler(r));
+// Device-authenticated routes; service-key routes have their own matrix (test/keys/).
+const routes = MOBILE_ROUTES.filter((r) => r.auth.kind === "device" && hasHandler(r));
 const send = (request: Parameters<typeof sendRaw>[1]) => sendRaw(server.url, request, { timeoutMs: 5_000, maxBytes: 4096 });
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const now = () => Math.floor(Date.now() / 1000);

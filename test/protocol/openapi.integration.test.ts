@@ -7,6 +7,7 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServiceKey } from "@/server/keys/service-keys";
 import { checksumOf } from "@/server/sync/canonical";
 import { ZBootstrapResponse, ZPullResponse, ZPushResponse } from "@/server/sync/schemas";
 import { ZPresignResponse, ZUploadInfo } from "@/server/uploads/schemas";
@@ -96,6 +97,10 @@ async function exerciseEveryRoute() {
   await alice.call("POST", "/api/v1/sync/fetch", { items: [{ type: "memo", id: "m-1" }, { type: "memo", id: "gone" }] });
   await alice.call("GET", "/api/v1/sync/digest");
   await alice.call("GET", "/api/health");
+  // The team's backend API, with a service key instead of a device token.
+  const { key } = await createServiceKey(server.db.prisma, { type: "system", id: "test" }, { name: "openapi", scopes: ["read"], streams: ["*"] });
+  const records = await fetch(`${server.url}/api/v1/server/records?limit=2`, { headers: { authorization: `Bearer ${key}` } });
+  seen.push({ method: "GET", path: "/api/v1/server/records", status: records.status, body: await records.json(), contentType: records.headers.get("content-type") ?? "" });
   const watermelon = await alice.call("GET", "/api/v1/watermelon/sync?last_pulled_at=null&schema_version=1&migration=null");
   const raw = { id: "wm1", content: "melon", pinned: false, tags: "[]", _status: "created", _changed: "" };
   await alice.call("POST", `/api/v1/watermelon/sync?last_pulled_at=${bodyOf(watermelon, ZWatermelonPullResponse).timestamp}`, { memos: { created: [raw], updated: [], deleted: [] } });

@@ -11,3 +11,5 @@ export const NO_AUTH = { kind: "none" } as const;
 export const AUTH: ErrorCode[] = ["unauthorized", "invalid_token", "device_revoked", "rate_limited", "unavailable"];
 export const BODY: ErrorCode[] = ["invalid_request", ...AUTH, "payload_too_large", "request_timeout"];
 export const QUERY: ErrorCode[] = ["invalid_request", ...AUTH];
+/** A service-key route: 401 for no key or a revoked one, 403 out of scope or streams. */
+export const SERVICE_QUERY: ErrorCode[] = ["invalid_request", "unauthorized", "forbidden", "rate_limited", "unavailable"];
