@@ -32,8 +32,8 @@ export type ItemContext = {
   /** client_temp_id -> server id, for items later in the same bundle. */
   tempIds: Map<string, string>;
   storeConflicts: boolean;
-  /** Who writes, for the field guards: a device's push, or an operator's replay of one. */
-  writer: "device" | "replay";
+  /** Who writes, for the field guards: a device's push, an operator's replay of one, or the team's backend. */
+  writer: "device" | "replay" | "server";
 };
 
 export type ItemOutcome =

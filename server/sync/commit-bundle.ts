@@ -13,7 +13,7 @@ import { recordBundleCommit } from "../metrics/registry";
 import { announceCommit } from "./announce";
 import { openBundle, type Bundle } from "./bundle";
 
-export type BundleWriter = "push" | "replay" | "resolve" | "upload" | "restore";
+export type BundleWriter = "push" | "server_push" | "replay" | "resolve" | "upload" | "restore";
 
 export type BundleTx = {
   /** The transaction's statement runner: every other write of the work goes through it. */

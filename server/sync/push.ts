@@ -22,15 +22,16 @@ type Claim = { device: DeviceContext; request: TPushRequest; text: string; hash:
 
 type Answer = { response: TPushResponse; stored: boolean };
 
-export async function applyPush(db: Db, device: DeviceContext, request: TPushRequest): Promise<TPushResponse> {
+/** `writer`: a device's push, or the team's backend writing through the server API (server-push.ts). */
+export async function applyPush(db: Db, device: DeviceContext, request: TPushRequest, writer: "device" | "server" = "device"): Promise<TPushResponse> {
   const text = canonicalJson(request);
   const claim = { device, request, text, hash: sha256Hex(text), batchId: randomUUID(), now: new Date() };
-  const answer = await commitBundle(db, "push", async (tx): Promise<Answer> => {
+  const answer = await commitBundle(db, writer === "server" ? "server_push" : "push", async (tx): Promise<Answer> => {
     // 1.
     if (!(await insertBatch(tx.sql, claim))) return { response: await findStoredResponse(tx.sql, claim), stored: true };
     // 2.
     const entries = request.items.map((item, index) => ({ item, index }));
-    const { results } = await applyItems(tx, { device, batchId: claim.batchId, mode: request.mode, now: claim.now, entries, writer: "device" });
+    const { results } = await applyItems(tx, { device, batchId: claim.batchId, mode: request.mode, now: claim.now, entries, writer });
     // 3.
     const response = buildResponse(claim, results);
     await updateBatch(tx.sql, claim.batchId, response);

@@ -98,7 +98,12 @@ async function exerciseEveryRoute() {
   await alice.call("GET", "/api/v1/sync/digest");
   await alice.call("GET", "/api/health");
   // The team's backend API, with a service key instead of a device token.
-  const { key } = await createServiceKey(server.db.prisma, { type: "system", id: "test" }, { name: "openapi", scopes: ["read"], streams: ["*"] });
+  const { key } = await createServiceKey(server.db.prisma, { type: "system", id: "test" }, { name: "openapi", scopes: ["read", "write"], streams: ["*"] });
+  const written = await fetch(`${server.url}/api/v1/server/push`, {
+    method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ writer_id: "openapi", bundle_id: 1, items: [{ type: "memo", stream: "org:openapi", action: "create", data: memo("from the backend") }] }),
+  });
+  seen.push({ method: "POST", path: "/api/v1/server/push", status: written.status, body: await written.json(), contentType: written.headers.get("content-type") ?? "" });
   const records = await fetch(`${server.url}/api/v1/server/records?limit=2`, { headers: { authorization: `Bearer ${key}` } });
   seen.push({ method: "GET", path: "/api/v1/server/records", status: records.status, body: await records.json(), contentType: records.headers.get("content-type") ?? "" });
   const watermelon = await alice.call("GET", "/api/v1/watermelon/sync?last_pulled_at=null&schema_version=1&migration=null");
