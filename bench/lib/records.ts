@@ -1,4 +1,4 @@
-// Realistic record data for the demo types (server/sync/resource-types.ts): memos, diary entries
+// Realistic record data for the demo types (syncdesk.config.ts): memos, diary entries
 // and form submissions of a few hundred bytes, deterministic per seed so every side of a
 // comparison writes the same documents.
 import { createHash, randomUUID } from "node:crypto";
