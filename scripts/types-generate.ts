@@ -23,7 +23,7 @@ try {
   const source = path.relative(process.cwd(), config) || config;
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, generateTypesModule(types, source));
-  console.log(`${path.relative(process.cwd(), out)}: ${types.length} types from ${source}`);
+  console.log(`${path.relative(process.cwd(), out)}: ${types.length} type${types.length === 1 ? "" : "s"} from ${source}`);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
