@@ -16,11 +16,11 @@ export function FieldTable({ typeName, fields, uniqueFields, mediaFields }: {
     <Table caption={`Fields of ${typeName}`} head={["Field", "Type", "Required", "Default", "Constraints", "Rule"]}>
       {fields.map((field) => (
         <tr key={field.name}>
-          <Td>
+          <th scope="row" className="whitespace-nowrap px-3 py-2 text-left align-top font-normal">
             <span className="font-mono">{field.name}</span>
             {uniqueFields.includes(field.name) ? <> <Badge tone="info">unique</Badge></> : null}
             {mediaFields.includes(field.name) ? <> <Badge tone="info">media</Badge></> : null}
-          </Td>
+          </th>
           <Td className="font-mono">{field.type}</Td>
           <Td>{field.required ? "required" : "optional"}</Td>
           <Td className="font-mono">{field.defaultValue ?? none}</Td>

@@ -11,9 +11,13 @@ import { expect, test } from "../support/fixtures";
 import { AppInstance, createScratchDatabase } from "../support/instances";
 
 const typeSection = (page: Page, name: string): Locator => page.getByRole("region", { name, exact: true });
-/** The row of `field`: its first cell starts with the name (badges such as "unique" follow it). */
+/** The row of `field`: its header is the name, then badges such as "unique". */
 const fieldRow = (section: Locator, type: string, field: string): Locator =>
-  section.getByRole("table", { name: `Fields of ${type}` }).getByRole("row").filter({ hasText: new RegExp(`^${field}\\b`) });
+  section.getByRole("table", { name: `Fields of ${type}` }).getByRole("row")
+    .filter({ has: section.page().getByRole("rowheader", { name: new RegExp(`^${field}( |$)`) }) });
+/** The value beside a label of the type's facts (unique fields, WatermelonDB table...). */
+const fact = (section: Locator, label: string): Locator =>
+  section.getByRole("term").filter({ hasText: label }).locator("xpath=following-sibling::dd[1]");
 
 test("a viewer reads the demo types, their fields and the built-in blob type", async ({ page, staffPage }) => {
   await staffPage("viewer");
@@ -28,13 +32,15 @@ test("a viewer reads the demo types, their fields and the built-in blob type", a
   await expect(meter).toContainText("version 1");
   await expect(meter).toContainText("policy: manual");
   await expect(fieldRow(meter, "meter", "code")).toContainText("unique");
-  await expect(fieldRow(meter, "meter", "code").getByRole("cell")).toHaveText([/code/, "string", "required", "—", "min length: 1; max length: 100", "—"]);
+  await expect(fieldRow(meter, "meter", "code").getByRole("cell")).toHaveText(["string", "required", "—", "min length: 1; max length: 100", "—"]);
+  await expect(fact(meter, "Unique fields")).toHaveText("code");
   await expect(fieldRow(typeSection(page, "submission"), "submission", "status")).toContainText("one of: draft, submitted, approved, rejected");
   await expect(fieldRow(typeSection(page, "photo"), "photo", "image")).toContainText("media");
   await expect(fieldRow(typeSection(page, "photo"), "photo", "image")).toContainText("string | null");
   await expect(fieldRow(typeSection(page, "diary"), "diary", "date")).toContainText("format: date");
-  await expect(typeSection(page, "memo")).toContainText("WatermelonDB table memos");
-  await expect(typeSection(page, "photo")).toContainText("not synced with WatermelonDB");
+  await expect(fact(typeSection(page, "memo"), "WatermelonDB table")).toHaveText("memos");
+  await expect(fact(typeSection(page, "photo"), "WatermelonDB table")).toHaveText("not synced with WatermelonDB");
+  await expect(fact(typeSection(page, "photo"), "Media fields")).toHaveText("image");
   await expect(typeSection(page, "blob")).toContainText("built in");
   await expect(typeSection(page, "memo")).not.toContainText("built in");
 });
@@ -70,11 +76,11 @@ test("a server started with the visit config shows only visit, with its field ru
     await expect(page.getByRole("heading", { level: 2 })).toHaveText(["visit", "blob"]);
     const visit = typeSection(page, "visit");
     await expect(visit).toContainText("policy: merge");
-    await expect(visit).toContainText("WatermelonDB table visits");
-    await expect(fieldRow(visit, "visit", "score").getByRole("cell")).toHaveText([/score/, "number", "required", "—", "—", "merge: max"]);
+    await expect(fact(visit, "WatermelonDB table")).toHaveText("visits");
+    await expect(fieldRow(visit, "visit", "score").getByRole("cell")).toHaveText(["number", "required", "—", "—", "merge: max"]);
     await expect(fieldRow(visit, "visit", "visits")).toContainText("merge: counter");
     await expect(fieldRow(visit, "visit", "status")).toContainText("transitions: draft → submitted, submitted → approved/rejected");
-    await expect(fieldRow(visit, "visit", "note").getByRole("cell")).toHaveText([/note/, "string", "optional", '""', "—", "—"]);
+    await expect(fieldRow(visit, "visit", "note").getByRole("cell")).toHaveText(["string", "optional", '""', "—", "—"]);
   } finally {
     await server.stop();
     await database.drop();
