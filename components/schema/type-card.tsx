@@ -22,7 +22,7 @@ export function TypeCard({ type }: { type: TypeSummary }) {
         <dt className="text-slate-500 dark:text-slate-400">Unique fields</dt><dd>{list(type.uniqueFields)}</dd>
         <dt className="text-slate-500 dark:text-slate-400">Media fields</dt><dd>{list(type.mediaFields)}</dd>
         <dt className="text-slate-500 dark:text-slate-400">WatermelonDB table</dt><dd>{type.watermelonTable ?? "not synced with WatermelonDB"}</dd>
-        <dt className="text-slate-500 dark:text-slate-400">Other fields</dt><dd>{type.closed ? "rejected (the schema is closed)" : "accepted"}</dd>
+        <dt className="text-slate-500 dark:text-slate-400">Unlisted fields</dt><dd>{type.closed ? "rejected (the schema is closed)" : "accepted"}</dd>
       </dl>
       <FieldTable typeName={type.name} fields={type.fields} uniqueFields={type.uniqueFields} mediaFields={type.mediaFields} />
     </section>
