@@ -1,6 +1,7 @@
 // The Schema page shows the types of the config the server started with: the demo's on the
 // console server, and on a second server started with examples/visit.config.json only `visit`,
-// with its per-field rules (the same build: types come from the config at start, not the build).
+// with its per-field rules, and its OpenAPI document has VisitData and no MemoData (the same
+// build: types come from the config at start, not from the build).
 import { execFile } from "node:child_process";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
@@ -55,7 +56,7 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-test("a server started with the visit config shows only visit, with its field rules", async ({ page }) => {
+test("a server started with the visit config shows only visit, with its field rules and data schema", async ({ page }) => {
   test.setTimeout(240_000);
   const database = await createScratchDatabase("schema");
   const server = new AppInstance({ port: await freePort(), databaseUrl: database.url, env: { SYNCDESK_CONFIG: "./examples/visit.config.json" } });
@@ -81,6 +82,10 @@ test("a server started with the visit config shows only visit, with its field ru
     await expect(fieldRow(visit, "visit", "visits")).toContainText("merge: counter");
     await expect(fieldRow(visit, "visit", "status")).toContainText("transitions: draft → submitted, submitted → approved/rejected");
     await expect(fieldRow(visit, "visit", "note").getByRole("cell")).toHaveText(["string", "optional", '""', "—", "—"]);
+
+    // The OpenAPI document of the same build follows the same config.
+    const doc = (await (await page.request.get(`${server.url}/api/v1/openapi.json`)).json()) as { components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(doc.components.schemas).filter((name) => name.endsWith("Data"))).toEqual(["VisitData", "BlobData"]);
   } finally {
     await server.stop();
     await database.drop();
