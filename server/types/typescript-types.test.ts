@@ -33,6 +33,7 @@ describe("typeOfSchema", () => {
       properties: { site: { type: "string" }, "note-text": { type: "string", default: "" } },
     };
     expect(typeOfSchema(schema)).toBe('{\n  site: string;\n  /** Default: "". */\n  "note-text"?: string;\n}');
+    expect(typeOfSchema({ type: "object", additionalProperties: false })).toBe("{\n  [key: string]: never;\n}");
   });
 
   it("leaves objects open with an index signature that every property fits", () => {

@@ -131,7 +131,9 @@ function objectType(schema: JsonSchema, indent: string, scope: Scope): string {
     const value = lines.length === 0 && isSchema(extra) && !isSchema(schema.patternProperties) ? typeOfSchema(extra, inner, scope) : "unknown";
     lines.push(`${inner}[key: string]: ${value};`);
   }
-  return lines.length === 0 ? "{}" : `{\n${lines.join("\n")}\n${indent}}`;
+  // `{}` would admit any value but null: a closed object without properties holds no key at all.
+  if (lines.length === 0) lines.push(`${inner}[key: string]: never;`);
+  return `{\n${lines.join("\n")}\n${indent}}`;
 }
 
 /** What the schema says that the type cannot: description, format, default, bounds. */
