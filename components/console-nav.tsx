@@ -13,6 +13,7 @@ const LINKS = [
   { href: "/conflicts", label: "Conflicts" },
   { href: "/audit", label: "Audit log" },
   { href: "/compaction", label: "Compaction" },
+  { href: "/schema", label: "Schema" },
   { href: "/staff", label: "Staff", admin: true },
 ] as const;
 

@@ -11,9 +11,15 @@ test.describe("operations", () => {
     expect(body.openapi).toBe("3.1.0");
     expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(["/api/v1/sync/push", "/api/v1/sync/verify", "/api/v1/sync/events"]));
 
+    // Each type of the config the server started with (the demo's) has its data schema.
+    const { components } = z.object({ components: z.object({ schemas: z.record(z.string(), z.unknown()) }) }).parse(await doc.json());
+    expect(Object.keys(components.schemas)).toEqual(expect.arrayContaining(["Record", "Change", "PushItem", "MemoData", "MeterData", "BlobData"]));
+
     await page.goto("/docs/api");
     await expect(page.getByRole("heading", { name: "Syncdesk mobile sync API" })).toBeVisible();
     await expect(page.locator("#verify")).toContainText("/api/v1/sync/verify");
+    await expect(page.locator("#schema-MeterData")).toContainText("Unique per stream: code");
+    await expect(page.locator("#schema-MeterData")).toContainText('"reading"');
   });
 
   test("keeps /api/metrics off in production without METRICS_TOKEN", async ({ request }) => {

@@ -19,7 +19,7 @@ async function expectAccessible(page: Page, path: string, ready: string) {
 }
 
 test("every console page passes axe without serious or critical violations", async ({ page, request }) => {
-  // Sixteen pages, each loaded and analysed: minutes on a busy machine.
+  // Seventeen pages, each loaded and analysed: minutes on a busy machine.
   test.setTimeout(480_000);
   const fleet = await openMeterConflict(request);
   await expectAccessible(page, "/", "The sync server for offline-first mobile apps");
@@ -39,6 +39,7 @@ test("every console page passes axe without serious or critical violations", asy
     [`/conflicts/${fleet.conflictId}`, "Conflict"],
     ["/audit", "Audit log"],
     ["/compaction", "Compaction"],
+    ["/schema", "Schema"],
     ["/staff", "Staff"],
     ["/password", "Change your password"],
   ];

@@ -6,13 +6,28 @@ import { z } from "zod";
 import { ERROR_CODES, type ErrorCode } from "../errors";
 import * as S from "../sync/schemas";
 import { MOBILE_ROUTES, type MobileRoute } from "./mobile-routes";
+import { listTypes } from "../types/registry";
+import type { ResourceType } from "../types/resource-type";
+import { COMPONENTS, typeComponents, type DataCarrier } from "./openapi-types";
 import { readsDeviceHeader } from "./route-definition";
 
 type JsonSchema = Record<string, unknown>;
 type Io = "input" | "output";
 
+/** The wire shapes whose `data` depends on their `type`: described once, in components. */
+const DATA_CARRIERS = new Map<unknown, DataCarrier>([[S.ZRecord, "Record"], [S.ZChange, "Change"], [S.ZPushItem, "PushItem"]]);
+
 function jsonSchema(schema: z.ZodType, io: Io): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" });
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io, target: "draft-2020-12", unrepresentable: "any",
+    // Inside another shape, a carrier of data is a reference to its component (typeComponents).
+    override: ({ zodSchema, jsonSchema: generated }) => {
+      const carrier = !Object.is(zodSchema, schema) && DATA_CARRIERS.get(zodSchema);
+      if (!carrier) return;
+      for (const key of Object.keys(generated)) delete generated[key];
+      generated.$ref = `${COMPONENTS}${carrier}`;
+    },
+  });
   return rest;
 }
 
@@ -80,8 +95,11 @@ function operation(route: MobileRoute): JsonSchema {
   return op;
 }
 
-/** The whole document; pure, so tests and the docs page build the same one. */
-export function buildOpenApiDocument(): JsonSchema {
+/**
+ * The whole document for the given types (by default the process's, from its config); pure
+ * otherwise, so tests and the docs page build the same one.
+ */
+export function buildOpenApiDocument(types: readonly ResourceType[] = listTypes()): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of MOBILE_ROUTES) {
     paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
@@ -101,7 +119,10 @@ export function buildOpenApiDocument(): JsonSchema {
         deviceJwt: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Your app's JWT: `sub` is the user, optional `streams` grants shared streams." },
         serviceKey: { type: "http", scheme: "bearer", description: "A service key of your backend (`npm run key:create`), with scopes and stream patterns (docs/backend.md)." },
       },
-      schemas: { Error: errorSchema, Record: jsonSchema(S.ZRecord, "output"), Change: jsonSchema(S.ZChange, "output") },
+      schemas: {
+        Error: errorSchema,
+        ...typeComponents(types, { Record: jsonSchema(S.ZRecord, "output"), Change: jsonSchema(S.ZChange, "output"), PushItem: jsonSchema(S.ZPushItem, "input") }),
+      },
     },
     paths,
   };

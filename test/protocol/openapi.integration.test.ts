@@ -4,11 +4,12 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServiceKey } from "@/server/keys/service-keys";
 import { checksumOf } from "@/server/sync/canonical";
+import { getResourceType } from "@/server/types/registry";
 import { ZBootstrapResponse, ZPullResponse, ZPushResponse } from "@/server/sync/schemas";
 import { ZPresignResponse, ZUploadInfo } from "@/server/uploads/schemas";
 import { ZWatermelonPullResponse } from "@/server/watermelon/schemas";
@@ -17,6 +18,7 @@ import { startTestServer, type TestServer } from "../support/server";
 import { freshBundleId } from "../support/protocol";
 import { memo } from "../support/sync-client";
 import { bodyOf } from "../support/answers";
+import { installConfig } from "../support/types";
 
 type Json = Record<string, any>;
 type Seen = { method: string; path: string; status: number; body: unknown; contentType: string };
@@ -47,13 +49,34 @@ async function recordingDevice(userId: string, streams?: string[]): Promise<Test
   return device;
 }
 
-/** The document's operation for a concrete path (templates like {id} match one segment). */
+/** The path template of a concrete path (templates like {id} match one segment). */
+function templateFor(concrete: string): string | undefined {
+  return Object.keys(doc.paths as Json).find((template) => new RegExp(`^${template.replace(/\{\w+\}/g, "[^/]+")}$`).test(concrete));
+}
+
+/** The document's operation for a concrete path. */
 function operationFor(method: string, concrete: string): Json | undefined {
-  for (const [template, ops] of Object.entries(doc.paths as Record<string, Json>)) {
-    const pattern = new RegExp(`^${template.replace(/\{\w+\}/g, "[^/]+")}$`);
-    if (pattern.test(concrete)) return ops[method.toLowerCase()];
-  }
-  return undefined;
+  const template = templateFor(concrete);
+  return template === undefined ? undefined : doc.paths[template][method.toLowerCase()];
+}
+
+/** An ajv holding `document`, so that its `#/components/schemas/...` references resolve. */
+function ajvOf(document: Json): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema(document, "openapi.json");
+  return ajv;
+}
+
+/** The validator of the schema at `segments` inside the document (a JSON pointer, unescaped). */
+function validatorAt(ajv: Ajv2020, ...segments: string[]): ValidateFunction {
+  const pointer = segments.map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+  return ajv.compile({ $ref: `openapi.json#/${pointer}` });
+}
+
+/** The validator of an operation's JSON answer with `status`. */
+function responseValidator(ajv: Ajv2020, method: string, concrete: string, status: number): ValidateFunction {
+  return validatorAt(ajv, "paths", templateFor(concrete) ?? concrete, method.toLowerCase(), "responses", String(status), "content", "application/json", "schema");
 }
 
 async function exerciseEveryRoute() {
@@ -135,8 +158,7 @@ describe("GET /api/v1/openapi.json", () => {
   it("is an OpenAPI 3.1 document whose response schemas every real answer satisfies", async () => {
     expect(doc.openapi).toBe("3.1.0");
     await exerciseEveryRoute();
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats.default(ajv);
+    const ajv = ajvOf(doc);
     const statuses = new Set<number>();
     for (const answer of seen) {
       const op = operationFor(answer.method, answer.path);
@@ -144,7 +166,7 @@ describe("GET /api/v1/openapi.json", () => {
       const response = op?.responses[String(answer.status)];
       expect(response, `${answer.method} ${answer.path} documents ${answer.status}: ${JSON.stringify(answer.body)}`).toBeDefined();
       expect(answer.contentType).toMatch(/^application\/json/);
-      const validate = ajv.compile(response.content["application/json"].schema);
+      const validate = responseValidator(ajv, answer.method, answer.path, answer.status);
       const valid = validate(answer.body);
       expect(valid, `${answer.method} ${answer.path} ${answer.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
       statuses.add(answer.status);
@@ -152,10 +174,10 @@ describe("GET /api/v1/openapi.json", () => {
     expect([...statuses].sort()).toEqual([200, 201, 400, 401, 404, 409, 413]);
     // The schemas are strict enough to catch a wrong answer.
     const push = seen.find((s) => s.path === "/api/v1/sync/push" && s.status === 200)?.body as Json;
-    const pushSchema = operationFor("POST", "/api/v1/sync/push")?.responses["200"].content["application/json"].schema;
-    expect(ajv.validate(pushSchema, push)).toBe(true);
-    expect(ajv.validate(pushSchema, { ...push, status: "done" })).toBe(false);
-    expect(ajv.validate(pushSchema, { ...push, results: [{ index: 0 }] })).toBe(false);
+    const pushAnswer = responseValidator(ajv, "POST", "/api/v1/sync/push", 200);
+    expect(pushAnswer(push)).toBe(true);
+    expect(pushAnswer({ ...push, status: "done" })).toBe(false);
+    expect(pushAnswer({ ...push, results: [{ index: 0 }] })).toBe(false);
     // Every JSON operation of the document was answered 200 at least once.
     const answered = new Set(seen.filter((s) => s.status === 200).map((s) => `${s.method.toLowerCase()} ${operationFor(s.method, s.path)?.operationId}`));
     for (const ops of Object.values(doc.paths as Record<string, Json>)) {
@@ -182,5 +204,53 @@ describe("GET /api/v1/openapi.json", () => {
       }
     }
     expect(checked).toBeGreaterThanOrEqual(12);
+  });
+
+  it("describes each type's data from the config, and records, changes and push items pick it by type", () => {
+    const schemas = doc.components.schemas as Json;
+    const { $schema: _dialect, ...meter } = getResourceType("meter")?.jsonSchema ?? {};
+    expect(schemas.MeterData).toMatchObject(meter);
+    expect(schemas.MeterData.description).toContain("Unique per stream: `code`");
+    expect(schemas.BlobData.description).toContain("Built into Syncdesk");
+    expect(schemas.PushItem.oneOf).toContainEqual({ title: "meter", properties: { type: { const: "meter" }, data: { $ref: "#/components/schemas/MeterData" } } });
+    const ajv = ajvOf(doc);
+    const item = { type: "meter", id: "m-1", action: "create", data: { code: "M-1", reading: 1, unit: "kWh" } };
+    const pushBody = validatorAt(ajv, "paths", "/api/v1/sync/push", "post", "requestBody", "content", "application/json", "schema");
+    expect(pushBody({ device_id: "d", bundle_id: 1, items: [item] })).toBe(true);
+    expect(pushBody({ device_id: "d", bundle_id: 1, items: [{ ...item, data: { ...item.data, reading: "high" } }] })).toBe(false);
+    // A type the config does not declare is a valid request, answered with an item error.
+    expect(pushBody({ device_id: "d", bundle_id: 1, items: [{ ...item, type: "nope" }] })).toBe(true);
+    const record = { type: "memo", id: "m-1", stream: "user:a", version: 1, data: memo("x"), deleted: false, updated_at: "2026-01-01T00:00:00Z", checksum: "c" };
+    const answer = responseValidator(ajv, "POST", "/api/v1/sync/fetch", 200);
+    expect(answer({ records: [record], missing: [] })).toBe(true);
+    expect(answer({ records: [{ ...record, data: { ...memo("x"), pinned: "yes" } }], missing: [] })).toBe(false);
+  });
+
+  it("follows the config the server runs with: a new type shows its fields, a removed one is gone", async () => {
+    const restore = installConfig({
+      types: {
+        visit: {
+          version: 2, policy: "merge",
+          schema: { type: "object", additionalProperties: false, required: ["site", "score"], properties: { site: { type: "string" }, score: { type: "number" }, reviewer: { type: "string" } } },
+          fields: { score: { merge: "max" }, reviewer: { server_only: true } },
+        },
+      },
+    });
+    try {
+      const answer = await fetch(`${server.url}/api/v1/openapi.json`);
+      const current = (await answer.json()) as Json;
+      const schemas = current.components.schemas as Json;
+      expect(Object.keys(schemas).filter((name) => name.endsWith("Data")).sort()).toEqual(["BlobData", "VisitData"]);
+      expect(schemas.VisitData).toMatchObject({ required: ["site", "score"], properties: { site: { type: "string" }, score: { type: "number" }, reviewer: { type: "string", readOnly: true } } });
+      expect(schemas.VisitData.description).toContain("Version 2, conflict policy `merge`");
+      expect(JSON.stringify(current)).not.toContain("MemoData");
+      const ajv = ajvOf(current);
+      const pushBody = validatorAt(ajv, "paths", "/api/v1/sync/push", "post", "requestBody", "content", "application/json", "schema");
+      const visit = { type: "visit", action: "create", data: { site: "north", score: 3 } };
+      expect(pushBody({ device_id: "d", bundle_id: 1, items: [visit] })).toBe(true);
+      expect(pushBody({ device_id: "d", bundle_id: 1, items: [{ ...visit, data: { site: "north" } }] })).toBe(false);
+    } finally {
+      restore();
+    }
   });
 });

@@ -3,6 +3,8 @@ import type { Metadata } from "next";
 import { buildOpenApiDocument } from "@/server/http/openapi";
 
 export const metadata: Metadata = { title: "Syncdesk · Mobile API reference" };
+// Rendered per request: each type's data schema comes from the config loaded at start.
+export const dynamic = "force-dynamic";
 
 type Json = Record<string, unknown>;
 type Operation = {
@@ -70,8 +72,32 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
   );
 }
 
+/** The shared schemas: each type's data and the shapes that carry it (`$ref`s point here). */
+function ComponentsView({ schemas }: { schemas: Record<string, Json> }) {
+  return (
+    <section aria-labelledby="schemas" className="space-y-3">
+      <h2 id="schemas" className="text-xl font-semibold">Schemas</h2>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        A <code>$ref</code> to <code>#/components/schemas/Name</code> means the schema below. Each resource type&apos;s
+        data is <code>&lt;Type&gt;Data</code>, from the server&apos;s config; records, changes and push items pick it by <code>type</code>.
+      </p>
+      {Object.entries(schemas).map(([name, schema]) => (
+        <section key={name} id={`schema-${name}`} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
+          <h3 className="font-mono text-sm font-semibold">{name}</h3>
+          {typeof schema.description === "string" ? <p className="mt-1 text-sm text-slate-600 dark:text-slate-400"><Text>{schema.description}</Text></p> : null}
+          <Schema schema={schema} />
+        </section>
+      ))}
+    </section>
+  );
+}
+
 export default function ApiReferencePage() {
-  const doc = buildOpenApiDocument() as { info: { title: string; description: string }; paths: Record<string, Record<string, Operation>> };
+  const doc = buildOpenApiDocument() as {
+    info: { title: string; description: string };
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, Json> };
+  };
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
   return (
     <main className="mx-auto max-w-5xl space-y-4 p-8">
@@ -82,8 +108,10 @@ export default function ApiReferencePage() {
       </p>
       <nav className="flex flex-wrap gap-2 text-sm">
         {operations.map(({ op }) => <a key={op.operationId} className="underline" href={`#${op.operationId}`}>{op.operationId}</a>)}
+        <a className="underline" href="#schemas">Schemas</a>
       </nav>
       {operations.map(({ path, method, op }) => <OperationView key={op.operationId} path={path} method={method} op={op} />)}
+      <ComponentsView schemas={doc.components.schemas} />
     </main>
   );
 }
