@@ -1,7 +1,9 @@
 // Compacting one stream to its planned point, safe while devices pull, push and bootstrap:
 //   1. Advance streams.compacted_until_seq and commit before deleting anything. Pulls check the
 //      point again after reading (server/sync/pull.ts), so a page that raced the deletes below is
-//      refused with 412 compacted, never delivered with a hole.
+//      refused with 412 compacted, never delivered with a hole. The history fingerprint of the
+//      change at the point moves to the stream row, so a token kept exactly there still verifies
+//      once that change is deleted (server/sync/fingerprint.ts).
 //   2. Delete changes at or below the point in seq ranges of `batchSize`, one statement each, so
 //      memory and lock time stay bounded however long the history. A crash between statements
 //      leaves rows below the point; the next run deletes them (it starts at the oldest row left).
@@ -26,9 +28,11 @@ export type StreamOutcome = { stream: string; from: number; to: number; changesD
 export async function compactStream(
   db: Db, plan: Pick<StreamPlan, "name" | "compactedUntilSeq" | "point"> & Partial<StreamPlan>, batchSize: number,
 ): Promise<StreamOutcome> {
-  // 1. GREATEST: a concurrent run that got further is never moved back.
+  // 1. A concurrent run that got further is never moved back (nor its point's hash replaced).
   const [advanced] = await db.$queryRaw<{ point: bigint }[]>`
-    UPDATE streams SET compacted_until_seq = GREATEST(compacted_until_seq, ${plan.point})
+    UPDATE streams SET compacted_until_seq = GREATEST(compacted_until_seq, ${plan.point}),
+      compacted_hash = CASE WHEN compacted_until_seq < ${plan.point}
+        THEN (SELECT hash FROM changes WHERE stream = ${plan.name} AND seq = ${plan.point}) ELSE compacted_hash END
     WHERE name = ${plan.name} RETURNING compacted_until_seq AS point`;
   const point = advanced?.point ?? plan.compactedUntilSeq;
 

@@ -1,6 +1,7 @@
 // Bootstrap (PROTOCOL.md "Bootstrap"): a consistent snapshot in keyset pages, bounded memory.
 //   1. The first call freezes the snapshot point H: each stream's head seq, carried in a signed
-//      cursor with the type filter and the last key sent. H is recorded as a hold that keeps
+//      cursor with the type filter, the last key sent and each head's history fingerprint, so a
+//      snapshot begun before a restore or failover is refused (412 history_diverged) like a token. H is recorded as a hold that keeps
 //      compaction from passing it until the cursor expires (server/compaction/holds.ts).
 //   2. A page holds the live records not changed since H (last_seq <= H), in (stream, type, id)
 //      order: each is exactly its state at H.
@@ -28,14 +29,15 @@ async function startCursor(db: Db, device: DeviceContext, types: string[] | unde
   if (unknown.length > 0) {
     throw new AppError("invalid_request", "Unknown types", { fields: unknown.map((t) => ({ field: "types", message: `unknown type ${t}` })) });
   }
-  const rows = await sqlOf(db)<{ name: string; head_seq: bigint | string }>(
-    "SELECT name, head_seq FROM streams WHERE name = ANY($1::text[])", [device.streams]);
+  const rows = await sqlOf(db)<{ name: string; head_seq: bigint | string; head_hash: string | null }>(
+    "SELECT name, head_seq, head_hash FROM streams WHERE name = ANY($1::text[])", [device.streams]);
   const heads = new Map(rows.map((r) => [r.name, Number(r.head_seq)]));
+  const fp = Object.fromEntries(rows.flatMap((r) => (r.head_hash ? [[r.name, r.head_hash]] : [])));
   const filter = types ? [...new Set(types)].sort() : null;
   const h = Object.fromEntries(device.streams.map((s) => [s, heads.get(s) ?? 0]));
   const exp = Math.floor(Date.now() / 1000) + env().SYNC_BOOTSTRAP_CURSOR_TTL_SECONDS;
   await holdBootstrapSnapshot(db, device.deviceRef, h, new Date(exp * 1000));
-  return { k: "boot", u: device.userId, d: device.deviceId, h, f: filter, t: typeVersions(filter), after: null, exp };
+  return { k: "boot", u: device.userId, d: device.deviceId, h, fp, f: filter, t: typeVersions(filter), after: null, exp };
 }
 
 /**
@@ -97,6 +99,7 @@ export async function bootstrapPage(db: Db, device: DeviceContext, request: TBoo
     u: cursor.u,
     d: cursor.d,
     s: Object.fromEntries(streams.map((s) => [s, cursor.h[s] ?? 0])),
+    fp: Object.fromEntries(Object.entries(cursor.fp ?? {}).filter(([s]) => streams.includes(s))),
     f: cursor.f,
     t: cursor.t,
     exp: Math.floor(Date.now() / 1000) + env().SYNC_TOKEN_TTL_SECONDS,

@@ -7,7 +7,11 @@
 // so a 500-item push costs a handful of round trips instead of three per item. Reads of records go
 // through the bundle, so later items see earlier items' staged writes. Writers open bundles through
 // `commitBundle` (commit-bundle.ts), never directly.
+//
+// Each change gets its history fingerprint at close() (fingerprint.ts): chained from the locked
+// head's hash, in seq order, and the heads keep the last one.
 import type { Sql } from "../db/sql";
+import { chainHash } from "./fingerprint";
 import { RECORD_COLUMNS_OF, toRecordRow, type ChangeHint, type RawRecord, type RecordData, type RecordKey, type RecordRow } from "./records";
 
 export type StagedChange = {
@@ -48,6 +52,8 @@ export type Bundle = {
 const keyOf = (k: RecordKey) => `${k.stream.length}:${k.stream}${k.type.length}:${k.type}${k.id}`;
 
 type StagedRecord = RecordRow & { lastSeq: bigint; dataInChange: boolean };
+/** A change with the checksum of the record it leaves (part of its fingerprint). */
+type StagedLink = StagedChange & { checksum: string };
 
 async function loadRecords(sql: Sql, keys: RecordKey[]): Promise<RecordRow[]> {
   if (keys.length === 0) return [];
@@ -62,9 +68,9 @@ async function loadRecords(sql: Sql, keys: RecordKey[]): Promise<RecordRow[]> {
   return rows.map(toRecordRow);
 }
 
-type HeadRow = { name: string; head_seq: bigint | string };
+type HeadRow = { name: string; head_seq: bigint | string; head_hash: string | null };
 
-const LOCK_HEADS = "SELECT name, head_seq FROM streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE";
+const LOCK_HEADS = "SELECT name, head_seq, head_hash FROM streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE";
 
 /**
  * Locks the head rows of `names` (sorted), creating missing streams first. Most bundles write one
@@ -84,11 +90,13 @@ async function lockHeads(sql: Sql, names: string[]): Promise<HeadRow[]> {
 /** Opens a bundle in the transaction whose statements `sql` runs (commit-bundle.ts). */
 export async function openBundle(sql: Sql, streams: readonly string[], batchId: string | null): Promise<Bundle> {
   const names = [...new Set(streams)].sort();
-  const start = new Map((await lockHeads(sql, names)).map((r) => [r.name, BigInt(r.head_seq)]));
+  const locked = await lockHeads(sql, names);
+  const start = new Map(locked.map((r) => [r.name, BigInt(r.head_seq)]));
+  const startHashes = new Map(locked.map((r) => [r.name, r.head_hash]));
   const heads = new Map(start);
   const loaded = new Map<string, RecordRow | null>();
   const staged = new Map<string, StagedRecord>();
-  const changes: StagedChange[] = [];
+  const changes: StagedLink[] = [];
 
   return {
     batchId,
@@ -114,7 +122,7 @@ export async function openBundle(sql: Sql, streams: readonly string[], batchId: 
     },
     stage(record, change) {
       staged.set(keyOf(record), { ...record, lastSeq: change.seq, dataInChange: change.data === record.data });
-      changes.push(change);
+      changes.push({ ...change, checksum: record.checksum });
     },
     stagedRecords: () => staged.values(),
     discard() {
@@ -128,11 +136,12 @@ export async function openBundle(sql: Sql, streams: readonly string[], batchId: 
     async close() {
       const moved = [...heads].filter(([name, head]) => head !== start.get(name));
       if (moved.length === 0 && staged.size === 0) return;
+      const { rows, headHashes } = chainChanges(changes, startHashes);
       await sql(FLUSH_SQL, [
         JSON.stringify([...staged.values()].map(recordRow)),
-        JSON.stringify(changes.map(changeRow)),
+        JSON.stringify(rows),
         batchId,
-        JSON.stringify(moved.map(([name, head]) => ({ name, head: head.toString() }))),
+        JSON.stringify(moved.map(([name, head]) => ({ name, head: head.toString(), hash: headHashes.get(name) ?? null }))),
       ], { prepare: true });
     },
   };
@@ -145,10 +154,10 @@ export async function openBundle(sql: Sql, streams: readonly string[], batchId: 
 const FLUSH_SQL = `
   WITH ch AS MATERIALIZED (
     SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(stream text, seq bigint, type text, record_id text, op text,
-      version int, data jsonb, updated_at timestamptz, conflict jsonb)
+      version int, data jsonb, updated_at timestamptz, conflict jsonb, hash text)
   ), c AS (
-    INSERT INTO changes (stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict)
-    SELECT stream, seq, type, record_id, op, version, data, updated_at, $3::uuid, conflict FROM ch
+    INSERT INTO changes (stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict, hash)
+    SELECT stream, seq, type, record_id, op, version, data, updated_at, $3::uuid, conflict, hash FROM ch
   ), r AS (
     INSERT INTO records (stream, type, id, version, data, deleted, checksum, updated_at, last_seq)
     SELECT x.stream, x.type, x.id, x.version, COALESCE(x.data, ch.data), x.deleted, x.checksum, x.updated_at, x.last_seq
@@ -159,8 +168,8 @@ const FLUSH_SQL = `
       version = EXCLUDED.version, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
       checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq
   )
-  UPDATE streams s SET head_seq = m.head, updated_at = now()
-  FROM jsonb_to_recordset($4::jsonb) AS m(name text, head bigint)
+  UPDATE streams s SET head_seq = m.head, head_hash = m.hash, updated_at = now()
+  FROM jsonb_to_recordset($4::jsonb) AS m(name text, head bigint, hash text)
   WHERE s.name = m.name`;
 
 const recordRow = (r: StagedRecord) => ({
@@ -168,7 +177,20 @@ const recordRow = (r: StagedRecord) => ({
   checksum: r.checksum, updated_at: r.updatedAt.toISOString(), last_seq: r.lastSeq.toString(),
 });
 
-const changeRow = (c: StagedChange) => ({
+const changeRow = (c: StagedChange, hash: string) => ({
   stream: c.key.stream, seq: c.seq.toString(), type: c.key.type, record_id: c.key.id, op: c.op, version: c.version,
-  data: c.data, updated_at: c.updatedAt.toISOString(), conflict: c.hint,
+  data: c.data, updated_at: c.updatedAt.toISOString(), conflict: c.hint, hash,
 });
+
+/** The changes' rows with their chained hashes (in seq order per stream), and each stream's last hash. */
+function chainChanges(changes: StagedLink[], startHashes: Map<string, string | null>) {
+  const ordered = [...changes].sort((a, b) =>
+    a.key.stream === b.key.stream ? (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0) : a.key.stream < b.key.stream ? -1 : 1);
+  const headHashes = new Map<string, string | null>(startHashes);
+  const rows = ordered.map((c) => {
+    const hash = chainHash(headHashes.get(c.key.stream) ?? null, { seq: c.seq, type: c.key.type, id: c.key.id, op: c.op, version: c.version, checksum: c.checksum });
+    headHashes.set(c.key.stream, hash);
+    return changeRow(c, hash);
+  });
+  return { rows, headHashes };
+}

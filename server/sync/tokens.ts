@@ -1,6 +1,7 @@
 // Opaque, signed, expiring positions: pull tokens and bootstrap cursors. A token is
 // base64url(JSON payload) "." base64url(HMAC-SHA256). Tampered or foreign -> 401 invalid_token;
-// expired -> 412 bootstrap_required (reason token_expired); the caller checks compaction.
+// expired -> 412 bootstrap_required (reason token_expired); the caller checks compaction and the
+// history fingerprints (position.ts).
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../errors";
@@ -8,12 +9,15 @@ import { AppError } from "../errors";
 export const BOOTSTRAP_URL = "/api/v1/sync/bootstrap";
 
 const ZPosition = z.record(z.string(), z.number().int().min(0));
+/** The history fingerprint at each stream's position (fingerprint.ts); absent in older tokens. */
+const ZFingerprints = z.record(z.string(), z.string()).optional();
 
 const ZPullPayload = z.object({
   k: z.literal("pull"),
   u: z.string(),
   d: z.string(),
   s: ZPosition,
+  fp: ZFingerprints,
   /** The stream the previous page left waiting: served first on the next one. */
   n: z.string().optional(),
   f: z.array(z.string()).nullable(),
@@ -27,6 +31,7 @@ const ZCursorPayload = z.object({
   u: z.string(),
   d: z.string(),
   h: ZPosition,
+  fp: ZFingerprints,
   f: z.array(z.string()).nullable(),
   t: z.record(z.string(), z.number().int()),
   after: z.tuple([z.string(), z.string(), z.string()]).nullable(),
@@ -61,7 +66,9 @@ function open<T>(secret: string, token: string, schema: z.ZodType<T>, what: stri
   return parsed.data;
 }
 
-export function bootstrapRequired(reason: "compacted" | "token_expired" | "types_changed", message: string): AppError {
+export type BootstrapReason = "compacted" | "token_expired" | "types_changed" | "history_diverged";
+
+export function bootstrapRequired(reason: BootstrapReason, message: string): AppError {
   return new AppError("bootstrap_required", message, { reason, bootstrap_url: BOOTSTRAP_URL });
 }
 
