@@ -8,8 +8,12 @@
 //      born in the window may be the puller's own push, and WatermelonDB answers `created` for a
 //      record it deleted locally meanwhile by dropping that local delete. `updated` creates what
 //      is missing (apps pass `sendCreatedAsUpdated: true` to silence its warning about that).
-//      A position below the compaction point (its deletes are gone) or above H (another server
-//      database) is refused with 412: the app resets its database and pulls from null.
+//      A position below the compaction point (its deletes are gone) is refused with 412
+//      compacted; one above H (a restore or failover lost the tail, or another server database)
+//      with 412 history_diverged. Either way the app resets its database and pulls from null. The
+//      timestamp is a plain number WatermelonDB stores (tables.ts), with no room for a history
+//      fingerprint: a position at or below H in a rewritten history is not detected
+//      (docs/watermelondb.md).
 //   3. Tables the app added (or added columns to) since its last sync come whole (`migration`).
 //   4. timestamp = H + 1 (WatermelonDB refuses 0).
 import type { Db, Tx } from "../db/client";
@@ -31,7 +35,7 @@ export async function pullWatermelon(db: Db, device: DeviceContext, query: TWate
     const row = await tx.stream.findUnique({ where: { name: stream }, select: { headSeq: true, compactedUntilSeq: true } });
     const head = Number(row?.headSeq ?? 0n);
     const since = positionOf(query.last_pulled_at);
-    if (since > head) throw bootstrapRequired("token_expired", "last_pulled_at is ahead of this server; reset the local database and pull again");
+    if (since > head) throw bootstrapRequired("history_diverged", "last_pulled_at is ahead of this server's history; reset the local database and pull again");
     if (since > 0 && since < Number(row?.compactedUntilSeq ?? 0n)) {
       throw bootstrapRequired("compacted", "Changes since last_pulled_at were compacted; reset the local database and pull again");
     }

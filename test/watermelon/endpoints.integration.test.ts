@@ -71,7 +71,7 @@ describe("pull", () => {
   it("answers 412 for a position the server cannot serve (compacted, or ahead of it)", async () => {
     const d = await device();
     await push(d, 1, { memos: { ...empty, created: [memo("m1", "x"), memo("m2", "y")] } });
-    expect((await pull(d, 9)).body).toMatchObject({ error: { code: "bootstrap_required" } });
+    expect((await pull(d, 9)).body).toMatchObject({ error: { code: "bootstrap_required", details: { reason: "history_diverged" } } });
     await server.db.prisma.stream.update({ where: { name: `user:${d.userId}` }, data: { compactedUntilSeq: 2n } });
     const compacted = await pull(d, 2);
     expect(compacted.status).toBe(412);
