@@ -2,6 +2,7 @@
 // position is in the lost history must be told (412 history_diverged), never answered 200 with
 // nothing; the database is left as it was by the refusal, and a bootstrap brings the device back.
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { chainHash } from "@/server/sync/fingerprint";
 import { makeDevice, type TestDevice } from "../support/device";
 import { ageChanges, compact, expireBootstrapHolds, streamState } from "../support/history";
 import { Replica, serverSummary } from "../support/replica";
@@ -127,4 +128,22 @@ it("verifies a token kept exactly at the compaction point after that change is d
   // Another history with the same compaction point: the token's fingerprint is not its hash.
   await server.db.prisma.stream.update({ where: { name: STREAM }, data: { compactedHash: "another-history" } });
   expect((await pull(a, atTwo)).body).toEqual(diverged);
+});
+
+it("chains each stream's changes from its own head, across bundles and across streams in one bundle", async () => {
+  const writer = await makeDevice(server.url, "alice", { streams: ["org:x"] });
+  await push(writer, 1, [create("m1"), { ...create("o1"), stream: "org:x" }, create("m2"), { ...create("o2"), stream: "org:x" }]);
+  await push(writer, 2, [create("m3")]);
+  const db = server.db.prisma;
+  for (const stream of [STREAM, "org:x"]) {
+    const changes = await db.change.findMany({ where: { stream }, orderBy: { seq: "asc" } });
+    const checksums = new Map((await db.record.findMany({ where: { stream } })).map((r) => [r.id, r.checksum]));
+    let prev: string | null = null;
+    for (const c of changes) {
+      const expected = chainHash(prev, { seq: c.seq, type: c.type, id: c.recordId, op: c.op, version: c.version, checksum: checksums.get(c.recordId) ?? "" });
+      expect(c.hash).toBe(expected);
+      prev = expected;
+    }
+    expect((await db.stream.findUniqueOrThrow({ where: { name: stream } })).headHash).toBe(prev);
+  }
 });
