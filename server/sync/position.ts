@@ -25,7 +25,8 @@ const READ_POSITIONS = `
  */
 export async function checkStreamPositions(db: Db, cursors: Map<string, number>, fingerprints: Record<string, string> | undefined): Promise<void> {
   if (cursors.size === 0) return;
-  const rows = await sqlOf(db)<Row>(READ_POSITIONS, [[...cursors.keys()], [...cursors.values()].map(String)]);
+  // Prepared: its plan is reused, so the join costs less planning than the old one-table read.
+  const rows = await sqlOf(db)<Row>(READ_POSITIONS, [[...cursors.keys()], [...cursors.values()].map(String)], { prepare: true });
   for (const row of rows) {
     const verdict = judgePosition({
       seq: Number(row.seq),
