@@ -1,8 +1,9 @@
 // Bootstrap (PROTOCOL.md "Bootstrap"): a consistent snapshot in keyset pages, bounded memory.
 //   1. The first call freezes the snapshot point H: each stream's head seq, carried in a signed
-//      cursor with the type filter, the last key sent and each head's history fingerprint, so a
-//      snapshot begun before a restore or failover is refused (412 history_diverged) like a token. H is recorded as a hold that keeps
-//      compaction from passing it until the cursor expires (server/compaction/holds.ts).
+//      cursor with the type filter, the last key sent and each head's history fingerprint (a
+//      snapshot begun before a restore or failover is refused, 412 history_diverged, like a
+//      token). H is recorded as a hold that keeps compaction from passing it until the cursor
+//      expires (server/compaction/holds.ts).
 //   2. A page holds the live records not changed since H (last_seq <= H), in (stream, type, id)
 //      order: each is exactly its state at H.
 //   3. Records changed after H are left out: pulling from the last page's token (position H)
