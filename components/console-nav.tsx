@@ -14,6 +14,7 @@ const LINKS = [
   { href: "/audit", label: "Audit log" },
   { href: "/compaction", label: "Compaction" },
   { href: "/schema", label: "Schema" },
+  { href: "/keys", label: "Service keys", admin: true },
   { href: "/staff", label: "Staff", admin: true },
 ] as const;
 

@@ -9,6 +9,7 @@ import { Card, DateTime, EmptyState, ErrorState, JsonView, Loading, PageHeader }
 import { Table, Td } from "@/components/ui/table";
 import { ItemResults, ResultBadge, ResultNote } from "./item-results";
 import { ReplayControl } from "./replay-control";
+import { BatchSource } from "./batch-source";
 import { BatchStatusBadge } from "./status-badge";
 import { UserLink } from "@/components/users/user-link";
 
@@ -29,7 +30,7 @@ function BatchView({ id }: { id: string }) {
     <>
       <PageHeader
         title={`Sync batch #${batch.bundleId}`}
-        description={<>From <Link href={`/devices/${batch.device.ref}`} className="font-mono underline">{batch.device.deviceId}</Link> of user <UserLink userId={batch.userId} /> · <BatchStatusBadge status={batch.status} /></>}
+        description={<>From <BatchSource source={batch.source} deviceRef={batch.device.ref} deviceId={batch.device.deviceId} /> of user <UserLink userId={batch.userId} /> · <BatchStatusBadge status={batch.status} /></>}
         actions={<ReplayControl batchId={batch.id} retriable={batch.retriable.length} revoked={batch.device.revoked} />}
       />
       <Card title="Summary">

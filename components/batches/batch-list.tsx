@@ -10,6 +10,7 @@ import { Badge, DateTime, EmptyState, ErrorState, Loading } from "@/components/u
 import { Pager, Table, Td } from "@/components/ui/table";
 import { useUrlFilters } from "@/components/use-url-filters";
 import { BATCH_STATUS_OPTIONS, batchStatusInput, dayRange, instantRange } from "./labels";
+import { BatchSource } from "./batch-source";
 import { BatchStatusBadge } from "./status-badge";
 import { UserLink } from "@/components/users/user-link";
 
@@ -68,7 +69,7 @@ export function BatchList() {
         />
       ) : (
         <>
-          <Table caption="Sync batches" head={["Received", "User", "Device", "Bundle", "Mode", "Items", "Errors", "Conflicts", "Status", "Replay"]}>
+          <Table caption="Sync batches" head={["Received", "User", "Source", "Bundle", "Mode", "Items", "Errors", "Conflicts", "Status", "Replay"]}>
             {list.data.batches.map((b) => (
               <tr key={b.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
                 <Td>
@@ -77,7 +78,7 @@ export function BatchList() {
                   </Link>
                 </Td>
                 <Td><UserLink userId={b.userId} /></Td>
-                <Td><Link href={`/devices/${b.deviceRef}`} className="font-mono text-xs hover:underline">{b.deviceId}</Link></Td>
+                <Td><BatchSource source={b.source} deviceRef={b.deviceRef} deviceId={b.deviceId} /></Td>
                 <Td className="font-mono text-xs">#{b.bundleId}</Td>
                 <Td>{b.mode}</Td>
                 <Td>{b.okCount}/{b.itemCount} ok</Td>

@@ -41,6 +41,7 @@ test("every console page passes axe without serious or critical violations", asy
     ["/compaction", "Compaction"],
     ["/schema", "Schema"],
     ["/staff", "Staff"],
+    ["/keys", "Service keys"],
     ["/password", "Change your password"],
   ];
   for (const [path, heading] of pages) await expectAccessible(page, path, heading);

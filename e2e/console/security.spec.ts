@@ -63,6 +63,7 @@ test("the console renders and works under the CSP: no violation on any page", as
     ["/records", /Records/],
     ["/users", /Users/],
     ["/staff", /Staff/],
+    ["/keys", /Service keys/],
   ] as const) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();

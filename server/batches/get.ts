@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../errors";
+import { batchSourceOf, type BatchSource } from "./source";
 import { attemptResults, latestResults, responseResults, retriableIndexes, type ItemResult } from "./results";
 
 export type BatchAttemptView = {
@@ -17,6 +18,7 @@ export type BatchDetail = {
   id: string;
   userId: string;
   device: { ref: string; deviceId: string; platform: string | null; appVersion: string | null; revoked: boolean };
+  source: BatchSource;
   bundleId: number;
   mode: string;
   status: string;
@@ -53,6 +55,7 @@ export async function getBatchOrThrow(db: DbOrTx, id: string): Promise<BatchDeta
     id: batch.id,
     userId: batch.userId,
     device: { ref: device.id, deviceId: device.deviceId, platform: device.platform, appVersion: device.appVersion, revoked: device.revokedAt !== null },
+    source: batchSourceOf(device, batch.userId),
     bundleId: Number(batch.bundleId),
     mode: batch.mode,
     status: batch.status,

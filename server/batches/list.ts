@@ -2,6 +2,7 @@
 import type { DbOrTx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { decodeKeysetCursor, keysetPage } from "../db/keyset-cursor";
+import { batchSourceOf, type BatchSource } from "./source";
 
 export const BATCH_STATUSES = ["applied", "partial", "rejected", "failed"] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
@@ -32,6 +33,7 @@ export type BatchSummary = Omit<BatchListRow, "bundleId" | "device" | "attempts"
   bundleId: number;
   deviceId: string;
   platform: string | null;
+  source: BatchSource;
   lastReplay: { attempt: number; status: string; createdAt: Date } | null;
 };
 
@@ -70,6 +72,7 @@ export async function listBatches(
       bundleId: Number(bundleId),
       deviceId: device.deviceId,
       platform: device.platform,
+      source: batchSourceOf(device, batch.userId),
       lastReplay: attempts[0] ?? null,
     })),
     nextCursor,

@@ -3,6 +3,7 @@
 // is the one place it becomes a tRPC error, through the code table (server/errors.ts).
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import { z } from "zod";
 import type { Db } from "../db/client";
 import { AppError, ERROR_CODES } from "../errors";
 import { findUnstorableJson } from "../http/storable-json";
@@ -18,7 +19,11 @@ const t = initTRPC.context<TrpcContext>().create({
     const cause = error.cause instanceof AppError ? error.cause : null;
     // An unexpected failure's message may quote SQL, file paths or driver errors: log it, never send it.
     const message = error.code === "INTERNAL_SERVER_ERROR" && !cause ? "Internal error" : shape.message;
-    return { ...shape, message, data: { ...shape.data, stack: undefined, appCode: cause?.code ?? null, details: cause?.details ?? null } };
+    // A refused input names each bad field, as the mobile routes' `details.fields` do, so a form
+    // can show every message beside its own field.
+    const fields = error.cause instanceof z.ZodError ? error.cause.issues.map((i) => ({ field: i.path.join("."), message: i.message })) : null;
+    const details = cause?.details ?? (fields ? { fields } : null);
+    return { ...shape, message, data: { ...shape.data, stack: undefined, appCode: cause?.code ?? null, details } };
   },
 });
 

@@ -5,6 +5,7 @@ import { batchesRouter } from "./routers/batches/router";
 import { compactionRouter } from "./routers/compaction/router";
 import { conflictsRouter } from "./routers/conflicts/router";
 import { devicesRouter } from "./routers/devices/router";
+import { keysRouter } from "./routers/keys/router";
 import { mediaRouter } from "./routers/media/router";
 import { overviewRouter } from "./routers/overview/router";
 import { recordsRouter } from "./routers/records/router";
@@ -26,6 +27,7 @@ export const appRouter = router({
   users: usersRouter,
   staff: staffRouter,
   schema: schemaRouter,
+  keys: keysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -41,4 +41,7 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "staff.resetTwoFactor": { role: "admin", type: "mutation" },
   "staff.settings": { role: "admin", type: "query", noInput: true },
   "staff.setRequireTwoFactor": { role: "admin", type: "mutation" },
+  "keys.list": { role: "admin", type: "query", noInput: true },
+  "keys.create": { role: "admin", type: "mutation" },
+  "keys.revoke": { role: "admin", type: "mutation" },
 };
