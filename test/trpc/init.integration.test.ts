@@ -72,6 +72,14 @@ describe("console errors", () => {
     }
   });
 
+  it("name each field of a refused input in data.details.fields, for forms to show beside it", async () => {
+    const url = `http://console.test/api/trpc/echo?input=${encodeURIComponent(JSON.stringify({ json: { text: 5 } }))}`;
+    const response = await fetchRequestHandler({ endpoint: "/api/trpc", req: new Request(url), router: testRouter, createContext: async () => ({ db: db.prisma, staff: null }) });
+    const body = z.object({ error: z.object({ json: z.object({ data: z.object({ code: z.string(), details: z.unknown() }) }) }) }).parse(await response.json());
+    expect(response.status).toBe(400);
+    expect(body.error.json.data).toMatchObject({ code: "BAD_REQUEST", details: { fields: [{ field: "text", message: expect.stringContaining("string") }] } });
+  });
+
   it("say nothing of an unexpected failure", async () => {
     const answer = await query("crash", undefined);
     expect(answer).toMatchObject({ status: 500, message: "Internal error", data: { code: "INTERNAL_SERVER_ERROR", appCode: null } });
