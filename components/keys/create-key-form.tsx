@@ -40,11 +40,13 @@ export function CreateKeyForm() {
   return (
     <Card title="Create a service key" className="mb-4">
       <form onSubmit={submit} aria-label="Create a service key" noValidate className="flex flex-wrap items-start gap-4">
-        <label className={label}>
-          Name
-          <input name="name" autoComplete="off" aria-invalid={Boolean(errors.name)} aria-describedby={describe("name")} className={input} />
+        <div className="flex flex-col">
+          <label className={label}>
+            Name
+            <input name="name" autoComplete="off" aria-invalid={Boolean(errors.name)} aria-describedby={describe("name")} className={input} />
+          </label>
           <FieldError field="name" message={errors.name} />
-        </label>
+        </div>
         <fieldset aria-describedby={describe("scopes")} className="text-xs font-medium text-slate-600 dark:text-slate-400">
           <legend>Scopes</legend>
           <div className="mt-2 flex gap-3">
@@ -56,11 +58,13 @@ export function CreateKeyForm() {
           </div>
           <FieldError field="scopes" message={errors.scopes} />
         </fieldset>
-        <label className={label}>
-          Streams (one pattern per line or comma separated)
-          <textarea name="streams" rows={2} placeholder={"org:acme\norg:*"} aria-invalid={Boolean(errors.streams)} aria-describedby={describe("streams")} className={`${input} font-mono`} />
+        <div className="flex flex-col">
+          <label className={label}>
+            Streams (one pattern per line or comma separated)
+            <textarea name="streams" rows={2} placeholder={"org:acme\norg:*"} aria-invalid={Boolean(errors.streams)} aria-describedby={describe("streams")} className={`${input} font-mono`} />
+          </label>
           <FieldError field="streams" message={errors.streams} />
-        </label>
+        </div>
         <Button type="submit" variant="primary" disabled={create.isPending} className="mt-5">{create.isPending ? "Creating…" : "Create key"}</Button>
       </form>
       {failure ? <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-400">{failure.fields.length ? "Not created: fix the fields marked above." : `Not created: ${failure.message}`}</p> : null}
@@ -70,5 +74,5 @@ export function CreateKeyForm() {
 }
 
 function FieldError({ field, message }: { field: KeyField; message: string | undefined }) {
-  return message ? <span id={`key-${field}-error`} className="mt-1 text-xs font-normal text-red-700 dark:text-red-400">{message}</span> : null;
+  return message ? <span id={`key-${field}-error`} className="mt-1 max-w-xs text-xs font-normal text-red-700 dark:text-red-400">{message}</span> : null;
 }

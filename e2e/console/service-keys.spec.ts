@@ -17,17 +17,17 @@ test("an admin creates a key, sees it once, its writes show as a server writer, 
   const form = page.getByRole("form", { name: "Create a service key" });
 
   // Refused input: each message beside its field, and no key made.
-  await form.getByLabel("Name").fill("not a name!");
+  await form.getByLabel("Name", { exact: true }).fill("not a name!");
   await form.getByLabel("read").uncheck();
   await form.getByLabel(/^Streams/).fill("no-colon");
   await form.getByRole("button", { name: "Create key" }).click();
-  await expect(form.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#key-name-error")).toContainText("letters, digits");
   await expect(page.locator("#key-scopes-error")).toBeVisible();
   await expect(page.locator("#key-streams-error")).toContainText("a stream name");
   await expect(page.getByTestId("new-service-key")).toHaveCount(0);
 
-  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Name", { exact: true }).fill(name);
   await form.getByLabel("read").check();
   await form.getByLabel("write").check();
   await form.getByLabel(/^Streams/).fill("org:*");

@@ -18,6 +18,8 @@ const PATTERN_EXAMPLES: Record<string, string> = {
   "^sha256:[0-9a-f]{64}$": `sha256:${"0".repeat(64)}`,
   "^[A-Za-z0-9_.-]{1,200}$": "fuzz-1",
   "^\\d{1,15}$": "1",
+  "^[A-Za-z0-9._-]{1,64}$": "fuzz-key",
+  "^(\\*|[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9._@:-]{0,200}\\*?)$": "org:*",
 };
 
 /** A value the JSON Schema accepts: only required fields, or (`full`) every field. */
