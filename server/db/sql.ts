@@ -44,6 +44,14 @@ export function pgEngine(pool: pg.Pool): SqlEngine {
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A connection lost between two statements (a killed session, a failover) has no query to
+      // reject, so pg emits 'error' on the client, which the pool does not listen to while the
+      // client is checked out: unhandled, it would crash the process. The next statement fails
+      // anyway; the client is not given back.
+      const onLost = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", onLost);
       try {
         await client.query("BEGIN");
         const result = await fn(runOn(client));
@@ -56,6 +64,7 @@ export function pgEngine(pool: pg.Pool): SqlEngine {
         });
         throw error;
       } finally {
+        client.removeListener("error", onLost);
         client.release(broken);
       }
     },
