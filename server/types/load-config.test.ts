@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "./compile-types";
 import { loadConfigFile } from "./load-config";
 
 // Inside the project, as a team's config is: a TS config imports zod from its node_modules.
 mkdirSync(path.join(process.cwd(), ".data"), { recursive: true });
 const dir = mkdtempSync(path.join(process.cwd(), ".data", "config-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 function file(extension: string, text: string): string {
   const at = path.join(dir, `c${++n}${extension}`);
