@@ -41,6 +41,7 @@ const OTHER_TYPES = {
   Record: "A record of a type the config no longer declares: its data is kept as stored.",
   Change: "A change of a type the config no longer declares: its data is kept as stored.",
   PushItem: "A type the config does not declare: answered with the item error `unknown_type`.",
+  ServerPushItem: "A type the config does not declare: answered with the item error `unknown_type`.",
 } as const;
 export type DataCarrier = keyof typeof OTHER_TYPES;
 
@@ -61,6 +62,6 @@ export function typeComponents(types: readonly ResourceType[], carriers: Record<
     const component = names.get(type.name) ?? type.name;
     return [component, dataSchema(type, component)];
   }));
-  const wrapped = Object.fromEntries((["Record", "Change", "PushItem"] as const).map((name) => [name, byType(name, carriers[name], types, names)]));
+  const wrapped = Object.fromEntries((["Record", "Change", "PushItem", "ServerPushItem"] as const).map((name) => [name, byType(name, carriers[name], types, names)]));
   return { ...wrapped, ...data };
 }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ERROR_CODES, type ErrorCode } from "../errors";
 import * as S from "../sync/schemas";
+import { ZServerPushItem } from "../sync/server-schemas";
 import { MOBILE_ROUTES, type MobileRoute } from "./mobile-routes";
 import { listTypes } from "../types/registry";
 import type { ResourceType } from "../types/resource-type";
@@ -15,7 +16,9 @@ type JsonSchema = Record<string, unknown>;
 type Io = "input" | "output";
 
 /** The wire shapes whose `data` depends on their `type`: described once, in components. */
-const DATA_CARRIERS = new Map<unknown, DataCarrier>([[S.ZRecord, "Record"], [S.ZChange, "Change"], [S.ZPushItem, "PushItem"]]);
+const DATA_CARRIERS = new Map<unknown, DataCarrier>([
+  [S.ZRecord, "Record"], [S.ZChange, "Change"], [S.ZPushItem, "PushItem"], [ZServerPushItem, "ServerPushItem"],
+]);
 
 function jsonSchema(schema: z.ZodType, io: Io): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
@@ -121,7 +124,12 @@ export function buildOpenApiDocument(types: readonly ResourceType[] = listTypes(
       },
       schemas: {
         Error: errorSchema,
-        ...typeComponents(types, { Record: jsonSchema(S.ZRecord, "output"), Change: jsonSchema(S.ZChange, "output"), PushItem: jsonSchema(S.ZPushItem, "input") }),
+        ...typeComponents(types, {
+          Record: jsonSchema(S.ZRecord, "output"),
+          Change: jsonSchema(S.ZChange, "output"),
+          PushItem: jsonSchema(S.ZPushItem, "input"),
+          ServerPushItem: jsonSchema(ZServerPushItem, "input"),
+        }),
       },
     },
     paths,

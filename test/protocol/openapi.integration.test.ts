@@ -220,6 +220,11 @@ describe("GET /api/v1/openapi.json", () => {
     expect(pushBody({ device_id: "d", bundle_id: 1, items: [{ ...item, data: { ...item.data, reading: "high" } }] })).toBe(false);
     // A type the config does not declare is a valid request, answered with an item error.
     expect(pushBody({ device_id: "d", bundle_id: 1, items: [{ ...item, type: "nope" }] })).toBe(true);
+    // The backend's server push describes its items' data by type the same way.
+    const serverPushBody = validatorAt(ajv, "paths", "/api/v1/server/push", "post", "requestBody", "content", "application/json", "schema");
+    const serverItem = { ...item, stream: "org:a" };
+    expect(serverPushBody({ writer_id: "w", bundle_id: 1, items: [serverItem] })).toBe(true);
+    expect(serverPushBody({ writer_id: "w", bundle_id: 1, items: [{ ...serverItem, data: { ...item.data, reading: "high" } }] })).toBe(false);
     const record = { type: "memo", id: "m-1", stream: "user:a", version: 1, data: memo("x"), deleted: false, updated_at: "2026-01-01T00:00:00Z", checksum: "c" };
     const answer = responseValidator(ajv, "POST", "/api/v1/sync/fetch", 200);
     expect(answer({ records: [record], missing: [] })).toBe(true);
