@@ -7,7 +7,10 @@ import { env } from "../server/env";
 
 type Fail = (message: string) => never;
 
-export async function withCliDatabase(usage: string, work: (db: Db, fail: Fail) => Promise<void>): Promise<void> {
+/** `whileServing`: what to do instead while the server has the embedded database open. */
+export async function withCliDatabase(
+  usage: string, work: (db: Db, fail: Fail) => Promise<void>, whileServing = "Stop the server and run this again.",
+): Promise<void> {
   const fail: Fail = (message) => {
     process.stderr.write(`${message}\n${usage}\n`);
     process.exit(1);
@@ -15,7 +18,7 @@ export async function withCliDatabase(usage: string, work: (db: Db, fail: Fail) 
   const config = env();
   const owner = config.databaseKind === "pglite" ? findEmbeddedOwner(config.DATA_DIR) : null;
   if (owner !== null) {
-    fail(`The server (pid ${owner}) has the embedded database in ${config.DATA_DIR} open, and only one process may open it. Stop the server and run this again.`);
+    fail(`The server (pid ${owner}) has the embedded database in ${config.DATA_DIR} open, and only one process may open it.\n${whileServing}`);
   }
   const database = await getDatabase();
   try {

@@ -3,11 +3,9 @@
 // password must be replaced at the first login). The embedded database is one process's: while the
 // server runs on it, this stops and says so (an admin adds accounts on the console's Staff page).
 import { parseArgs } from "node:util";
-import { getDatabase } from "../server/db/client";
-import { findEmbeddedOwner } from "../server/db/embedded-owner";
-import { env } from "../server/env";
 import { createStaff, generatePassword } from "../server/staff/accounts";
 import { ROLES, ZRole } from "../server/staff/roles";
+import { withCliDatabase } from "./cli-database";
 
 const USAGE = `Usage: npm run staff:create -- --email <email> --role <${ROLES.join("|")}> [--name <name>] [--password <password>]`;
 
@@ -29,25 +27,13 @@ async function main(): Promise<void> {
   const role = ZRole.safeParse(values.role);
   if (!role.success) fail(`--role must be one of ${ROLES.join(", ")}`);
   if (values.password !== undefined && values.password.length < 12) fail("--password must be at least 12 characters");
-  const config = env();
-  const owner = config.databaseKind === "pglite" ? findEmbeddedOwner(config.DATA_DIR) : null;
-  if (owner !== null) {
-    fail(
-      `The server (pid ${owner}) has the embedded database in ${config.DATA_DIR} open, and only one process may open it.\n` +
-        "Log in to the console as an admin and add the account on the Staff page, or stop the server and run this again.",
-    );
-  }
-  const database = await getDatabase();
-  try {
+  const email = values.email;
+  await withCliDatabase(USAGE, async (db) => {
     const password = values.password ?? generatePassword();
-    const staff = await createStaff(database.prisma, { email: values.email, role: role.data, name: values.name, password, oneTimePassword: !values.password });
+    const staff = await createStaff(db, { email, role: role.data, name: values.name, password, oneTimePassword: !values.password });
     process.stdout.write(`Created ${staff.role} ${staff.email}\n`);
     if (!values.password) process.stdout.write(`One-time password (shown once; it must be replaced at the first login): ${password}\n`);
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  } finally {
-    await database.close();
-  }
+  }, "Log in to the console as an admin and add the account on the Staff page, or stop the server and run this again.");
 }
 
 void main();

@@ -21,7 +21,7 @@ export function validData(type: ResourceType, item: TPushItem, live: RecordData 
   if (!item.data) throw new ItemError("invalid_data", `data is required for ${item.action}`);
   // Checked on what the device sent, before defaults fill a server-only field of a new record.
   const sent = carryForward(type, item.data, live);
-  throwIfBroken(checkGuards({ rules: serverOnlyRules(type), before: live, after: sent, writer }));
+  throwIfBroken(checkGuards({ rules: guardsOf(type).serverOnly, before: live, after: sent, writer }));
   const parsed = type.validate(sent);
   // Oversize data is payload_too_large, also when it fails the schema (likely, being oversize).
   if (!parsed.ok && tooLarge(JSON.stringify(item.data))) throw dataTooLarge();
@@ -38,14 +38,28 @@ function carryForward(type: ResourceType, sent: RecordData, live: RecordData | n
   return kept.length === 0 ? sent : { ...sent, ...Object.fromEntries(kept.map((f) => [f, live?.[f]])) };
 }
 
-const serverOnlyRules = (type: ResourceType): FieldRules =>
-  Object.fromEntries(Object.entries(type.fields).filter(([, r]) => r.serverOnly).map(([f]) => [f, { serverOnly: true }]));
-const otherGuards = (type: ResourceType): FieldRules =>
-  Object.fromEntries(Object.entries(type.fields).map(([f, r]) => [f, { ...r, serverOnly: false }]));
+type GuardSplit = { serverOnly: FieldRules; others: FieldRules };
+
+// Per compiled type, once: every push item is checked against the same two halves of its rules.
+const splits = new WeakMap<ResourceType, GuardSplit>();
+
+/** Server-only is checked on what was sent; the other guards on the value written. */
+function guardsOf(type: ResourceType): GuardSplit {
+  let split = splits.get(type);
+  if (!split) {
+    const entries = Object.entries(type.fields);
+    split = {
+      serverOnly: Object.fromEntries(entries.filter(([, r]) => r.serverOnly).map(([f]) => [f, { serverOnly: true }])),
+      others: Object.fromEntries(entries.map(([f, r]) => [f, { ...r, serverOnly: false }])),
+    };
+    splits.set(type, split);
+  }
+  return split;
+}
 
 /** Guards between the committed value and the one written (server-only was checked on what was sent). */
 export function checkWriteGuards(type: ResourceType, before: RecordData | null, after: RecordData | null, writer: GuardWriter): void {
-  throwIfBroken(checkGuards({ rules: otherGuards(type), before, after, writer }));
+  throwIfBroken(checkGuards({ rules: guardsOf(type).others, before, after, writer }));
 }
 
 function throwIfBroken(violation: GuardViolation | null): void {

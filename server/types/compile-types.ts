@@ -2,7 +2,7 @@
 // file, the type and the field, so a team fixes its config without reading server source.
 import { z } from "zod";
 import type { RecordData } from "../sync/records";
-import { ZSyncdeskConfig, isZodSchema, type TTypeConfig, type ZodLike } from "./config-schema";
+import { ZSyncdeskConfig, isZodSchema, type TTypeConfig } from "./config-schema";
 import type { FieldRule, FieldRules } from "./field-rules";
 import { compileJsonSchema } from "./json-schema";
 import type { DataIssue, JsonSchema, ResourceType, Validation } from "./resource-type";
@@ -78,7 +78,7 @@ function compileSchema(schema: TTypeConfig["schema"], fail: (message: string) =>
   if (isZodSchema(schema)) {
     let jsonSchema: JsonSchema;
     try {
-      jsonSchema = z.toJSONSchema(schema as unknown as z.ZodType, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
+      jsonSchema = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
     } catch (error) {
       throw fail(`cannot be described as JSON Schema: ${error instanceof Error ? error.message : error}`);
     }
@@ -91,24 +91,23 @@ function compileSchema(schema: TTypeConfig["schema"], fail: (message: string) =>
   }
 }
 
-type ZodIssue = { path: PropertyKey[]; message: string; code?: string; keys?: string[] };
-type ZodResult = { success: true; data: RecordData } | { success: false; error: { issues: ZodIssue[] } };
-
 /** As the JSON Schema path reports them: an unknown key names itself, not its parent object. */
-function zodIssues(issue: ZodIssue): DataIssue[] {
+function zodIssues(issue: z.core.$ZodIssue): DataIssue[] {
   const at = issue.path.map(String);
-  if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+  if (issue.code === "unrecognized_keys" && issue.keys.length > 0) {
     return issue.keys.map((key) => ({ field: [...at, key].join("."), message: "is not a field of this type" }));
   }
   return [{ field: at.join(".") || "data", message: issue.message }];
 }
 
-function zodValidator(schema: ZodLike): (data: unknown) => Validation {
-  const parse = (data: unknown) => schema.safeParse(data) as ZodResult;
+function zodValidator(schema: z.ZodType): (data: unknown) => Validation {
   return (data) => {
-    const result = parse(data);
-    if (result.success) return { ok: true, data: result.data };
-    return { ok: false, issues: result.error.issues.flatMap(zodIssues).slice(0, 20) };
+    const result = schema.safeParse(data);
+    if (!result.success) return { ok: false, issues: result.error.issues.flatMap(zodIssues).slice(0, 20) };
+    // compileType checked that the schema describes an object; a record's data is one.
+    const parsed = result.data;
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { ok: false, issues: [{ field: "data", message: "must be an object" }] };
+    return { ok: true, data: parsed as RecordData };
   };
 }
 

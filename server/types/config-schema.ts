@@ -4,9 +4,7 @@
 import { z } from "zod";
 
 /** A zod schema given by a TS or MJS config: recognised by shape, as it may come from another copy of zod. */
-export type ZodLike = { safeParse(data: unknown): { success: boolean }; _zod: unknown };
-
-export function isZodSchema(value: unknown): value is ZodLike {
+export function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === "object" && value !== null && "_zod" in value && "safeParse" in value
     && typeof value.safeParse === "function";
 }
@@ -25,7 +23,7 @@ export const ZTypeConfig = z.strictObject({
   version: z.number().int().min(1),
   breaking: z.boolean().optional(),
   policy: z.enum(["lww", "version", "merge", "manual"]),
-  schema: z.custom<Record<string, unknown> | ZodLike>(
+  schema: z.custom<Record<string, unknown> | z.ZodType>(
     (value) => isZodSchema(value) || (typeof value === "object" && value !== null && !Array.isArray(value)),
     "must be a JSON Schema object (or a zod schema in a TS config)",
   ),
