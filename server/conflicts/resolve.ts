@@ -46,7 +46,7 @@ export async function resolveConflict(
     const stream = await findConflictStream(tx.sql, conflictId, scope === "all" ? null : scope.streams);
     if (!stream) throw notFound;
     // Lock the stream first (as every writer does), then re-read the conflict under the lock.
-    const bundle = await tx.open([stream], null);
+    const bundle = await tx.open([stream], { batchId: null, source: { kind: actor.type === "device" ? "device" : "staff", id: actor.id } });
     const conflict = await getConflictRow(tx.sql, conflictId);
     if (!conflict) throw notFound;
     if (conflict.status !== "open") {

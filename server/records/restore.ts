@@ -32,7 +32,7 @@ const snapshot = (r: RecordRow) => ({ version: r.version, data: r.data, deleted:
 export async function restoreRecord(db: Db, staff: StaffIdentity, key: RecordKey, request: RestoreRequest): Promise<RecordRow> {
   return commitBundle(db, "restore", async (tx) => {
     // 1.
-    const bundle = await tx.open([key.stream], null);
+    const bundle = await tx.open([key.stream], { batchId: null, source: { kind: "staff", id: staff.id } });
     const record = await bundle.readRecord(key);
     if (!record) throw new AppError("not_found", "No such record");
     if (record.version !== request.expectedVersion) {

@@ -7,6 +7,7 @@
 //      back to the savepoint and discard the bundle; the items that would have applied say
 //      `skipped`.
 import type { DeviceContext } from "../devices/register";
+import { sourceOfCaller } from "../feed/source";
 import { applyItem, itemStream, type ItemContext, type ItemOutcome } from "./apply-item";
 import type { Bundle } from "./bundle";
 import type { BundleTx } from "./commit-bundle";
@@ -35,7 +36,7 @@ export async function applyItems(tx: BundleTx, run: ItemRun): Promise<ItemsAppli
   if (atomic) await tx.sql("SAVEPOINT atomic_items");
   // 2.
   const items = run.entries.map((e) => e.item);
-  const bundle = await tx.open(bundleStreams(run.device, items), run.batchId);
+  const bundle = await tx.open(bundleStreams(run.device, items), { batchId: run.batchId, source: sourceOfCaller(run.device) });
   await bundle.prefetch(knownKeys(run.device, items));
   const ctx: ItemContext = {
     sql: tx.sql, device: run.device, bundle, batchId: run.batchId, now: run.now,

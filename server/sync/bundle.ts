@@ -9,8 +9,10 @@
 // `commitBundle` (commit-bundle.ts), never directly.
 //
 // Each change gets its history fingerprint at close() (fingerprint.ts): chained from the locked
-// head's hash, in seq order, and the heads keep the last one.
+// head's hash, in seq order, and the heads keep the last one. The flush also writes the change
+// feed's outbox: one event per stream the bundle advanced (server/feed/sequence.ts).
 import type { Sql } from "../db/sql";
+import type { TChangeSource } from "../feed/source";
 import { chainHash } from "./fingerprint";
 import { RECORD_COLUMNS_OF, toRecordRow, type ChangeHint, type RawRecord, type RecordData, type RecordKey, type RecordRow } from "./records";
 
@@ -23,6 +25,9 @@ export type StagedChange = {
   updatedAt: Date;
   hint: ChangeHint | null;
 };
+
+/** What a bundle is part of: the sync batch (pushes and replays) and who wrote it. */
+export type BundleOrigin = { batchId: string | null; source: TChangeSource };
 
 export type Bundle = {
   batchId: string | null;
@@ -88,7 +93,8 @@ async function lockHeads(sql: Sql, names: string[]): Promise<HeadRow[]> {
 }
 
 /** Opens a bundle in the transaction whose statements `sql` runs (commit-bundle.ts). */
-export async function openBundle(sql: Sql, streams: readonly string[], batchId: string | null): Promise<Bundle> {
+export async function openBundle(sql: Sql, streams: readonly string[], origin: BundleOrigin): Promise<Bundle> {
+  const { batchId, source } = origin;
   const names = [...new Set(streams)].sort();
   const locked = await lockHeads(sql, names);
   const start = new Map(locked.map((r) => [r.name, BigInt(r.head_seq)]));
@@ -141,7 +147,11 @@ export async function openBundle(sql: Sql, streams: readonly string[], batchId: 
         JSON.stringify([...staged.values()].map(recordRow)),
         JSON.stringify(rows),
         batchId,
-        JSON.stringify(moved.map(([name, head]) => ({ name, head: head.toString(), hash: headHashes.get(name) ?? null }))),
+        JSON.stringify(moved.map(([name, head]) => ({
+          name, from: ((start.get(name) ?? 0n) + 1n).toString(), head: head.toString(), hash: headHashes.get(name) ?? null,
+        }))),
+        source.kind,
+        source.id,
       ], { prepare: true });
     },
   };
@@ -150,14 +160,19 @@ export async function openBundle(sql: Sql, streams: readonly string[], batchId: 
 // The flush is one statement: records, changes and stream heads, each table's rows as one JSON
 // parameter (one JSON.stringify; pg's array literals escape every element in JavaScript). A
 // record whose data is its latest change's (every upsert) is sent without it and takes it from
-// that change: a push sends each document once, not twice.
+// that change: a push sends each document once, not twice. Each advanced head is one feed event.
 const FLUSH_SQL = `
   WITH ch AS MATERIALIZED (
     SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(stream text, seq bigint, type text, record_id text, op text,
       version int, data jsonb, updated_at timestamptz, conflict jsonb, hash text)
+  ), m AS MATERIALIZED (
+    SELECT * FROM jsonb_to_recordset($4::jsonb) AS m(name text, "from" bigint, head bigint, hash text)
   ), c AS (
-    INSERT INTO changes (stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict, hash)
-    SELECT stream, seq, type, record_id, op, version, data, updated_at, $3::uuid, conflict, hash FROM ch
+    INSERT INTO changes (stream, seq, type, record_id, op, version, data, updated_at, batch_id, conflict, hash, source)
+    SELECT stream, seq, type, record_id, op, version, data, updated_at, $3::uuid, conflict, hash, $5 || ':' || $6 FROM ch
+  ), e AS (
+    INSERT INTO feed_events (stream, from_seq, to_seq, batch_id, source_kind, source_id)
+    SELECT name, "from", head, $3::uuid, $5, $6 FROM m ORDER BY name
   ), r AS (
     INSERT INTO records (stream, type, id, version, data, deleted, checksum, updated_at, last_seq)
     SELECT x.stream, x.type, x.id, x.version, COALESCE(x.data, ch.data), x.deleted, x.checksum, x.updated_at, x.last_seq
@@ -169,8 +184,7 @@ const FLUSH_SQL = `
       checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq
   )
   UPDATE streams s SET head_seq = m.head, head_hash = m.hash, updated_at = now()
-  FROM jsonb_to_recordset($4::jsonb) AS m(name text, head bigint, hash text)
-  WHERE s.name = m.name`;
+  FROM m WHERE s.name = m.name`;
 
 const recordRow = (r: StagedRecord) => ({
   stream: r.stream, type: r.type, id: r.id, version: r.version, data: r.dataInChange ? undefined : r.data, deleted: r.deleted,

@@ -11,7 +11,7 @@ import type { Db } from "../db/client";
 import { engineOf, type Sql } from "../db/sql";
 import { recordBundleCommit } from "../metrics/registry";
 import { announceCommit } from "./announce";
-import { openBundle, type Bundle } from "./bundle";
+import { openBundle, type Bundle, type BundleOrigin } from "./bundle";
 
 export type BundleWriter = "push" | "server_push" | "replay" | "resolve" | "upload" | "restore";
 
@@ -19,7 +19,7 @@ export type BundleTx = {
   /** The transaction's statement runner: every other write of the work goes through it. */
   sql: Sql;
   /** Opens the bundle (once) on `streams`, locking their heads. */
-  open(streams: readonly string[], batchId: string | null): Promise<Bundle>;
+  open(streams: readonly string[], origin: BundleOrigin): Promise<Bundle>;
 };
 
 export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: BundleTx) => Promise<T>): Promise<T> {
@@ -30,9 +30,9 @@ export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: B
     // 2.
     const value = await work({
       sql,
-      open: async (streams, batchId) => {
+      open: async (streams, origin) => {
         if (bundle) throw new Error("a bundle is opened once per transaction");
-        bundle = await openBundle(sql, streams, batchId);
+        bundle = await openBundle(sql, streams, origin);
         return bundle;
       },
     });

@@ -14,6 +14,7 @@ import { commitBundle } from "../sync/commit-bundle";
 import { commitRecordChange, toWireRecord, type RecordRow } from "../sync/records";
 import { getResourceType } from "../types/registry";
 import type { TRecord } from "../sync/schemas";
+import { sourceOfCaller } from "../feed/source";
 import { blobUrl, newBlobKey } from "./keys";
 import type { TAttach, TBlob } from "./schemas";
 
@@ -40,7 +41,7 @@ export async function finishUpload(db: Db, caller: Caller, input: FinishUploadIn
     // 1.
     const stream = input.attach ? await attachedStream(tx.sql, caller, input.attach) : `user:${caller.userId}`;
     // 2.
-    const bundle = await tx.open([stream], null);
+    const bundle = await tx.open([stream], { batchId: null, source: sourceOfCaller(caller) });
     // 3.
     const [created] = await tx.sql<{ created_at: Date }>(
       `INSERT INTO blobs (key, owner_id, stream, size, sha256, content_type, filename, storage_key)

@@ -37,7 +37,7 @@ async function state() {
 
 /** Stages `ids` as new memos and writes one audit row through the transaction's own `sql`. */
 const stageMemos = (ids: string[]) => async (tx: Parameters<Parameters<typeof commitBundle>[2]>[0]) => {
-  const bundle = await tx.open([stream], null);
+  const bundle = await tx.open([stream], { batchId: null, source: { kind: "staff", id: "test" } });
   for (const id of ids) commitRecordChange(bundle, { stream, type: "memo", id }, null, { op: "upsert", data: memo(id), updatedAt: new Date() });
   await tx.sql("INSERT INTO audit_log (actor_type, actor_id, action, target_type, target_id) VALUES ('system', 't', 'test.bundle', 'x', 'y')");
   return bundle;
@@ -89,7 +89,7 @@ it("gives concurrent bundles on one stream consecutive seqs, each bundle's seqs 
 it("refuses to open a second bundle in one transaction, writing nothing", async () => {
   await expect(commitBundle(db.prisma, "restore", async (tx) => {
     await stageMemos(["once"])(tx);
-    await tx.open([stream], null);
+    await tx.open([stream], { batchId: null, source: { kind: "staff", id: "test" } });
   })).rejects.toThrow(/opened once/);
   expect(await state()).toMatchObject({ records: [], seqs: [], audit: 0 });
 });

@@ -42,7 +42,7 @@ async function serverWrite(stream: string, type: string, id: string, data: Recor
   const valid = getResourceType(type)?.validate(data);
   if (!valid?.ok) throw new Error(`not a valid ${type}: ${JSON.stringify(valid)}`);
   await commitBundle(server.db.prisma, "restore", async (tx) => {
-    const bundle = await tx.open([stream], null);
+    const bundle = await tx.open([stream], { batchId: null, source: { kind: "staff", id: "test" } });
     const key = { stream, type, id };
     commitRecordChange(bundle, key, await bundle.readRecord(key), { op: "upsert", data: valid.data, updatedAt: new Date() });
   });
