@@ -3,13 +3,14 @@
 // (mobile-routes.ts): a route cannot drift from its handler's wire shapes. Served at
 // GET /api/v1/openapi.json and rendered at /docs/api.
 import { z } from "zod";
-import { ERROR_CODES, type ErrorCode } from "../errors";
 import * as S from "../sync/schemas";
 import { ZServerPushItem } from "../sync/server-schemas";
 import { MOBILE_ROUTES, type MobileRoute } from "./mobile-routes";
 import { listTypes } from "../types/registry";
 import type { ResourceType } from "../types/resource-type";
 import { COMPONENTS, typeComponents, type DataCarrier } from "./openapi-types";
+import { attachExamples } from "./openapi-examples";
+import { errorCodeTables, errorResponses } from "./openapi-errors";
 import { readsDeviceHeader } from "./route-definition";
 
 type JsonSchema = Record<string, unknown>;
@@ -61,17 +62,6 @@ function parameters(route: MobileRoute): JsonSchema[] {
   return params;
 }
 
-function errorResponses(codes: readonly ErrorCode[]): Record<string, JsonSchema> {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(ERROR_CODES[code].status, [...(byStatus.get(ERROR_CODES[code].status) ?? []), code]);
-  return Object.fromEntries(
-    [...byStatus].sort(([a], [b]) => a - b).map(([status, list]) => [
-      String(status),
-      { description: list.map((c) => `\`${c}\``).join(", "), content: { "application/json": { schema: errorSchema } } },
-    ]),
-  );
-}
-
 function operation(route: MobileRoute): JsonSchema {
   const success: JsonSchema = route.stream
     ? { description: route.stream, content: { "text/event-stream": { schema: { type: "string" } } } }
@@ -85,7 +75,7 @@ function operation(route: MobileRoute): JsonSchema {
     tags: [route.tag],
     parameters: parameters(route),
     // A tus answer has no body (its headers carry the result).
-    responses: { [String(route.status ?? 200)]: route.noBody ? { description: route.noBody } : success, ...errorResponses(route.errors) },
+    responses: { [String(route.status ?? 200)]: route.noBody ? { description: route.noBody } : success, ...errorResponses(route.errors, errorSchema) },
   };
   if (route.auth.kind === "none") op.security = [];
   if (route.auth.kind === "service") op.security = [{ serviceKey: [] }];
@@ -98,6 +88,13 @@ function operation(route: MobileRoute): JsonSchema {
   return op;
 }
 
+const TRY_IT = [
+  "## Try it",
+  "Mint a development token for a user with `npm run token -- --user alice` (signed with this server's `SYNC_JWT_SECRET`),",
+  "paste it under **Authorize** (`deviceJwt`), open an operation and press **Try it out**: the call goes to this server",
+  "with `Authorization: Bearer <token>`, from a body prefilled with the example. Routes for your backend take a service key (`npm run key:create`) instead.",
+].join(" ");
+
 /**
  * The whole document for the given types (by default the process's, from its config); pure
  * otherwise, so tests and the docs page build the same one.
@@ -107,13 +104,18 @@ export function buildOpenApiDocument(types: readonly ResourceType[] = listTypes(
   for (const route of MOBILE_ROUTES) {
     paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
   }
-  return {
+  // No jsonSchemaDialect: the OpenAPI 3.1 default (2020-12 plus OpenAPI's keywords) covers these
+  // schemas, and reference renderers support only the default.
+  return attachExamples({
     openapi: "3.1.0",
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info: {
       title: "Syncdesk mobile sync API",
       version: "1",
-      description: "The wire contract of the mobile sync protocol. Field names are snake_case. See docs/protocol.md for the full write-up.",
+      description: [
+        "The wire contract of the mobile sync protocol. Field names are snake_case. See docs/protocol.md for the full write-up.",
+        TRY_IT,
+        errorCodeTables(),
+      ].join("\n\n"),
     },
     servers: [{ url: "/" }],
     security: [{ deviceJwt: [] }],
@@ -133,5 +135,5 @@ export function buildOpenApiDocument(types: readonly ResourceType[] = listTypes(
       },
     },
     paths,
-  };
+  });
 }
