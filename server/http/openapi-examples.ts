@@ -62,10 +62,16 @@ function resolve(ref: string, doc: Json): Json {
   return at;
 }
 
-/** A `oneOf`/`anyOf` folded into its base: the first variant that describes a value (not `not`, not null). */
+/** A variant worth showing: not `null`, and not the catch-all of undeclared types (`type: { not: ... }`). */
+function describesValue(variant: Json): boolean {
+  const properties = isObject(variant.properties) ? Object.values(variant.properties) : [];
+  return variant.type !== "null" && !properties.some((p) => isObject(p) && "not" in p);
+}
+
+/** A `oneOf`/`anyOf` folded into its base: its first variant worth showing. */
 function chooseVariant(schema: Json, doc: Json): Json {
   const variants = (schema.oneOf ?? schema.anyOf) as Json[];
-  const chosen = variants.find((v) => !("not" in (isObject(v.properties) ? Object.values(v.properties)[0] ?? {} : {})) && v.type !== "null") ?? variants[0] ?? {};
+  const chosen = variants.find(describesValue) ?? variants[0] ?? {};
   const variant = typeof chosen.$ref === "string" ? resolve(chosen.$ref, doc) : chosen;
   const { oneOf: _one, anyOf: _any, ...base } = schema;
   return {
