@@ -17,7 +17,8 @@ test.describe("operations", () => {
 
     // The reference (Swagger UI) renders the same document: routes, and each type's data schema.
     await page.goto("/docs/api");
-    await expect(page.getByRole("heading", { name: /Syncdesk mobile sync API/ })).toBeVisible();
+    // Swagger UI is a 1.7 MB chunk loaded after the first paint: give a busy machine time.
+    await expect(page.getByRole("heading", { name: /Syncdesk mobile sync API/ })).toBeVisible({ timeout: 30_000 });
     await expect(page.locator("#operations-verify-verify")).toContainText("/api/v1/sync/verify");
     const meter = page.locator("section.models article[data-json-schema-level='0']").filter({ has: page.locator(".json-schema-2020-12__title", { hasText: "meter data" }) });
     await meter.locator(".json-schema-2020-12-accordion").first().click();
