@@ -21,7 +21,7 @@ const features = [
 ];
 
 const docs = [
-  { label: "Mobile API reference", href: "/docs/api", note: "every route, generated from the OpenAPI document" },
+  { label: "Mobile API reference", href: "/docs/api", note: "every route with examples and error codes; try each call with a development token" },
   { label: "OpenAPI document", href: "/api/v1/openapi.json", note: "GET /api/v1/openapi.json" },
   { label: "Health", href: "/api/health", note: "GET /api/health" },
 ];
