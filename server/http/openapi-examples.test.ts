@@ -1,4 +1,5 @@
-// The OpenAPI document's examples and error answers: every operation with a JSON body has a
+// The OpenAPI document's examples and error answers: every required parameter has an example
+// (the query ones accepted by the route's zod schema), every operation with a JSON body has a
 // request example its route's zod schema accepts, every JSON success has an answer example its
 // response schema accepts, every error answer shows each of its codes, and every example is valid
 // against the JSON Schema it sits under in the document (so a per-type `data` example follows that
@@ -13,7 +14,8 @@ import { MOBILE_ROUTES } from "./mobile-routes";
 import { buildOpenApiDocument } from "./openapi";
 
 type Media = { schema?: object; example?: unknown; examples?: Record<string, { value: unknown }> };
-type Operation = { requestBody?: { content: Record<string, Media> }; responses: Record<string, { description: string; content?: Record<string, Media> }> };
+type Parameter = { name: string; in: string; required: boolean; example?: unknown };
+type Operation = { parameters?: Parameter[]; requestBody?: { content: Record<string, Media> }; responses: Record<string, { description: string; content?: Record<string, Media> }> };
 type Doc = { info: { description: string }; paths: Record<string, Record<string, Operation>> };
 
 function validatorOf(doc: object) {
@@ -30,7 +32,7 @@ describe("the OpenAPI document's examples", () => {
   const doc = buildOpenApiDocument() as unknown as Doc;
   const validAt = validatorOf(doc);
 
-  it("give a request example for every JSON body and an answer for every JSON success, accepted by the route's zod schemas", () => {
+  it("give an example for every required parameter and JSON body and an answer for every JSON success, accepted by the route's zod schemas", () => {
     let bodies = 0;
     for (const route of MOBILE_ROUTES) {
       const op = doc.paths[route.path]?.[route.method];
@@ -43,6 +45,10 @@ describe("the OpenAPI document's examples", () => {
         expect(validAt([...where, "requestBody", "content", "application/json"], body?.example), route.id).toBeNull();
         bodies += 1;
       }
+      const params = op.parameters ?? [];
+      for (const param of params.filter((p) => p.required)) expect(param.example, `${route.id} ${param.name}`).toBeDefined();
+      const query = Object.fromEntries(params.filter((p) => p.in === "query" && p.required).map((p) => [p.name, String(p.example)]));
+      if (route.query) expect(route.query.safeParse(query).error, route.id).toBeUndefined();
       const status = String(route.status ?? 200);
       const success = op.responses[status]?.content?.["application/json"];
       // Only streamed, binary and bodiless answers (SSE, blobs, tus) carry no JSON example.

@@ -99,9 +99,15 @@ function objectExample(schema: Json, doc: Json, mode: Mode, depth: number): Json
     const shown = required.has(name) || (hint !== undefined && (hint.in === undefined || hint.in === mode));
     // A server_only field (readOnly) is never sent by a device.
     if (!shown || (mode === "request" && property.readOnly === true)) continue;
-    out[name] = fits(hint?.value, property) ? hint?.value : exampleOf(property, doc, mode, depth + 1);
+    out[name] = fieldExample(name, property, doc, mode, depth + 1);
   }
   return out;
+}
+
+/** The example of a field (or parameter) called `name`: the wire vocabulary's value if it fits, else generated. */
+function fieldExample(name: string, schema: Json, doc: Json, mode: Mode, depth = 0): unknown {
+  const hint = FIELD_EXAMPLES[name];
+  return fits(hint?.value, schema) ? hint?.value : exampleOf(schema, doc, mode, depth);
 }
 
 /** Whether a field's wire value fits this schema: a `key` of another shape, or a `const`, is generated instead. */
@@ -138,19 +144,26 @@ export function exampleOf(schema: Json, doc: Json, mode: Mode, depth = 0): unkno
   }
 }
 
+type Parameter = { name: string; required: boolean; schema: Json; example?: unknown };
 type Operation = {
+  parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema?: Json; example?: unknown }> };
   responses: Record<string, { content?: Record<string, { schema?: Json; example?: unknown }> }>;
 };
 
 /**
- * Puts an example on each JSON request body and each 2xx JSON answer of the document (error
+ * Puts an example on each required parameter, each JSON request body and each 2xx JSON answer (error
  * answers get theirs, one per code, from openapi-errors.ts). Mutates and returns `doc`.
  */
 export function attachExamples<D extends Json>(doc: D): D {
   const paths = doc.paths as Record<string, Record<string, Operation>>;
   for (const methods of Object.values(paths)) {
     for (const op of Object.values(methods)) {
+      // Required parameters only: "Try it out" sends every prefilled value, and an invented
+      // optional one (a `cursor`) would turn a working call into a refused one.
+      for (const param of op.parameters ?? []) {
+        if (param.required) param.example = fieldExample(param.name, param.schema, doc, "request");
+      }
       const body = op.requestBody?.content["application/json"];
       if (body?.schema) body.example = exampleOf(body.schema, doc, "request");
       for (const [status, response] of Object.entries(op.responses)) {
