@@ -8,7 +8,7 @@ import { createTransport, type FetchLike, type Transport } from "./http";
 import { jwtSubject, tempId, uuid } from "./ids";
 import { startLive, type Live, type LiveOptions } from "./live";
 import { queueEdit, type Edit } from "./outbox";
-import { pullAll } from "./pull";
+import { pullAll, type PullReport } from "./pull";
 import { pushAll } from "./push";
 import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from "./retry";
 import { uploadFile, type UploadOptions, type UploadResult, type UploadSource } from "./upload";
@@ -39,7 +39,8 @@ export type SyncClientOptions = {
   appVersion?: string;
 };
 
-export type SyncReport = { pushed: number; pulled: number; bootstrapped: boolean };
+/** `recovered`: records offered back to the server after a restore (docs/sdk.md "After a restore"). */
+export type SyncReport = { pushed: number; pulled: number; bootstrapped: boolean; recovered: number };
 type EditOptions = { stream?: string };
 
 export class SyncClient {
@@ -128,8 +129,12 @@ export class SyncClient {
   sync(): Promise<SyncReport> {
     return this.serial(async () => {
       const pushed = await pushAll(this.ctx);
-      const { pulled, bootstrapped } = await pullAll(this.ctx);
-      return { pushed, pulled, bootstrapped };
+      const { pulled, bootstrapped, recovered } = await pullAll(this.ctx);
+      if (recovered === 0) return { pushed, pulled, bootstrapped, recovered };
+      // After a restore: what the server lost goes back now, and its answers come down.
+      const repushed = await pushAll(this.ctx);
+      const repulled = (await pullAll(this.ctx)).pulled;
+      return { pushed: pushed + repushed, pulled: pulled + repulled, bootstrapped, recovered };
     });
   }
 
@@ -139,7 +144,7 @@ export class SyncClient {
   }
 
   /** Only pulls (bootstrapping first if needed) and acks. */
-  pull(): Promise<{ pulled: number; bootstrapped: boolean }> {
+  pull(): Promise<PullReport> {
     return this.serial(() => pullAll(this.ctx));
   }
 

@@ -17,6 +17,12 @@ export type SyncEvents = {
   changes: { changes: TChange[] };
   /** Local data was replaced by a new bootstrap; `reason` is the server's, null on first launch. */
   bootstrap: { reason: string | null };
+  /**
+   * After `history_diverged` and the new bootstrap: the records the device held that the server
+   * lost, queued to be pushed back as `recovered`, and those the server changed since (its version
+   * is newer), left as the server has them (docs/sdk.md "After a restore").
+   */
+  recovery: { queued: RecordKey[]; superseded: RecordKey[] };
   /** A local edit was queued. */
   local: { key: RecordKey };
 };
@@ -43,6 +49,7 @@ export const DEFAULT_META: Omit<Meta, "device_id"> = {
   inflight: null,
   temp_ids: {},
   uploads: {},
+  recovery: null,
 };
 
 export async function readMeta(storage: SyncStorage): Promise<Meta> {

@@ -104,3 +104,15 @@ describe("requeue", () => {
     ]);
   });
 });
+
+describe("buildBundle with recovered edits", () => {
+  it("sends recovered edits in bundles of their own, marked recovered", () => {
+    const outbox = queue([edit("a", "create", "a")]);
+    const lost: OutboxEntry = { ...outbox[0]!, seq: 200, key: key("lost"), recovered: true };
+    const first = buildBundle([...outbox, lost], { deviceId: "d", bundleId: 1 });
+    expect(JSON.parse(first?.body ?? "{}")).not.toHaveProperty("recovered");
+    expect(first?.seqs).toEqual([outbox[0]?.seq]);
+    const second = buildBundle([{ ...outbox[0]!, bundle_id: 1 }, lost], { deviceId: "d", bundleId: 2 });
+    expect(JSON.parse(second?.body ?? "{}")).toMatchObject({ recovered: true, items: [{ id: "lost" }] });
+  });
+});

@@ -1,7 +1,8 @@
 // The offline outbox, pure functions only (no storage, no network):
 //   - queueEdit: a new local edit, coalesced with the pending edit of the same record, so at most
 //     one pending and one in-flight edit exist per record;
-//   - buildBundle: the next push body from the pending edits, in the order they were made.
+//   - buildBundle: the next push body from the pending edits, in the order they were made (edits
+//     offered back after a restore, heal.ts, travel in bundles of their own marked `recovered`).
 // An edit made while another edit of the same record is in flight waits on it (base_version
 // null): its base is that edit's new version once the server answers (see settle.ts).
 import { sameKey, type Data, type EditAction, type LocalRecord, type OutboxEntry, type RecordKey } from "./types";
@@ -103,8 +104,11 @@ export function buildBundle(outbox: readonly OutboxEntry[], options: BundleOptio
   const items: TPushItem[] = [];
   const seqs: number[] = [];
   let bytes = 200; // the envelope
+  let recovered: boolean | null = null; // a bundle is all recovered edits or none (heal.ts)
   for (const entry of outbox) {
     if (entry.bundle_id !== null || entry.base_version === null) continue;
+    recovered ??= entry.recovered === true;
+    if (recovered !== (entry.recovered === true)) continue;
     const item = toPushItem(entry);
     const size = utf8Length(JSON.stringify(item)) + 1;
     if (items.length >= maxItems || (items.length > 0 && bytes + size > maxBytes)) break;
@@ -113,6 +117,6 @@ export function buildBundle(outbox: readonly OutboxEntry[], options: BundleOptio
     bytes += size;
   }
   if (items.length === 0) return null;
-  const body = { device_id: options.deviceId, bundle_id: options.bundleId, mode: "partial", items };
+  const body = { device_id: options.deviceId, bundle_id: options.bundleId, mode: "partial", items, ...(recovered ? { recovered } : {}) };
   return { body: JSON.stringify(body), seqs };
 }

@@ -2,10 +2,13 @@
 //   1. Without a token, bootstrap: every page until `more` is false, each page written with the
 //      cursor to resume from, the first one replacing all local records (never the outbox).
 //   2. Pull from the token until `more` is false, each page applied with its new token in one write.
-//   3. 412 bootstrap_required: bootstrap again (the outbox stays and shows on top), then pull.
+//   3. 412 bootstrap_required: bootstrap again (the outbox stays and shows on top), then pull. With
+//      the reason history_diverged (a restore or a failover), what the device held is kept first,
+//      and after the bootstrap what the server lost is queued back (heal.ts).
 //   4. Ack the final token, after it is durably stored.
 import type { SyncContext } from "./context";
 import { readMeta } from "./context";
+import { healFromRecovery, recoverySet } from "./heal";
 import { SyncError } from "./http";
 import { withRetry } from "./retry";
 import { keyString, type LocalRecord } from "./types";
@@ -14,10 +17,11 @@ import { ZAckResponse, ZBootstrapResponse, ZPullResponse } from "./wire";
 
 const MAX_BOOTSTRAPS = 5; // per pull: a server that keeps answering 412 is a bug, not a loop
 
-export type PullReport = { pulled: number; bootstrapped: boolean };
+/** `recovered`: edits queued after a restore (heal.ts), pushed by the next push. */
+export type PullReport = { pulled: number; bootstrapped: boolean; recovered: number };
 
 export async function pullAll(ctx: SyncContext): Promise<PullReport> {
-  const report: PullReport = { pulled: 0, bootstrapped: false };
+  const report: PullReport = { pulled: 0, bootstrapped: false, recovered: 0 };
   let meta = await readMeta(ctx.storage);
   let bootstraps = 0;
   let token = meta.token;
@@ -27,6 +31,7 @@ export async function pullAll(ctx: SyncContext): Promise<PullReport> {
       if (bootstraps++ >= MAX_BOOTSTRAPS) throw new SyncError("bootstrap_loop", "the server keeps asking for a bootstrap", 412);
       token = await bootstrap(ctx);
       report.bootstrapped = true;
+      report.recovered += (await healFromRecovery(ctx))?.edits.length ?? 0;
     }
     const body = JSON.stringify({ token, limit: ctx.pullLimit });
     let page;
@@ -34,8 +39,9 @@ export async function pullAll(ctx: SyncContext): Promise<PullReport> {
       page = await withRetry(() => ctx.transport.send("POST", "/api/v1/sync/pull", body, ZPullResponse), ctx.retry, ctx.sleep);
     } catch (error) {
       if (!(error instanceof SyncError) || error.code !== "bootstrap_required") throw error;
-      ctx.emitter.emit("bootstrap", { reason: typeof error.details.reason === "string" ? error.details.reason : "bootstrap_required" });
-      await ctx.exclusive(() => ctx.storage.write({ meta: { token: null, bootstrap_cursor: null } }));
+      const reason = typeof error.details.reason === "string" ? error.details.reason : "bootstrap_required";
+      ctx.emitter.emit("bootstrap", { reason });
+      await ctx.exclusive(() => dropToken(ctx, reason === "history_diverged"));
       token = null;
       continue;
     }
@@ -56,6 +62,16 @@ export async function pullAll(ctx: SyncContext): Promise<PullReport> {
   meta = await readMeta(ctx.storage);
   await ack(ctx, meta.device_id, token);
   return report;
+}
+
+/**
+ * Forgets the token. After a restore the records held are kept too, in the same write (unless an
+ * earlier divergence's set still waits: the records may be a half-done bootstrap by now).
+ */
+async function dropToken(ctx: SyncContext, diverged: boolean): Promise<void> {
+  const meta = await readMeta(ctx.storage);
+  const keep = diverged && !meta.recovery ? { recovery: recoverySet(await ctx.storage.listRecords({})) } : {};
+  await ctx.storage.write({ meta: { token: null, bootstrap_cursor: null, ...keep } });
 }
 
 /** Runs (or resumes) a bootstrap to its last page; returns the pull token. */

@@ -25,7 +25,15 @@ export type OutboxEntry = {
   updated_at: string;
   /** The bundle carrying this edit, once it is in flight. */
   bundle_id: number | null;
+  /** A record this device held that the server lost in a restore (heal.ts): pushed `recovered`. */
+  recovered?: boolean;
 };
+
+/**
+ * A record as this device held it when the server said `history_diverged`, kept until the new
+ * bootstrap finished and heal.ts compared it with the server's state (tombstones included).
+ */
+export type RecoveryEntry = LocalRecord & { checksum: string };
 
 /** The bundle being sent: its exact body is kept so every retry sends the same bytes. */
 export type Inflight = { bundle_id: number; body: string; seqs: number[] };
@@ -43,6 +51,8 @@ export type Meta = {
   temp_ids: Record<string, string>;
   /** Unfinished uploads by file (sha256:size:filename), so a restarted app resumes them. */
   uploads: Record<string, PendingUpload>;
+  /** What the device held when its history diverged, until the heal after the bootstrap. */
+  recovery: RecoveryEntry[] | null;
 };
 
 /** An upload session the server opened for a file, kept until the upload is complete. */

@@ -7,6 +7,7 @@ import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { recordPull } from "../metrics/registry";
+import { notingDivergence } from "./divergence";
 import { pullChanges } from "./pull";
 import type { TPullResponse } from "./schemas";
 import { openPullToken, type PullPosition } from "./tokens";
@@ -21,7 +22,7 @@ export function openTokenForCaller(caller: Caller, token: string, claimedDeviceI
 
 /** One pull page from an opened token's position, for its (checked) device. */
 export async function pullForDevice(db: Db, device: DeviceContext, position: PullPosition, limit: number): Promise<TPullResponse> {
-  const response = await pullChanges(db, device, position, limit);
+  const response = await notingDivergence(db, device.deviceRef, () => pullChanges(db, device, position, limit));
   recordPull(response.changes.length, Buffer.byteLength(JSON.stringify(response.changes)));
   return response;
 }

@@ -15,6 +15,7 @@ import { recordPush } from "../metrics/registry";
 import { applyItems } from "./apply-items";
 import { canonicalJson, sha256Hex } from "./canonical";
 import { commitBundle } from "./commit-bundle";
+import { auditRecovered } from "./recovered";
 import type { TPushRequest, TPushResponse, TPushResult } from "./schemas";
 
 /** `text` is the request's canonical JSON: hashed for the key's body check, and stored as is. */
@@ -35,6 +36,7 @@ export async function applyPush(db: Db, device: DeviceContext, request: TPushReq
     // 3.
     const response = buildResponse(claim, results);
     await updateBatch(tx.sql, claim.batchId, response);
+    if (request.recovered) await auditRecovered(tx.sql, device, claim.batchId, request, response.results);
     return { response, stored: false };
   });
   if (!answer.stored) recordPush(answer.response);
@@ -63,12 +65,12 @@ async function findStoredResponse(sql: Sql, claim: Claim): Promise<TPushResponse
 async function insertBatch(sql: Sql, claim: Claim): Promise<boolean> {
   const inserted = await sql(
     `INSERT INTO sync_batches (id, user_id, device_ref, bundle_id, request_hash, request, response, mode, status,
-       item_count, ok_count, error_count, conflict_count, created_at)
-     VALUES ($1::uuid, $2, $3::uuid, $4::bigint, $5, $6::jsonb, '{}'::jsonb, $7, 'processing', $8::int, 0, 0, 0, $9::timestamptz)
+       item_count, ok_count, error_count, conflict_count, created_at, recovered)
+     VALUES ($1::uuid, $2, $3::uuid, $4::bigint, $5, $6::jsonb, '{}'::jsonb, $7, 'processing', $8::int, 0, 0, 0, $9::timestamptz, $10)
      ON CONFLICT (device_ref, bundle_id) DO NOTHING
      RETURNING id`,
     [claim.batchId, claim.device.userId, claim.device.deviceRef, String(claim.request.bundle_id), claim.hash,
-      claim.text, claim.request.mode, claim.request.items.length, claim.now.toISOString()],
+      claim.text, claim.request.mode, claim.request.items.length, claim.now.toISOString(), claim.request.recovered === true],
     { prepare: true },
   );
   return inserted.length === 1;

@@ -107,6 +107,12 @@ export const ZPushRequest = z.strictObject({
   bundle_id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   mode: z.enum(["partial", "atomic"]).default("partial"),
   items: z.array(ZPushItem).min(1).max(LIMITS.maxPushItems),
+  /**
+   * The items are a device's copies of records the server lost (a restore or a failover, after
+   * `history_diverged`): recorded on the batch and audited as `record.recovered`, decided like
+   * any other write.
+   */
+  recovered: z.boolean().optional(),
 });
 export type TPushRequest = z.infer<typeof ZPushRequest>;
 
