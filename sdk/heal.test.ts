@@ -24,6 +24,15 @@ describe("planHeal", () => {
     expect(summary(plan([rec("x", 3, "mine")], [rec("x", 3, "theirs")])).edits).toEqual([["x", "update", 2, "mine", true]]);
   });
 
+  it("an older server version written after the device's copy (on the restored state): the policy decides", () => {
+    const later = { ...rec("x", 2, "theirs"), updated_at: "2026-12-02T00:00:00.000Z" };
+    expect(summary(plan([rec("x", 4, "mine")], [later])).edits).toEqual([["x", "update", 1, "mine", true]]);
+  });
+
+  it("the same content at another version is already back: nothing", () => {
+    expect(summary(plan([rec("x", 4, "same")], [rec("x", 5, "same"), rec("y", 2, "y")]))).toEqual({ edits: [], superseded: [] });
+  });
+
   it("a newer server version supersedes the device's copy: reported, not pushed", () => {
     expect(summary(plan([rec("x", 2, "mine"), rec("d", 2, "", true)], [rec("x", 5, "theirs"), rec("d", 3, "back")]))).toEqual({
       edits: [], superseded: ["x", "d"],
@@ -35,7 +44,7 @@ describe("planHeal", () => {
     expect(summary(plan(kept, [rec("lost", 2, "alive"), rec("both", 3, "", true)])).edits).toEqual([["lost", "delete", 2, null, true]]);
   });
 
-  it("a record live on the device over an older server tombstone is created over it, naming its version", () => {
+  it("a record live on the device over an older server tombstone (pulled, not bootstrapped) is created over it, naming its version", () => {
     expect(summary(plan([rec("x", 4, "mine")], [rec("x", 2, "", true)])).edits).toEqual([["x", "create", 2, "mine", true]]);
   });
 

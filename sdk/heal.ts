@@ -4,8 +4,10 @@
 //   2. After the new bootstrap, each kept record is compared with the server's (`planHeal`):
 //      - the server lacks it, or holds an older version: the server lost writes this device saw
 //        acknowledged. Offered back, based on the server's version (so it applies as is);
-//      - same version, other content (or one side deleted): both sides wrote since the restore.
-//        Offered back based on the version before, so the type's policy decides;
+//      - same version, other content (or one side deleted), or an older server version written
+//        after the device's copy: both sides wrote since the restore. Offered back based on the
+//        version before the server's, so the type's policy decides;
+//      - the same content at any version: already back, nothing to do;
 //      - the server holds a newer version: it moved on since the restore. Superseded: reported,
 //        not pushed;
 //      - a record with an edit in the outbox is skipped: that edit is the device's word on it.
@@ -33,13 +35,16 @@ export function planHeal(kept: readonly RecoveryEntry[], server: ReadonlyMap<str
     const theirs = server.get(k);
     const gone = !theirs || theirs.deleted;
     if (mine.deleted && gone) continue; // deleted on both sides (or never seen again)
-    if (!mine.deleted && theirs && !theirs.deleted && theirs.version === mine.version && checksumOf(theirs.data) === mine.checksum) continue;
+    if (!mine.deleted && theirs && !theirs.deleted && checksumOf(theirs.data) === mine.checksum) continue; // already back
     if (theirs && theirs.version > mine.version) {
       plan.superseded.push(keyOf(mine));
       continue;
     }
+    // Versions restart from the restore point, so an older server version written after the
+    // device's copy was made on the restored state: both sides wrote, like an equal version.
+    const both = theirs !== undefined && (theirs.version === mine.version || Date.parse(theirs.updated_at) > Date.parse(mine.updated_at));
     // Lost (older or missing on the server): based on its version. Both wrote: on the one before.
-    const base = !theirs ? 0 : theirs.version < mine.version ? theirs.version : Math.max(theirs.version - 1, 0);
+    const base = !theirs ? 0 : both ? Math.max(theirs.version - 1, 0) : theirs.version;
     const action = mine.deleted ? "delete" : gone ? "create" : "update";
     plan.edits.push({
       key: keyOf(mine), action, data: mine.deleted ? null : mine.data, base_version: base, temp_id: null,
