@@ -100,9 +100,9 @@ export async function initCluster(dir: string, conf: string[]): Promise<void> {
   if (asRoot) chownSync(dir + "/postgresql.conf", postgresIds().uid, postgresIds().gid);
 }
 
-/** Adds lines to a data directory's postgresql.conf (as its owner can read them). */
-export function appendConf(dir: string, lines: string[]): void {
-  appendFileSync(dir + "/postgresql.conf", lines.map((l) => `${l}\n`).join(""));
+/** Adds lines to a data directory's postgresql.conf (or postgresql.auto.conf, which wins over it). */
+export function appendConf(dir: string, lines: string[], file = "postgresql.conf"): void {
+  appendFileSync(`${dir}/${file}`, lines.map((l) => `${l}\n`).join(""));
 }
 
 export function touchOwned(file: string): void {
