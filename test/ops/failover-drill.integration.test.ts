@@ -7,6 +7,7 @@
 import { afterEach, expect, it } from "vitest";
 import { openDatabase } from "@/server/db/client";
 import { Fleet } from "../support/drill";
+import { once } from "../support/once";
 import {
   appendConf, freePort, initCluster, makeScratch, ownedDir, pgTool, removeScratch, startCluster, stopCluster, waitFor,
 } from "../support/pg-cluster";
@@ -21,8 +22,9 @@ afterEach(async () => {
 
 async function serve(url: string, port?: number): Promise<TestServer> {
   const server = await startTestServer({ database: { ...(await openDatabase({ url })), name: "failover", url }, port });
-  cleanups.push(() => server.close());
-  return server;
+  const closing = once(() => server.close());
+  cleanups.push(closing);
+  return { ...server, close: closing };
 }
 
 type Lsn = { lsn: string };
@@ -61,7 +63,6 @@ it("promotes a lagging standby while devices keep working; every device heals an
 
   // The primary is lost; the devices keep editing offline; the standby is promoted.
   await server.close();
-  cleanups.pop();
   await stopCluster(primaryDir, "immediate");
   await fleet.work(1, { offline: true });
   await pgTool("pg_ctl", ["-D", standbyDir, "-w", "promote"]);

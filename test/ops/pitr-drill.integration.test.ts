@@ -6,6 +6,7 @@
 import { afterEach, expect, it } from "vitest";
 import { openDatabase } from "@/server/db/client";
 import { Fleet } from "../support/drill";
+import { once } from "../support/once";
 import {
   appendConf, freePort, initCluster, makeScratch, ownedDir, pgTool, removeScratch, startCluster, stopCluster, touchOwned, waitFor,
 } from "../support/pg-cluster";
@@ -20,8 +21,9 @@ afterEach(async () => {
 
 async function serve(url: string, port?: number): Promise<TestServer> {
   const server = await startTestServer({ database: { ...(await openDatabase({ url })), name: "pitr", url }, port });
-  cleanups.push(() => server.close());
-  return server;
+  const closing = once(() => server.close());
+  cleanups.push(closing);
+  return { ...server, close: closing };
 }
 
 it("recovers a base backup and archived WAL to a time mid-workload; every device heals and equals the server", async () => {
@@ -49,7 +51,6 @@ it("recovers a base backup and archived WAL to a time mid-workload; every device
 
   // The primary is lost. Recovery: the base backup, the archive, the target time.
   await server.close();
-  cleanups.pop();
   await stopCluster(primaryDir, "immediate");
   appendConf(restoredDir, [
     "archive_mode = off", `restore_command = 'cp ${archive}/%f %p'`, `recovery_target_time = '${target}'`, "recovery_target_action = 'promote'",
