@@ -80,7 +80,11 @@ export function BatchList() {
                 <Td><UserLink userId={b.userId} /></Td>
                 <Td><BatchSource source={b.source} deviceRef={b.deviceRef} deviceId={b.deviceId} /></Td>
                 <Td className="font-mono text-xs">#{b.bundleId}</Td>
-                <Td>{b.mode}</Td>
+                <Td>
+                  {b.mode}
+                  {/* Records a device offered back after a restore or failover (docs/operations.md). */}
+                  {b.recovered ? <> <Badge tone="info">recovered</Badge></> : null}
+                </Td>
                 <Td>{b.okCount}/{b.itemCount} ok</Td>
                 <Td>{b.errorCount}</Td>
                 <Td>{b.conflictCount}</Td>

@@ -8,7 +8,7 @@ import { useTRPC } from "@/components/trpc";
 import { UserMedia } from "@/components/media/media-attachments";
 import { Card, DateTime, EmptyState, ErrorState, Loading, PageHeader } from "@/components/ui/primitives";
 import { Table, Td } from "@/components/ui/table";
-import { DeviceStatusBadge, LagValue, LastErrorCell } from "./device-health";
+import { DeviceStatusBadge, HistoryBadge, LagValue, LastErrorCell } from "./device-health";
 import { RevokeControl } from "./revoke-control";
 import { UserLink } from "@/components/users/user-link";
 
@@ -42,6 +42,11 @@ function DeviceView({ id }: { id: string }) {
             <dt className="text-slate-500">First seen</dt><dd><DateTime value={device.firstSeenAt} /></dd>
             <dt className="text-slate-500">Last seen</dt><dd><DateTime value={device.lastSeenAt} /></dd>
             <dt className="text-slate-500">Revoked</dt><dd><DateTime value={device.revokedAt} /></dd>
+            <dt className="text-slate-500">History</dt>
+            <dd>
+              <HistoryBadge divergedAt={device.divergedAt} healedAt={device.healedAt} />
+              {device.divergedAt ? <> told <DateTime value={device.divergedAt} />{device.healedAt ? <>, healed <DateTime value={device.healedAt} /></> : null}</> : null}
+            </dd>
             <dt className="text-slate-500">Lag</dt><dd><LagValue lag={device.lag} streams={device.streams} /></dd>
             <dt className="text-slate-500">Open conflicts</dt>
             <dd>

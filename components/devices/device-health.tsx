@@ -2,6 +2,18 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/primitives";
 
+/**
+ * Whether the device reported a history the database no longer has (a restore or failover) and
+ * whether it came back: bootstrapped, offered back what it held, acked (docs/operations.md).
+ */
+export function HistoryBadge({ divergedAt, healedAt }: { divergedAt: Date | null; healedAt: Date | null }) {
+  if (!divergedAt) return <span className="text-slate-500 dark:text-slate-400">—</span>;
+  const told = `history_diverged at ${divergedAt.toISOString()}`;
+  return healedAt
+    ? <span title={`${told}, healed at ${healedAt.toISOString()}`}><Badge tone="info">healed</Badge></span>
+    : <span title={told}><Badge tone="warn">diverged</Badge></span>;
+}
+
 export function DeviceStatusBadge({ status }: { status: "active" | "revoked" }) {
   return status === "revoked" ? <Badge tone="bad">revoked</Badge> : <Badge tone="good">active</Badge>;
 }

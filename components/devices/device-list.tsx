@@ -8,11 +8,11 @@ import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
 import { DateTime, EmptyState, ErrorState, Loading } from "@/components/ui/primitives";
 import { Pager, Table, Td } from "@/components/ui/table";
 import { useUrlFilters } from "@/components/use-url-filters";
-import { DeviceStatusBadge, LagValue, LastErrorCell } from "./device-health";
-import { REVOKED_OPTIONS, SEEN_WINDOWS, revokedInput, seenInput } from "./labels";
+import { DeviceStatusBadge, HistoryBadge, LagValue, LastErrorCell } from "./device-health";
+import { HISTORY_OPTIONS, REVOKED_OPTIONS, SEEN_WINDOWS, historyInput, revokedInput, seenInput } from "./labels";
 import { UserLink } from "@/components/users/user-link";
 
-const KEYS = ["q", "user", "platform", "version", "seen", "status"] as const;
+const KEYS = ["q", "user", "platform", "version", "seen", "status", "history"] as const;
 
 const FIELDS: FilterField[] = [
   { key: "q", label: "Search", kind: "text", placeholder: "user or device id" },
@@ -21,6 +21,7 @@ const FIELDS: FilterField[] = [
   { key: "version", label: "App version", kind: "text", placeholder: "exact version" },
   { key: "seen", label: "Last seen", kind: "select", options: SEEN_WINDOWS.map(({ value, label }) => ({ value, label })) },
   { key: "status", label: "Status", kind: "select", options: REVOKED_OPTIONS.map(({ value, label }) => ({ value, label })) },
+  { key: "history", label: "History", kind: "select", options: HISTORY_OPTIONS.map(({ value, label }) => ({ value, label })) },
 ];
 
 export function DeviceList() {
@@ -36,6 +37,7 @@ export function DeviceList() {
       ...(values.version ? { appVersion: values.version } : {}),
       ...seen,
       ...revokedInput(values.status),
+      ...historyInput(values.history),
       ...(cursor ? { cursor } : {}),
       limit: 50,
     }),
@@ -58,7 +60,7 @@ export function DeviceList() {
         />
       ) : (
         <>
-          <Table caption="Devices" head={["User", "Device", "Status", "Platform", "App version", "Last seen", "Lag", "Open conflicts", "Last error"]}>
+          <Table caption="Devices" head={["User", "Device", "Status", "History", "Platform", "App version", "Last seen", "Lag", "Open conflicts", "Last error"]}>
             {list.data.devices.map((device) => (
               <tr key={device.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
                 <Td><UserLink userId={device.userId} /></Td>
@@ -68,6 +70,7 @@ export function DeviceList() {
                   </Link>
                 </Td>
                 <Td><DeviceStatusBadge status={device.status} /></Td>
+                <Td><HistoryBadge divergedAt={device.divergedAt} healedAt={device.healedAt} /></Td>
                 <Td>{device.platform ?? <span className="text-slate-500 dark:text-slate-400">—</span>}</Td>
                 <Td>{device.appVersion ?? <span className="text-slate-500 dark:text-slate-400">—</span>}</Td>
                 <Td><DateTime value={device.lastSeenAt} /></Td>

@@ -27,3 +27,12 @@ export function revokedInput(value: string): { revoked?: boolean } {
   if (value === "active") return { revoked: false };
   return {};
 }
+
+export const HISTORY_OPTIONS = [
+  { value: "diverged", label: "Diverged (restore or failover)" },
+  { value: "unhealed", label: "Diverged, not healed" },
+] as const;
+
+export function historyInput(value: string): { history?: "diverged" | "unhealed" } {
+  return value === "diverged" || value === "unhealed" ? { history: value } : {};
+}

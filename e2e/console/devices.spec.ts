@@ -56,3 +56,27 @@ test("an operator revokes a device, which is then refused, and restores it", asy
   const restored = await expectAudited(page, { action: "device.restore", actor: OPERATOR, target: { type: "device", id: deviceRef } });
   await expect(restored).toContainText(`"device_id": "${device.deviceId}"`);
 });
+
+test("a device told its history diverged shows as diverged, then as healed once it acks the new history", async ({ page, openDevice, staffPage }) => {
+  const userId = uniqueUser();
+  const device = await openDevice(userId, { deviceId: `${userId}-restored`, platform: "android" });
+  await device.push([note("Before the restore")]);
+  await device.bootstrap();
+  const refused = await device.pullAfterRestore();
+  expect(refused.status()).toBe(412);
+  expect(ZErrorBody.parse(await refused.json()).error.details).toMatchObject({ reason: "history_diverged" });
+
+  await staffPage("viewer");
+  await page.goto(`/devices?user=${userId}&history=unhealed`);
+  const rows = page.getByRole("table", { name: "Devices" }).getByRole("row").filter({ hasText: device.deviceId });
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText("diverged");
+
+  // The SDK bootstraps again and acks: back on the current history.
+  await device.bootstrap();
+  await device.ack();
+  await page.goto(`/devices?user=${userId}&history=unhealed`);
+  await expect(page.getByText("No devices match")).toBeVisible();
+  await page.goto(`/devices?user=${userId}&history=diverged`);
+  await expect(rows).toContainText("healed");
+});

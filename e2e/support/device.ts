@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { expect, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { CONSOLE_URL, E2E_SECRETS } from "../../playwright.config";
 import { mintDeviceJwt } from "../../server/http/dev-token";
+import { openPullToken, signPullToken } from "../../server/sync/tokens";
 import {
   ZBootstrapResponse, ZConflictPage, ZFetchResponse, ZPullResponse, ZPushResponse,
   type TChange, type TConflict, type TPushItem, type TPushResponse, type TRecord,
@@ -91,6 +92,18 @@ export class MobileDevice {
       this.token = page.token;
       if (!page.more) return changes;
     }
+  }
+
+  /**
+   * What a database restored behind this device does to its token: its position is now ahead of
+   * the server's history. Re-signed with the e2e token secret, as only the server could.
+   */
+  async pullAfterRestore(): Promise<APIResponse> {
+    if (!this.token) throw new Error("bootstrap before pulling");
+    const position = openPullToken(E2E_SECRETS.SYNC_TOKEN_SECRET, this.token);
+    const ahead = Object.fromEntries(Object.entries(position.s).map(([stream, seq]) => [stream, seq + 5]));
+    const { k: _kind, ...rest } = position;
+    return this.post("/sync/pull", { token: signPullToken(E2E_SECRETS.SYNC_TOKEN_SECRET, { ...rest, s: ahead }) });
   }
 
   /** Records the current token as this device's durable checkpoint (the console's lag). */

@@ -22,7 +22,7 @@ export type BatchFilters = {
 
 const batchListSelect = {
   id: true, userId: true, deviceRef: true, bundleId: true, mode: true, status: true, itemCount: true,
-  okCount: true, errorCount: true, conflictCount: true, createdAt: true,
+  okCount: true, errorCount: true, conflictCount: true, createdAt: true, recovered: true,
   device: { select: { deviceId: true, platform: true } },
   attempts: { orderBy: { attempt: "desc" }, take: 1, select: { attempt: true, status: true, createdAt: true } },
 } as const;

@@ -14,11 +14,16 @@ export type DeviceFilters = {
   seenSince?: Date;
   seenBefore?: Date;
   revoked?: boolean;
+  /**
+   * Devices that reported a diverged history (a restore or failover, docs/operations.md):
+   * `diverged` all of them, `unhealed` those not back on the current history yet.
+   */
+  history?: "diverged" | "unhealed";
 };
 
 export const deviceSelect = {
   id: true, userId: true, deviceId: true, platform: true, appVersion: true, streams: true,
-  firstSeenAt: true, lastSeenAt: true, lastError: true, revokedAt: true,
+  firstSeenAt: true, lastSeenAt: true, lastError: true, revokedAt: true, divergedAt: true, healedAt: true,
 } as const;
 
 type DeviceRow = Prisma.DeviceGetPayload<{ select: typeof deviceSelect }>;
@@ -54,6 +59,7 @@ function whereOf(filters: DeviceFilters): Prisma.DeviceWhereInput[] {
   if (seenSince) where.push({ lastSeenAt: { gte: seenSince } });
   if (seenBefore) where.push({ lastSeenAt: { lt: seenBefore } });
   if (revoked !== undefined) where.push({ revokedAt: revoked ? { not: null } : null });
+  if (filters.history) where.push({ divergedAt: { not: null }, ...(filters.history === "unhealed" ? { healedAt: null } : {}) });
   return where;
 }
 

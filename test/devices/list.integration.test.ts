@@ -147,4 +147,17 @@ describe("listDevices", () => {
     expect(readerDetail.checkpoints.map((c) => [c.stream, c.seq])).toEqual([["org:x", 2], ["user:alice", 3]]);
     await expect(getDeviceOrThrow(db.prisma, "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({ code: "not_found" });
   });
+
+  it("filters devices that reported a diverged history, all or those not healed yet, and shows when", async () => {
+    const told = await connectDevice(db.prisma, "erin", { deviceId: "told" });
+    const healed = await connectDevice(db.prisma, "erin", { deviceId: "healed" });
+    await connectDevice(db.prisma, "erin", { deviceId: "never" });
+    await db.prisma.device.update({ where: { id: told.deviceRef }, data: { divergedAt: at(2) } });
+    await db.prisma.device.update({ where: { id: healed.deviceRef }, data: { divergedAt: at(2), healedAt: at(1) } });
+
+    expect((await ids({ history: "diverged" })).sort()).toEqual(["healed", "told"]);
+    expect(await ids({ history: "unhealed" })).toEqual(["told"]);
+    const detail = await getDeviceOrThrow(db.prisma, healed.deviceRef);
+    expect([detail.divergedAt, detail.healedAt]).toEqual([at(2), at(1)]);
+  });
 });

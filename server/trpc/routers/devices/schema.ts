@@ -12,6 +12,8 @@ export const ZDeviceList = z.strictObject({
   seenSince: z.date().optional(),
   seenBefore: z.date().optional(),
   revoked: z.boolean().optional(),
+  /** Devices that reported a diverged history (all, or those not healed yet). */
+  history: z.enum(["diverged", "unhealed"]).optional(),
   limit: z.number().int().min(1).max(100).default(50),
   cursor: z.string().max(200).optional(),
 });
