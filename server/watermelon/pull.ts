@@ -1,6 +1,6 @@
 // WatermelonDB pull (its backend contract, "Implementing pull endpoint"), over the change log of
 // the caller's user stream. The timestamp we issue is a stream position (seq), not a clock: a
-// pull returns exactly the changes after it, whatever the clocks do (tables.ts timestampOf).
+// pull returns exactly the changes after it, whatever the clocks do (timestamp.ts).
 //   1. In one REPEATABLE READ snapshot: the stream's head H and compaction point.
 //   2. last_pulled_at 0: every live record of the mapped types, as `created`.
 //      Otherwise the changes in (last_pulled_at, H], one entry per record: `deleted` when its
@@ -9,20 +9,19 @@
 //      record it deleted locally meanwhile by dropping that local delete. `updated` creates what
 //      is missing (apps pass `sendCreatedAsUpdated: true` to silence its warning about that).
 //      A position below the compaction point (its deletes are gone) is refused with 412
-//      compacted; one above H (a restore or failover lost the tail, or another server database)
-//      with 412 history_diverged. Either way the app resets its database and pulls from null. The
-//      timestamp is a plain number WatermelonDB stores (tables.ts), with no room for a history
-//      fingerprint: a position at or below H in a rewritten history is not detected
-//      (docs/watermelondb.md).
+//      compacted; one above H, or whose 16-bit fingerprint (timestamp.ts) differs from the
+//      history here (a restore or failover), with 412 history_diverged. Either way the app resets
+//      its database and pulls from null (docs/watermelondb.md says what it loses).
 //   3. Tables the app added (or added columns to) since its last sync come whole (`migration`).
-//   4. timestamp = H + 1 (WatermelonDB refuses 0).
+//   4. timestamp: H and its fingerprint (timestamp.ts; never 0, which WatermelonDB refuses).
 import type { Db, Tx } from "../db/client";
 import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
 import type { RecordData } from "../sync/records";
 import { bootstrapRequired } from "../sync/tokens";
 import type { TWatermelonPullQuery, TWatermelonPullResponse, TWatermelonTableChanges } from "./schemas";
-import { getWatermelonTable, positionOf, type RawRecord, tableOfType, timestampOf, toRawRecord, watermelonTables } from "./tables";
+import { getWatermelonTable, type RawRecord, tableOfType, toRawRecord, watermelonTables } from "./tables";
+import { judgeWatermelon, positionOf, timestampOf, type WatermelonPosition } from "./timestamp";
 
 type Entry = { kind: "created" | "updated" | "deleted"; raw: RawRecord | null };
 
@@ -32,13 +31,11 @@ export async function pullWatermelon(db: Db, device: DeviceContext, query: TWate
   return db.$transaction(async (tx) => {
     // 1.
     await tx.$executeRaw`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`;
-    const row = await tx.stream.findUnique({ where: { name: stream }, select: { headSeq: true, compactedUntilSeq: true } });
+    const row = await tx.stream.findUnique({ where: { name: stream }, select: { headSeq: true, compactedUntilSeq: true, headHash: true, compactedHash: true } });
     const head = Number(row?.headSeq ?? 0n);
-    const since = positionOf(query.last_pulled_at);
-    if (since > head) throw bootstrapRequired("history_diverged", "last_pulled_at is ahead of this server's history; reset the local database and pull again");
-    if (since > 0 && since < Number(row?.compactedUntilSeq ?? 0n)) {
-      throw bootstrapRequired("compacted", "Changes since last_pulled_at were compacted; reset the local database and pull again");
-    }
+    const position = positionOf(query.last_pulled_at);
+    const since = position.seq;
+    if (query.last_pulled_at !== 0) await checkPosition(tx, stream, row, position);
     // 2.
     const entries = new Map<string, Map<string, Entry>>();
     const put = (type: string, id: string, entry: Entry) => {
@@ -59,8 +56,27 @@ export async function pullWatermelon(db: Db, device: DeviceContext, query: TWate
       await putLiveRecords(tx, stream, [table.type], kind, put);
     }
     // 4.
-    return { changes: toChanges(entries), timestamp: timestampOf(head) };
+    return { changes: toChanges(entries), timestamp: timestampOf(head, row?.headHash ?? null) };
   });
+}
+
+type StreamRow = { headSeq: bigint; compactedUntilSeq: bigint; compactedHash: string | null } | null;
+
+/** Step 2's refusals: below the compaction point, ahead of the head, or in another history. */
+async function checkPosition(tx: Tx, stream: string, row: StreamRow, position: WatermelonPosition): Promise<void> {
+  const change = position.seq > 0 ? await tx.change.findUnique({ where: { stream_seq: { stream, seq: BigInt(position.seq) } }, select: { hash: true } }) : null;
+  const verdict = judgeWatermelon({
+    seq: position.seq,
+    headSeq: Number(row?.headSeq ?? 0n),
+    compactedUntilSeq: Number(row?.compactedUntilSeq ?? 0n),
+    changeHash: change?.hash ?? null,
+    changeExists: change !== null,
+    compactedHash: row?.compactedHash ?? null,
+  }, position);
+  if (verdict === "compacted") throw bootstrapRequired("compacted", "Changes since last_pulled_at were compacted; reset the local database and pull again");
+  if (verdict === "ahead" || verdict === "diverged") {
+    throw bootstrapRequired("history_diverged", "last_pulled_at is not in this server's history (a restore or failover); reset the local database and pull again");
+  }
 }
 
 type Put = (type: string, id: string, entry: Entry) => void;

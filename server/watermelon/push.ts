@@ -17,7 +17,8 @@ import { canonicalJson, sha256Hex } from "../sync/canonical";
 import { applyPush } from "../sync/push";
 import { LIMITS, type TPushItem, type TPushResponse } from "../sync/schemas";
 import type { TWatermelonChanges } from "./schemas";
-import { fromRawRecord, getWatermelonTable, positionOf } from "./tables";
+import { fromRawRecord, getWatermelonTable } from "./tables";
+import { positionOf } from "./timestamp";
 
 type Current = { version: number; deleted: boolean; lastSeq: bigint };
 
@@ -46,7 +47,7 @@ export async function pushWatermelon(db: Db, device: DeviceContext, lastPulledAt
   }
 
   // 3.
-  const pulledUpTo = positionOf(lastPulledAt);
+  const pulledUpTo = positionOf(lastPulledAt).seq;
   const rows = await db.record.findMany({
     where: { stream, OR: wanted.map((w) => ({ type: w.type, id: w.id })) },
     select: { type: true, id: true, version: true, deleted: true, lastSeq: true },

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 /** WatermelonDB sends `last_pulled_at=null` on a first sync; otherwise the timestamp we issued. */
 const ZLastPulledAt = z
-  .union([z.literal(""), z.literal("null"), z.literal("undefined"), z.string().regex(/^\d{1,15}$/)])
+  .union([z.literal(""), z.literal("null"), z.literal("undefined"), z.string().regex(/^\d{1,16}$/).refine((v) => Number(v) <= Number.MAX_SAFE_INTEGER, "too large")])
   .optional()
   .transform((value) => (value && /^\d+$/.test(value) ? Number(value) : 0));
 

@@ -49,13 +49,6 @@ export function watermelonTables(): Record<string, WatermelonTable> {
   return Object.fromEntries(listTypes().flatMap((t) => (t.watermelonTable ? [[t.watermelonTable, tableOf(t)]] : [])));
 }
 
-/**
- * Our timestamps are stream positions: WatermelonDB's `timestamp` is the head seq + 1 (it must not
- * be 0, even for an empty stream), so `last_pulled_at` t means "every change with seq >= t".
- */
-export const timestampOf = (headSeq: number): number => headSeq + 1;
-export const positionOf = (lastPulledAt: number): number => Math.max(0, lastPulledAt - 1);
-
 /** A device id for Watermelon clients that do not send X-Device-Id. */
 export const WATERMELON_DEVICE = "watermelondb";
 

@@ -3,6 +3,8 @@
 // idempotent retries and creates, and what a refused push leaves behind (nothing).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZWatermelonPullResponse } from "@/server/watermelon/schemas";
+import { positionOf } from "@/server/watermelon/timestamp";
+import { dumpSyncState, restoreSyncState } from "../support/restore";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { bodyOf } from "../support/answers";
@@ -33,28 +35,52 @@ describe("pull", () => {
     const d = await device();
     const first = await pull(d, null);
     expect(first.status).toBe(200);
-    expect(bodyOf(first, ZWatermelonPullResponse).timestamp).toBe(1);
+    const t0 = bodyOf(first, ZWatermelonPullResponse).timestamp;
+    expect(positionOf(t0)).toEqual({ seq: 0, fp: 0 });
     expect(bodyOf(first, ZWatermelonPullResponse).changes.memos).toEqual(empty);
 
-    expect((await push(d, 1, { memos: { ...empty, created: [memo("m1", "one"), memo("m2", "two")] } })).status).toBe(200);
+    expect((await push(d, t0, { memos: { ...empty, created: [memo("m1", "one"), memo("m2", "two")] } })).status).toBe(200);
     const all = await pull(d, null);
-    expect(bodyOf(all, ZWatermelonPullResponse).timestamp).toBe(3);
+    const t2 = bodyOf(all, ZWatermelonPullResponse).timestamp;
+    expect(positionOf(t2).seq).toBe(2);
     expect(bodyOf(all, ZWatermelonPullResponse).changes.memos?.created).toEqual([
       { id: "m1", content: "one", pinned: false, tags: "[\"a\"]" },
       { id: "m2", content: "two", pinned: false, tags: "[\"a\"]" },
     ]);
 
     const edit = { memos: { ...empty, updated: [{ ...memo("m1", "one, edited"), _status: "updated" }], deleted: ["m2"] } };
-    expect((await push(d, 3, edit)).status).toBe(200);
-    const since = await pull(d, 3);
+    expect((await push(d, t2, edit)).status).toBe(200);
+    const since = await pull(d, t2);
     expect(since.body).toEqual({
-      timestamp: 5,
+      timestamp: expect.any(Number),
       changes: expect.objectContaining({
         memos: { created: [], updated: [{ id: "m1", content: "one, edited", pinned: false, tags: "[\"a\"]" }], deleted: ["m2"] },
         meters: empty,
       }),
     });
-    expect(bodyOf(await pull(d, 5), ZWatermelonPullResponse).changes.memos).toEqual(empty);
+    const t4 = bodyOf(since, ZWatermelonPullResponse).timestamp;
+    expect(positionOf(t4).seq).toBe(4);
+    expect(bodyOf(await pull(d, t4), ZWatermelonPullResponse).changes.memos).toEqual(empty);
+    // A timestamp issued before fingerprints (seq + 1) is still a position: the changes after seq 2.
+    expect(bodyOf(await pull(d, 3), ZWatermelonPullResponse).changes.memos?.deleted).toEqual(["m2"]);
+  });
+
+  it("answers 412 history_diverged for a timestamp from a history this database no longer has (a restore)", async () => {
+    const d = await device();
+    await push(d, 0, { memos: { ...empty, created: [memo("m1", "x")] } });
+    const dump = await dumpSyncState(server.db.prisma);
+    await push(d, 0, { memos: { ...empty, created: [memo("m2", "lost")] } });
+    const lost = bodyOf(await pull(d, null), ZWatermelonPullResponse).timestamp;
+    await restoreSyncState(server.db.prisma, dump);
+    await push(d, 0, { memos: { ...empty, created: [memo("m3", "after the restore")] } }); // seq 2 again
+
+    expect(positionOf(lost).seq).toBe(2);
+    const refused = await pull(d, lost);
+    expect(refused.status).toBe(412);
+    expect(refused.body).toMatchObject({ error: { code: "bootstrap_required", details: { reason: "history_diverged" } } });
+    const fresh = bodyOf(await pull(d, null), ZWatermelonPullResponse);
+    expect(fresh.changes.memos?.created.map((r) => r.id)).toEqual(["m1", "m3"]);
+    expect((await pull(d, fresh.timestamp)).status).toBe(200);
   });
 
   it("sends whole tables the app added since its last sync (migration)", async () => {
