@@ -4,7 +4,7 @@
 //   2. Pull from the token until `more` is false, each page applied with its new token in one write.
 //   3. 412 bootstrap_required: bootstrap again (the outbox stays and shows on top), then pull. With
 //      the reason history_diverged (a restore or a failover), what the device held is kept first,
-//      and after the bootstrap what the server lost is queued back (heal.ts).
+//      and after the bootstrap and its pulls what the server lost is queued back (heal.ts).
 //   4. Ack the final token, after it is durably stored.
 import type { SyncContext } from "./context";
 import { readMeta } from "./context";
@@ -31,7 +31,6 @@ export async function pullAll(ctx: SyncContext): Promise<PullReport> {
       if (bootstraps++ >= MAX_BOOTSTRAPS) throw new SyncError("bootstrap_loop", "the server keeps asking for a bootstrap", 412);
       token = await bootstrap(ctx);
       report.bootstrapped = true;
-      report.recovered += (await healFromRecovery(ctx))?.edits.length ?? 0;
     }
     const body = JSON.stringify({ token, limit: ctx.pullLimit });
     let page;
@@ -59,6 +58,8 @@ export async function pullAll(ctx: SyncContext): Promise<PullReport> {
     token = next;
     if (!page.more) break;
   }
+  // After the bootstrap and its pulls (or on the next pull, if the app stopped in between).
+  report.recovered = (await healFromRecovery(ctx))?.edits.length ?? 0;
   meta = await readMeta(ctx.storage);
   await ack(ctx, meta.device_id, token);
   return report;
