@@ -1,15 +1,27 @@
 // Verifies a device's bearer JWT (HS256 with SYNC_JWT_SECRET, or RS256/ES256 from SYNC_JWKS_URL)
 // and derives the caller's streams: always `user:<sub>`, plus the `streams` claim.
+// A token whose signature holds but whose claims we cannot use is still a 401, but it says which
+// claim and why in `details.fields`: only its issuer could have made it, so there is nothing to
+// probe, and the integrator learns what to fix (issue 19).
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
-import type { Caller } from "../auth/caller";
+import { SERVICE_USER_PREFIX, type Caller } from "../auth/caller";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { ZStreamName } from "../sync/schemas";
+import { hasUnstorableText } from "./storable-json";
+
+/** At most this many entries in the `streams` claim (docs/protocol.md "Authentication"). */
+export const MAX_STREAMS_CLAIM = 100;
 
 const ZClaims = z.object({
-  sub: z.string().min(1).max(200),
-  streams: z.array(ZStreamName).max(100).optional(),
+  sub: z.string().min(1).max(200)
+    // PostgreSQL refuses NUL in text (22021): such a sub must be a 401 here, not a 500 in a query.
+    .refine((sub) => !hasUnstorableText(sub), "contains a NUL character or an unpaired surrogate")
+    // `service:<key>` is the user of the team's backend writers (server-push.ts): a device with
+    // that sub would share their devices, batches and idempotency keys.
+    .refine((sub) => !sub.startsWith(SERVICE_USER_PREFIX), `must not start with "${SERVICE_USER_PREFIX}" (reserved for service keys)`),
+  streams: z.array(ZStreamName).max(MAX_STREAMS_CLAIM, `has more than ${MAX_STREAMS_CLAIM} entries`).optional(),
 });
 
 let jwks: JWTVerifyGetKey | undefined;
@@ -56,8 +68,11 @@ async function verify(token: string): Promise<JWTPayload> {
 export async function authenticateDevice(request: Request): Promise<Caller> {
   const payload = await verify(bearerToken(request.headers.get("authorization")));
   const claims = ZClaims.safeParse(payload);
-  // The same answer as any other bad token (the authorization matrix compares the bodies).
-  if (!claims.success) throw new AppError("invalid_token", "The access token is invalid or expired");
+  if (!claims.success) {
+    const fields = claims.error.issues.slice(0, 10).map((issue) => ({ field: issue.path.map(String).join(".") || "(claims)", message: issue.message }));
+    const first = fields[0];
+    throw new AppError("invalid_token", `The access token's claims are invalid: ${first?.field} ${first?.message}`, { fields });
+  }
   const own = `user:${claims.data.sub}`;
   const streams = [own, ...(claims.data.streams ?? []).filter((s) => s !== own)];
   return { userId: claims.data.sub, streams: [...new Set(streams)].sort() };

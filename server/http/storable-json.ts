@@ -7,6 +7,9 @@ export const MAX_JSON_DEPTH = 64;
 
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Whether PostgreSQL would refuse `text` (NUL) or it is not valid UTF-16 (an unpaired surrogate). */
+export const hasUnstorableText = (text: string): boolean => UNSTORABLE_TEXT.test(text);
+
 export type JsonProblem = { field: string; message: string };
 
 // A node to visit: its value, its key and its parent (the path is only built for a problem; a

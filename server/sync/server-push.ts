@@ -2,6 +2,7 @@
 // as devices: the same policies, field rules and idempotency. The writer is a device of the user
 // `service:<key name>` with platform `server`, so its batches are stored, listed and replayed like
 // any other, with the writer as their source; idempotency is per key and writer on `bundle_id`.
+import { SERVICE_USER_PREFIX } from "../auth/caller";
 import type { Db } from "../db/client";
 import { ensureDevice } from "../devices/register";
 import { AppError } from "../errors";
@@ -13,7 +14,7 @@ import type { TServerPushRequest } from "./server-schemas";
 
 export const SERVER_PLATFORM = "server";
 
-export const serverUserOf = (service: Pick<ServiceCaller, "name">) => `service:${service.name}`;
+export const serverUserOf = (service: Pick<ServiceCaller, "name">) => `${SERVICE_USER_PREFIX}${service.name}`;
 
 export async function applyServerPush(db: Db, service: ServiceCaller, request: TServerPushRequest): Promise<TPushResponse> {
   // 1. Every item's stream within the key's patterns, or nothing is written (403, not per item).
