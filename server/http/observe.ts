@@ -3,6 +3,7 @@
 // carry the route template, never a body, a token or a query string (it may hold a sync token).
 import { randomUUID } from "node:crypto";
 import { logger } from "../log";
+import { wasAborted } from "./aborted";
 import { recordHttpRequest } from "../metrics/registry";
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
@@ -40,7 +41,9 @@ export function observe(handler: Handler): Handler {
     const bytes = Number(response.headers.get("content-length") ?? 0);
     recordHttpRequest({ route, method: request.method, status: response.status, seconds: ms / 1000, bytes });
     const line = { req_id: requestId, method: request.method, route, status: response.status, ms: Math.round(ms * 10) / 10, bytes };
-    if (response.status >= 500) logger.error(line, "request");
+    // A client gone mid-body is the client's doing: an info line, not an error (aborted.ts).
+    if (wasAborted(request)) logger.info({ ...line, aborted: true }, "request aborted");
+    else if (response.status >= 500) logger.error(line, "request");
     else logger.info(line, "request");
     return response;
   };

@@ -2,6 +2,7 @@
 // (stopping as soon as a chunked body exceeds it), within the body deadline, valid UTF-8 and JSON,
 // and storable (storable-json.ts).
 import { AppError } from "../errors";
+import { bodyAborted } from "./aborted";
 import { env } from "../env";
 import { bodyDeadline, readBefore } from "../limits/timeouts";
 import { LIMITS } from "../sync/schemas";
@@ -38,7 +39,9 @@ async function readCapped(request: Request): Promise<string> {
   let size = 0;
   const deadline = bodyDeadline(env().REQUEST_BODY_TIMEOUT_SECONDS);
   for (;;) {
-    const { done, value } = await readBefore(() => reader.read(), deadline, () => void reader.cancel().catch(() => {}));
+    const { done, value } = await readBefore(() => reader.read(), deadline, () => void reader.cancel().catch(() => {}))
+      // Only a broken connection fails a request body's read (the deadline is an AppError).
+      .catch((error: unknown) => Promise.reject(error instanceof AppError ? error : bodyAborted(request)));
     if (done) break;
     size += value.byteLength;
     if (size > LIMITS.maxBodyBytes) {

@@ -24,6 +24,8 @@ let mallory: TestDevice;
 let ids: VictimIds;
 const actors = {} as Record<"alice" | "revoked" | "mallory", Actor>;
 const badTokens: Record<string, string> = {};
+/** Kind -> [the claim `details.fields` must name, the token]. */
+const claimTokens: Record<string, [string, string]> = {};
 
 // Device-authenticated routes; service-key routes have their own matrix (test/keys/).
 const routes = MOBILE_ROUTES.filter((r) => r.auth.kind === "device" && hasHandler(r));
@@ -87,8 +89,19 @@ beforeAll(async () => {
     "tampered subject": `${header}.${b64({ sub: mallory.userId, iat: claims.iat, exp: claims.exp })}.${signature}`,
     "without exp": await hs({ sub: alice.userId }),
     "without sub": await hs({ exp: now() + 3600 }),
-    "empty sub": await hs({ sub: "", exp: now() + 3600 }),
     garbage: "abc.def.ghi",
+  });
+  const exp = now() + 3600;
+  // Validly signed, but with claims no device may use (issue 19 part 5, issue 16): the claim named.
+  Object.assign(claimTokens, {
+    "sub with U+0000": ["sub", await hs({ sub: "alice\u0000matrix", exp })],
+    "sub that is only U+0000": ["sub", await hs({ sub: "\u0000", exp })],
+    "sub with an unpaired surrogate": ["sub", await hs({ sub: "alice\ud800", exp })],
+    "empty sub": ["sub", await hs({ sub: "", exp })],
+    "sub over 200 characters": ["sub", await hs({ sub: "a".repeat(201), exp })],
+    "sub of a service key's writers": ["sub", await hs({ sub: "service:backend", exp })],
+    "101 streams": ["streams", await hs({ sub: alice.userId, streams: Array.from({ length: 101 }, (_, i) => `org:o${i}`), exp })],
+    "one invalid stream": ["streams.2", await hs({ sub: alice.userId, streams: ["org:a", "org:b", "org:a\u0000b"], exp })],
   });
 });
 
@@ -135,6 +148,25 @@ describe("mobile authorization matrix", () => {
     expect([...bodies.unauthorized], [...bodies.unauthorized].join("\n")).toHaveLength(1);
     expect(diffState(before, await snapshotState(server.db.prisma))).toEqual([]);
     console.log(`authorization matrix: ${rows.length} refused requests over ${routes.length} routes`);
+  });
+
+  it("refuses validly signed tokens with unusable claims on every route (401 invalid_token naming the claim), changing nothing", async () => {
+    const before = await snapshotState(server.db.prisma);
+    for (const route of routes) {
+      for (const [kind, [claim, jwt]] of Object.entries(claimTokens)) {
+        const row = { route, kind, answer: await send(matrixRequest(route.id, actors.alice, ids, `Bearer ${jwt}`)) };
+        const body = row.answer.json as { error?: { code?: string; message?: string; details?: { fields?: { field: string }[] } } } | undefined;
+        const where = `${route.method.toUpperCase()} ${route.path} with ${kind}`;
+        expect(row.answer.status, `${where}: ${row.answer.text}`).toBe(401);
+        if (route.method === "head") continue;
+        expect(body?.error?.code, where).toBe("invalid_token");
+        expect(body?.error?.details?.fields?.map((f) => f.field), where).toEqual([claim]);
+        expect(body?.error?.message, where).toContain(claim);
+        expect(row.answer.text, `${where} leaks`).not.toMatch(LEAK);
+      }
+    }
+    // No device, batch or record for `service:backend` or a NUL subject came into being.
+    expect(diffState(before, await snapshotState(server.db.prisma))).toEqual([]);
   });
 
   it("refuses a revoked device on every route that names a device (403 device_revoked), changing nothing", async () => {
