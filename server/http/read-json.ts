@@ -1,14 +1,18 @@
 // A JSON request body, read once at the edge: the right content type, at most LIMITS.maxBodyBytes
 // (stopping as soon as a chunked body exceeds it), within the body deadline, valid UTF-8 and JSON,
-// and storable (storable-json.ts).
+// and storable (storable-json.ts); values JavaScript cannot hold as sent are listed (exact-json.ts).
 import { AppError } from "../errors";
 import { bodyAborted } from "./aborted";
 import { env } from "../env";
 import { bodyDeadline, readBefore } from "../limits/timeouts";
 import { LIMITS } from "../sync/schemas";
+import { findInexactNumbers, PROTO_KEY_MESSAGE, type InexactValue } from "./exact-json";
 import { findUnstorableJson } from "./storable-json";
 
-export async function readJson(request: Request): Promise<unknown> {
+/** The parsed body, and what in it JavaScript cannot hold as sent (refused by inexact-body.ts). */
+export type JsonBody = { value: unknown; inexact: InexactValue[] };
+
+export async function readJson(request: Request): Promise<JsonBody> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new AppError("invalid_request", "Content-Type must be application/json");
@@ -22,9 +26,11 @@ export async function readJson(request: Request): Promise<unknown> {
   } catch {
     throw new AppError("invalid_request", "The body is not valid JSON");
   }
-  const problem = findUnstorableJson(value);
+  const protoKeys: string[][] = [];
+  const problem = findUnstorableJson(value, protoKeys);
   if (problem) throw new AppError("invalid_request", `The body cannot be stored: ${problem.field} ${problem.message}`, { fields: [problem] });
-  return value;
+  const inexact = [...protoKeys.map((path) => ({ path, message: PROTO_KEY_MESSAGE })), ...findInexactNumbers(text)];
+  return { value, inexact };
 }
 
 function tooLarge(): AppError {

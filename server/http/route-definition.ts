@@ -48,6 +48,11 @@ type Common = {
   /** No body on success (tus: the headers carry the result): its description. */
   noBody?: string;
   errors: readonly ErrorCode[];
+  /**
+   * The body's `items[].data` is record data (push, server push): a value there that JavaScript
+   * cannot hold as sent refuses that item as `invalid_data`; elsewhere it refuses the body (400).
+   */
+  itemData?: true;
 };
 
 /**

@@ -17,7 +17,8 @@ import { authenticateDevice } from "./device-auth";
 import { authenticateService } from "./service-auth";
 import { json } from "./json-response";
 import { observe } from "./observe";
-import { readJson } from "./read-json";
+import { refuseInexact } from "./inexact-body";
+import { readJson, type JsonBody } from "./read-json";
 import { findUnstorableJson } from "./storable-json";
 import { rateLimitDeviceId, resolveDevice } from "./request-device";
 import type { RouteContext, RouteDefinition } from "./route-definition";
@@ -72,7 +73,8 @@ type WideContext = {
 
 /** The handler's context: authentication, rate limit, input and device, in the protocol's order. */
 async function contextOf(definition: RouteDefinition, request: Request, context: NextContext | undefined): Promise<WideContext> {
-  const input = async (raw: unknown) => {
+  const input = async (sent: JsonBody | undefined) => {
+    const raw = sent?.value;
     const query = Object.fromEntries(new URL(request.url).searchParams);
     const params = await flatParams(context);
     // `%00` in a query or path reaches no query as text PostgreSQL refuses (22021): a 400 here.
@@ -80,7 +82,9 @@ async function contextOf(definition: RouteDefinition, request: Request, context:
       const problem = findUnstorableJson(values);
       if (problem) throw invalidFields([problem], `The ${what} is invalid: ${problem.field} ${problem.message}`);
     }
-    return { request, body: parse(definition.body, raw, "body"), query: parse(definition.query, query, "query"), params };
+    const body = parse(definition.body, raw, "body");
+    if (sent?.inexact.length) refuseInexact(definition, body, sent.inexact);
+    return { request, body, query: parse(definition.query, query, "query"), params };
   };
   const auth = definition.auth;
   switch (auth.kind) {
@@ -88,18 +92,18 @@ async function contextOf(definition: RouteDefinition, request: Request, context:
       return { ...(await input(definition.body ? await readJson(request) : undefined)), getDb };
     case "device": {
       const caller = await authenticateDevice(request);
-      const raw = definition.body ? await readJson(request) : undefined;
+      const sent = definition.body ? await readJson(request) : undefined;
       const db = await getDb();
-      await enforceRateLimit(db, { userId: caller.userId, deviceId: rateLimitDeviceId(request, raw) });
-      const parsed = await input(raw);
+      await enforceRateLimit(db, { userId: caller.userId, deviceId: rateLimitDeviceId(request, sent?.value) });
+      const parsed = await input(sent);
       return { ...parsed, caller, db, ...(await resolveDevice(auth.device, db, caller, request, parsed)) };
     }
     case "service": {
       const db = await getDb();
       const service = await authenticateService(request, db, auth.scope);
-      const raw = definition.body ? await readJson(request) : undefined;
+      const sent = definition.body ? await readJson(request) : undefined;
       await enforceRateLimit(db, { userId: `service:${service.name}`, deviceId: null });
-      return { ...(await input(raw)), db, service };
+      return { ...(await input(sent)), db, service };
     }
   }
 }

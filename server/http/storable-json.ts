@@ -16,14 +16,22 @@ export type JsonProblem = { field: string; message: string };
 // copied path per node made this walk a third of a push's edge checks).
 type Visit = { value: unknown; key: string | null; parent: Visit | null; depth: number };
 
-function problem(at: Visit, message: string): JsonProblem {
+function pathOf(at: Visit): string[] {
   const path: string[] = [];
   for (let node: Visit | null = at; node && node.key !== null; node = node.parent) path.unshift(node.key);
-  return { field: path.join(".") || "(body)", message };
+  return path;
 }
 
-/** The first place where `value` cannot be stored, or null. Iterative, so depth cannot overflow. */
-export function findUnstorableJson(value: unknown): JsonProblem | null {
+function problem(at: Visit, message: string): JsonProblem {
+  return { field: pathOf(at).join(".") || "(body)", message };
+}
+
+/**
+ * The first place where `value` cannot be stored, or null. Iterative, so depth cannot overflow.
+ * `protoKeys`, when given, collects the path of every `__proto__` key on the way (exact-json.ts):
+ * storable, but lost by the first copy of their object, so the caller refuses them.
+ */
+export function findUnstorableJson(value: unknown, protoKeys?: string[][]): JsonProblem | null {
   const stack: Visit[] = [{ value, key: null, parent: null, depth: 0 }];
   for (let next = stack.pop(); next; next = stack.pop()) {
     const current = next.value;
@@ -37,6 +45,7 @@ export function findUnstorableJson(value: unknown): JsonProblem | null {
     for (const key of Object.keys(object)) {
       const child: Visit = { value: object[key], key, parent: next, depth: next.depth + 1 };
       if (UNSTORABLE_TEXT.test(key)) return problem(child, "has a key with a NUL character or an unpaired surrogate");
+      if (key === "__proto__") protoKeys?.push(pathOf(child));
       const inner = child.value;
       // Numbers, booleans and null need no visit.
       if (typeof inner === "string" || (inner !== null && typeof inner === "object")) stack.push(child);

@@ -15,10 +15,24 @@ const canonicals = new WeakMap<RecordData, string>();
 
 export const canonicalOfValid = (data: RecordData): string | undefined => canonicals.get(data);
 
+// Values of an item's data that JavaScript could not hold as sent (server/http/exact-json.ts: a
+// rounded number, a `__proto__` key), found in the raw body before parsing changed them. The
+// parsed item is keyed here by the route builder, so the item is refused and its siblings apply.
+const refusals = new WeakMap<object, DataIssue[]>();
+
+export function refuseItemData(item: object, issues: DataIssue[]): void {
+  refusals.set(item, [...(refusals.get(item) ?? []), ...issues]);
+}
+
 /** The item's data, validated (defaults filled, carried fields kept); null for a delete. */
 export function validData(type: ResourceType, item: TPushItem, live: RecordData | null, writer: GuardWriter): RecordData | null {
   if (item.action === "delete") return null;
   if (!item.data) throw new ItemError("invalid_data", `data is required for ${item.action}`);
+  const refused = refusals.get(item);
+  if (refused) {
+    const first = refused.slice(0, 5).map((i) => `${i.field} ${i.message}`);
+    throw new ItemError("invalid_data", `data cannot be stored as sent: ${first.join("; ")}`, refused);
+  }
   // Checked on what the device sent, before defaults fill a server-only field of a new record.
   const sent = carryForward(type, item.data, live);
   throwIfBroken(checkGuards({ rules: guardsOf(type).serverOnly, before: live, after: sent, writer }));
