@@ -39,3 +39,12 @@ describe("findInexactNumbers", () => {
     expect(findInexactNumbers("1e400")[0]?.path).toEqual([]);
   });
 });
+
+describe("findInexactNumbers on text that is not JSON", () => {
+  it("ends without throwing on an unclosed string, a trailing backslash or stray brackets", () => {
+    for (const text of ['{"a', '{"a\\', '{"\\u12', ']]]}}1e999', '{"k\\"": 1e999', '"' + "1".repeat(20)]) {
+      expect(() => findInexactNumbers(text), text).not.toThrow();
+    }
+    expect(findInexactNumbers(']]1e999')[0]?.path).toEqual([]);
+  });
+});

@@ -35,9 +35,17 @@ export function inexactNumber(token: string): string | null {
   return `is the number ${token.length > 40 ? `${token.slice(0, 40)}…` : token}, which JSON cannot carry exactly (it reads back as ${value}): send it as a string`;
 }
 
+function keyOf(raw: string): string {
+  try {
+    return String(JSON.parse(raw));
+  } catch {
+    return raw;
+  }
+}
+
 type Frame = { array: boolean; key: string; index: number; expectKey: boolean };
 
-/** Numbers in `text` (valid JSON) that do not survive a parse, with their paths. */
+/** Numbers in `text` that do not survive a parse, with their paths (any text: never throws or hangs). */
 export function findInexactNumbers(text: string): InexactValue[] {
   if (!SUSPECT.test(text)) return [];
   const found: InexactValue[] = [];
@@ -58,10 +66,11 @@ export function findInexactNumbers(text: string): InexactValue[] {
       i += 1;
     } else if (char === '"') {
       let end = i + 1;
-      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      // Bounded: a console body reaches this scan before anything parsed it.
+      while (end < text.length && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
       if (top && !top.array && top.expectKey) {
         const raw = text.slice(i, end + 1);
-        top.key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        top.key = raw.includes("\\") ? keyOf(raw) : raw.slice(1, -1);
         top.expectKey = false;
       }
       i = end + 1;

@@ -54,3 +54,33 @@ describe("console inputs the database cannot take", () => {
     expect(answer.status, answer.text).toBe(200);
   });
 });
+
+describe("console record data JavaScript cannot hold as sent (issue 19)", () => {
+  const UNKNOWN_CONFLICT = "00000000-0000-4000-8000-000000000001";
+  async function mutate(path: string, body: string) {
+    const headers = { cookie, host: "console.test", "content-type": "application/json", "x-syncdesk-csrf": "1" };
+    const response = await withRequest(route.POST, new Request(`http://console.test/api/trpc/${path}`, { method: "POST", headers, body }));
+    return { status: response.status, text: await response.text() };
+  }
+
+  it("a manual merge whose data holds a number JSON cannot carry exactly is a 400 naming it, before any procedure runs", async () => {
+    for (const n of ["1e309", "1e-400", "9007199254740993"]) {
+      const answer = await mutate("conflicts.resolve", `{"json":{"id":"${UNKNOWN_CONFLICT}","resolution":"manual_merge","data":{"reading":${n}},"expectedVersion":1}}`);
+      expect(answer.status, answer.text).toBe(400);
+      expect(JSON.parse(answer.text)).toMatchObject({ error: { code: "invalid_request", details: { fields: [{ field: "data.reading" }] } } });
+    }
+  });
+
+  it("a manual merge whose data holds a __proto__ key is a 400 naming it, not a silently dropped field", async () => {
+    for (const path of ["conflicts.resolve", "conflicts.validateMerge"]) {
+      const answer = await mutate(path, `{"json":{"id":"${UNKNOWN_CONFLICT}","resolution":"manual_merge","data":{"code":"K","__proto__":{"x":1}},"expectedVersion":1}}`.replace(',"resolution":"manual_merge"', path.endsWith("validateMerge") ? "" : ',"resolution":"manual_merge"').replace(',"expectedVersion":1', path.endsWith("validateMerge") ? "" : ',"expectedVersion":1'));
+      expect(answer.status, answer.text).toBe(400);
+      expect(answer.text).toContain("data.__proto__");
+    }
+  });
+
+  it("an exact merge still reaches the procedure (an unknown conflict: 404)", async () => {
+    const answer = await mutate("conflicts.resolve", `{"json":{"id":"${UNKNOWN_CONFLICT}","resolution":"manual_merge","data":{"reading":9007199254740992,"x":0.1},"expectedVersion":1}}`);
+    expect(answer.status, answer.text).toBe(404);
+  });
+});
