@@ -3,12 +3,13 @@
 // refused, never a 5xx, never a leak; the database and the blob root are unchanged after every one.
 // FC_SEED=random FUZZ_SCALE=10 explores further; a failure prints its seed to replay.
 import fc from "fast-check";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOBILE_ROUTES } from "@/server/http/mobile-routes";
 import { ZPushResponse } from "@/server/sync/schemas";
 import { ZUploadInfo } from "@/server/uploads/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
-import { startTestServer, type TestServer } from "../support/server";
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server";
 import { checkAnswer } from "./support/answers";
 import { fuzzBudget, fuzzParameters, fuzzSeed } from "./support/fuzz-config";
 import { routeCases, type FuzzCase } from "./support/mobile-fuzz";
@@ -25,6 +26,7 @@ let server: TestServer;
 let device: TestDevice;
 let baseline: StateSnapshot;
 const fixtures: Record<string, string> = {};
+const claimJwts: string[] = [];
 const sent = { total: 0, mustRefuse: 0, byRoute: new Map<string, number>() };
 // A route listed before its handler file lands is fuzzed from the first run that has it.
 const fuzzed = MOBILE_ROUTES.filter((r) => !INPUTLESS_ROUTES.has(r.id) && hasHandler(r));
@@ -47,6 +49,12 @@ beforeAll(async () => {
   const upload = await device.call("POST", "/api/v1/uploads", { filename: "fuzz.txt", size: 10 }, { "x-device-id": device.deviceId });
   expect(upload.status, JSON.stringify(upload.body)).toBe(201);
   fixtures.uploadId = String(bodyOf(upload, ZUploadInfo).upload_id);
+  // Signed with the real secret, with claims no device may use (issue 19 part 5, issue 16).
+  const sign = (claims: object) => new SignJWT({ ...claims, exp: Math.floor(Date.now() / 1000) + 3600 }).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(TEST_JWT_SECRET));
+  claimJwts.push(
+    await sign({ sub: "fuzz\u0000user" }), await sign({ sub: "\ud800" }), await sign({ sub: `service:${device.userId}` }),
+    await sign({ sub: device.userId, streams: Array.from({ length: 101 }, (_, i) => `org:s${i}`) }), await sign({ sub: device.userId, streams: ["org:a\u0000"] }),
+  );
   baseline = await snapshotState(server.db.prisma);
 });
 
@@ -88,7 +96,7 @@ describe("mobile route fuzzing", () => {
 
   for (const route of fuzzed) {
     it(`${route.method.toUpperCase()} ${route.path}: ${perRoute} hostile requests, each refused or harmless, state unchanged`, async () => {
-      const cases = routeCases(route, { userId: device.userId, deviceId: device.deviceId, jwt: device.jwt, fixtures });
+      const cases = routeCases(route, { userId: device.userId, deviceId: device.deviceId, jwt: device.jwt, fixtures, claimJwts });
       await fc.assert(fc.asyncProperty(cases, exercise), fuzzParameters(SEED, perRoute));
     }, Math.max(120_000, perRoute * 500)); // FUZZ_SCALE may ask for many more requests
   }

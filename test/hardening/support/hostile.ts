@@ -99,6 +99,18 @@ export const contentRange = fc.oneof(
     .map(([a, b, c]) => `bytes ${a}-${b}/${c}`),
 );
 
+/**
+ * Number texts JSON.parse would change (overflow, underflow, lost digits): a body holding one
+ * must be refused, never stored rounded (issue 19). Only writable as raw text.
+ */
+export const INEXACT_NUMBER_TEXTS = [
+  "1e309", "-1e309", "1e-400", "-2e-999", "9007199254740993", "-9007199254740993", "123456789012345678901234567890",
+  "0.1000000000000000000000001", "1.2345e-320", "1" + "0".repeat(400),
+];
+
+/** Values of an injected `__proto__` key: JSON.parse keeps it, every object copy drops it. */
+export const PROTO_VALUES = ['{"admin":true}', "{}", "null", "1", '"x"', "[]", '{"__proto__":{"a":1}}'];
+
 /** Content types a JSON route must refuse. */
 export const WRONG_CONTENT_TYPES = [
   "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml",

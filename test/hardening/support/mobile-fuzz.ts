@@ -10,7 +10,7 @@ import type { z } from "zod";
 import type { MobileRoute } from "@/server/http/mobile-routes";
 import { readsDeviceHeader } from "@/server/http/route-definition";
 import { LIMITS } from "@/server/sync/schemas";
-import { anyJsonValue, BAD_AUTHORIZATION, contentRange, INVALID_UTF8, WRONG_CONTENT_TYPES } from "./hostile";
+import { anyJsonValue, BAD_AUTHORIZATION, contentRange, INEXACT_NUMBER_TEXTS, INVALID_UTF8, PROTO_VALUES, WRONG_CONTENT_TYPES } from "./hostile";
 import { deepJsonText, jsonSchemaOf, mutatedValue, sampleOf } from "./json-mutate";
 import type { RawRequest } from "./raw-http";
 import { seedFor, type FuzzIdentity, type RouteSeed } from "./route-seeds";
@@ -28,8 +28,10 @@ const GOOD_CONTENT_TYPES = ["application/json", "application/json; charset=utf-8
 type Parts = { method: string; path: string; query: string; headers: Record<string, string>; body?: Uint8Array; label: string };
 
 /** Decides the expectation of a request the way the protocol reads it. */
-function expectationOf(route: MobileRoute, seed: RouteSeed, parts: Parts, seedBody: unknown, authBroken: boolean): Expectation | "discard" {
+function expectationOf(route: MobileRoute, seed: RouteSeed, parts: Parts, seedBody: unknown, authBroken: boolean, inexact: boolean): Expectation | "discard" {
   if (authBroken) return "must-refuse";
+  // Checked after the content type and size below (those refusals come first), before the schema.
+  const inexactRefused = inexact && route.body && GOOD_CONTENT_TYPES.includes(parts.headers["content-type"] ?? "");
   if (route.body) {
     const type = parts.headers["content-type"];
     if (!type || !GOOD_CONTENT_TYPES.includes(type)) return "must-refuse";
@@ -41,7 +43,7 @@ function expectationOf(route: MobileRoute, seed: RouteSeed, parts: Parts, seedBo
     } catch {
       return "must-refuse";
     }
-    if (!route.body.safeParse(value).success) return "must-refuse";
+    if (inexactRefused || !route.body.safeParse(value).success) return "must-refuse";
     for (const field of seed.pinned ?? []) {
       const given = (value as Record<string, unknown>)[field];
       const seeded = (seedBody as Record<string, unknown>)[field];
@@ -76,7 +78,7 @@ export function routeCases(route: MobileRoute, identity: FuzzIdentity): fc.Arbit
     ...(seedText === undefined ? {} : { body: bytes(seedText) }),
   });
 
-  const variants: fc.Arbitrary<{ parts: Parts; authBroken?: boolean; keepPath?: boolean }>[] = [];
+  const variants: fc.Arbitrary<{ parts: Parts; authBroken?: boolean; keepPath?: boolean; inexact?: boolean }>[] = [];
   if (route.rawBody) {
     variants.push(
       fc.tuple(fc.uint8Array({ maxLength: 4096 }), contentRange, fc.constantFrom("application/octet-stream", "application/json", "", "text/plain")).map(([body, range, type]) => {
@@ -98,6 +100,19 @@ export function routeCases(route: MobileRoute, identity: FuzzIdentity): fc.Arbit
     variants.push(
       mutatedValue(seedBody).map(({ value, label }) => ({ parts: { ...base(`body: ${label}`), body: bytes(JSON.stringify(value) ?? "") } })),
       mutatedValue(seedBody).map(({ value, label }) => ({ parts: { ...base(`body: ${label}`), body: bytes(JSON.stringify(value) ?? "") } })),
+      // What JavaScript cannot hold as sent (issue 19): a number JSON.parse would round, in place
+      // of one of the body's numbers, or a `__proto__` key; outside record data, so refused whole.
+      fc.tuple(fc.constantFrom(...INEXACT_NUMBER_TEXTS), fc.nat(), fc.constantFrom(...PROTO_VALUES)).map(([number, pick, proto]) => {
+        const numbers = [...text.matchAll(/(?<=[:[,])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?=[,\]}])/g)];
+        const at = numbers[pick % Math.max(numbers.length, 1)];
+        const body = at?.index === undefined
+          ? text.replace(/^\{/, `{"__proto__":${proto},`)
+          : text.slice(0, at.index) + number + text.slice(at.index + at[0].length);
+        return { inexact: true, parts: { ...base(at ? `number ${number} in place of ${at[0]}` : `__proto__ key ${proto}`), body: bytes(body) } };
+      }),
+      fc.constantFrom(...PROTO_VALUES).map((proto) => ({
+        inexact: true, parts: { ...base(`__proto__ key ${proto}`), body: bytes(text.replace(/^\{/, `{"__proto__":${proto},`)) },
+      })),
       fc.constantFrom(...WRONG_CONTENT_TYPES, "").map((type) => {
         const parts = base(`content-type ${JSON.stringify(type)}`);
         if (type) parts.headers["content-type"] = type;
@@ -142,7 +157,8 @@ export function routeCases(route: MobileRoute, identity: FuzzIdentity): fc.Arbit
     variants.push(hostileSegment.map((segment) => ({ keepPath: true, parts: { ...base(`path id ${segment.slice(0, 40)}`), path: route.path.replace(/\{\w+\}/g, segment) } })));
   }
   if (route.auth.kind !== "none") {
-    variants.push(fc.constantFrom(...BAD_AUTHORIZATION, null).map((auth) => {
+    const claimTokens = (identity.claimJwts ?? []).map((jwt) => `Bearer ${jwt}`);
+    variants.push(fc.constantFrom(...BAD_AUTHORIZATION, ...claimTokens, null).map((auth) => {
       const parts = base(`authorization ${JSON.stringify(auth?.slice(0, 30))}`);
       if (auth === null) delete parts.headers.authorization;
       else parts.headers.authorization = auth;
@@ -159,8 +175,8 @@ export function routeCases(route: MobileRoute, identity: FuzzIdentity): fc.Arbit
 
   return fc
     .tuple(fc.oneof(...variants), paramPath)
-    .map(([{ parts, authBroken, keepPath }, path]) => ({ parts: { ...parts, query: capQuery(parts.query), ...(path && !keepPath ? { path } : {}) }, authBroken }))
-    .map(({ parts, authBroken }) => ({ parts, expect: expectationOf(route, seed, parts, seedBody, authBroken === true) }))
+    .map(([{ parts, authBroken, keepPath, inexact }, path]) => ({ parts: { ...parts, query: capQuery(parts.query), ...(path && !keepPath ? { path } : {}) }, authBroken, inexact }))
+    .map(({ parts, authBroken, inexact }) => ({ parts, expect: expectationOf(route, seed, parts, seedBody, authBroken === true, inexact === true) }))
     .filter((c): c is { parts: Parts; expect: Expectation } => c.expect !== "discard")
     .filter(({ parts, expect }) => expect === "must-refuse" || (seed.guard?.({ method: parts.method, target: parts.path, headers: parts.headers, body: parts.body }, identity) ?? true))
     .map(({ parts, expect }) => printable({

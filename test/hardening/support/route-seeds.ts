@@ -16,6 +16,8 @@ export type FuzzIdentity = {
   jwt: string;
   /** Ids of things the fuzz user owns (e.g. `uploadId`, an upload with nothing received yet). */
   fixtures: Record<string, string>;
+  /** Validly signed tokens with claims no device may use (a NUL or `service:` sub, 101 streams). */
+  claimJwts?: string[];
 };
 
 /**
