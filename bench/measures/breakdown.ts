@@ -41,6 +41,7 @@ export async function measureBreakdown(ctx: Ctx): Promise<Row[]> {
   const { openDatabase } = await import("../../server/db/client");
   const { ensureDevice } = await import("../../server/devices/register");
   const { findUnstorableJson } = await import("../../server/http/storable-json");
+  const { findInexactNumbers } = await import("../../server/http/exact-json");
   const { canonicalJson, sha256Hex } = await import("../../server/sync/canonical");
   const { pullChanges } = await import("../../server/sync/pull");
   const { bootstrapPage } = await import("../../server/sync/bootstrap");
@@ -74,7 +75,8 @@ export async function measureBreakdown(ctx: Ctx): Promise<Row[]> {
     const parsed = JSON.parse(text) as unknown;
     const request = ZPushRequest.parse(parsed);
     stages.push(await stage("push", "JSON.parse of the body", 50, () => JSON.parse(text)));
-    stages.push(await stage("push", "findUnstorableJson (edge check)", 50, () => findUnstorableJson(parsed)));
+    stages.push(await stage("push", "findUnstorableJson (edge check)", 50, () => findUnstorableJson(parsed, [])));
+    stages.push(await stage("push", "findInexactNumbers (raw-text number scan)", 50, () => findInexactNumbers(text)));
     stages.push(await stage("push", "ZPushRequest.parse (zod)", 50, () => ZPushRequest.parse(parsed)));
     stages.push(await stage("push", "request hash: canonical JSON + sha256", 50, () => sha256Hex(canonicalJson(request))));
     stages.push(await stage("push", "100 record checksums", 50, () => request.items.map((i) => sha256(canonical(i.data)))));

@@ -1,8 +1,10 @@
 // What an outside chaos and hostile-input run found (issue 19 part 5), as regression tests on both
 // engines: a client gone mid-body is an aborted request, not a logged 500; U+0000 in a query or
-// path is a 400 before any query; /sync/verify registers the device it names (documented).
+// path is a 400 before any query; /sync/verify registers the device it names (documented); a
+// device token cannot pose as a service key's writer (issue 16).
 import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createServiceKey } from "@/server/keys/service-keys";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { sendRaw } from "./support/raw-http";
@@ -90,5 +92,31 @@ describe("POST /sync/verify", () => {
     await server.db.prisma.device.update({ where: { userId_deviceId: { userId: "verify-only", deviceId: newcomer.deviceId } }, data: { revokedAt: new Date() } });
     const refused = await newcomer.call("POST", "/api/v1/sync/verify", { device_id: newcomer.deviceId, items: [] });
     expect(refused.status).toBe(403);
+  });
+});
+
+describe("a device JWT whose sub is service:<key>", () => {
+  it("is refused (401), so it cannot push as, read as or reuse the idempotency keys of that key's writer", async () => {
+    const { key } = await createServiceKey(server.db.prisma, { type: "staff", id: "admin-1" }, { name: "backoffice", scopes: ["read", "write"], streams: ["org:*"] });
+    const item = { type: "memo", stream: "org:shared", id: "w-1", action: "create", data: { content: "by the backend", tags: [], pinned: false } };
+    const written = await fetch(`${server.url}/api/v1/server/push`, {
+      method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ writer_id: "approver", bundle_id: 1, items: [item] }),
+    });
+    expect(written.status).toBe(200);
+    const before = await snapshotState(server.db.prisma);
+    const impostor = await makeDevice(server.url, "service:backoffice", { streams: ["org:shared"], deviceId: "approver" });
+    for (const [method, path, body] of [
+      ["POST", "/api/v1/sync/push", { device_id: "approver", bundle_id: 1, items: [{ ...item, data: { content: "forged", tags: [], pinned: false } }] }],
+      ["POST", "/api/v1/sync/bootstrap", { device_id: "approver" }],
+      ["GET", "/api/v1/conflicts", undefined],
+    ] as const) {
+      const answer = await impostor.call(method, path, body, { "x-device-id": "approver" });
+      expect(answer.status, `${path}: ${JSON.stringify(answer.body)}`).toBe(401);
+      expect(answer.body).toMatchObject({ error: { code: "invalid_token", details: { fields: [{ field: "sub" }] } } });
+    }
+    expect(diffState(before, await snapshotState(server.db.prisma))).toEqual([]);
+    const record = await server.db.prisma.record.findFirst({ where: { id: "w-1" }, select: { data: true } });
+    expect(record?.data).toMatchObject({ content: "by the backend" });
   });
 });

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOBILE_ROUTES } from "@/server/http/mobile-routes";
+import { createServiceKey } from "@/server/keys/service-keys";
 import { ZPushResponse } from "@/server/sync/schemas";
 import { ZUploadInfo } from "@/server/uploads/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
@@ -27,6 +28,7 @@ let device: TestDevice;
 let baseline: StateSnapshot;
 const fixtures: Record<string, string> = {};
 const claimJwts: string[] = [];
+let serviceKey = "";
 const sent = { total: 0, mustRefuse: 0, byRoute: new Map<string, number>() };
 // A route listed before its handler file lands is fuzzed from the first run that has it.
 const fuzzed = MOBILE_ROUTES.filter((r) => !INPUTLESS_ROUTES.has(r.id) && hasHandler(r));
@@ -55,6 +57,8 @@ beforeAll(async () => {
     await sign({ sub: "fuzz\u0000user" }), await sign({ sub: "\ud800" }), await sign({ sub: `service:${device.userId}` }),
     await sign({ sub: device.userId, streams: Array.from({ length: 101 }, (_, i) => `org:s${i}`) }), await sign({ sub: device.userId, streams: ["org:a\u0000"] }),
   );
+  // Service-key routes are fuzzed past authentication, with a key of every scope on org:fuzz*.
+  ({ key: serviceKey } = await createServiceKey(server.db.prisma, { type: "staff", id: "fuzz-admin" }, { name: "fuzz-backend", scopes: ["read", "write"], streams: ["org:fuzz*"] }));
   baseline = await snapshotState(server.db.prisma);
 });
 
@@ -96,7 +100,8 @@ describe("mobile route fuzzing", () => {
 
   for (const route of fuzzed) {
     it(`${route.method.toUpperCase()} ${route.path}: ${perRoute} hostile requests, each refused or harmless, state unchanged`, async () => {
-      const cases = routeCases(route, { userId: device.userId, deviceId: device.deviceId, jwt: device.jwt, fixtures, claimJwts });
+      const jwt = route.auth.kind === "service" ? serviceKey : device.jwt;
+      const cases = routeCases(route, { userId: device.userId, deviceId: device.deviceId, jwt, fixtures, claimJwts });
       await fc.assert(fc.asyncProperty(cases, exercise), fuzzParameters(SEED, perRoute));
     }, Math.max(120_000, perRoute * 500)); // FUZZ_SCALE may ask for many more requests
   }

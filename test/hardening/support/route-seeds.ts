@@ -13,6 +13,7 @@ import type { RawRequest } from "./raw-http";
 export type FuzzIdentity = {
   userId: string;
   deviceId: string;
+  /** The credential: a device JWT, or a service key on service-key routes. */
   jwt: string;
   /** Ids of things the fuzz user owns (e.g. `uploadId`, an upload with nothing received yet). */
   fixtures: Record<string, string>;
@@ -78,6 +79,13 @@ export const ROUTE_SEEDS: Record<string, RouteSeed> = {
   downloadBlob: { params: () => fc.constantFrom("b_AAAAAAAAAAAAAAAAAAAAAA", "b_fuzzfuzzfuzzfuzzfuzzf") },
   // tus: hostile tus headers; a create is sent only when its Upload-Length is not a usable size.
   tusCreate: { headers: tusHeaders, guard: (request) => !/^\d{1,12}$/.test(request.headers["upload-length"] ?? "") || request.headers["tus-resumable"] !== "1.0.0" },
+  // Service-key routes, fuzzed with a real key of the fuzz's streams (FuzzIdentity.jwt): reads of
+  // a stream that holds nothing, and a server push, sent only when it must be refused.
+  serverRecords: { query: () => ({ stream: "org:fuzz", type: "memo", limit: "10" }) },
+  serverPush: {
+    body: () => ({ writer_id: "fuzz-writer", bundle_id: 1, mode: "atomic", items: [{ type: "memo", stream: "org:fuzz", action: "create", data: { content: "x", tags: [], pinned: false } }] }),
+    writer: true,
+  },
   tusHead: { headers: tusHeaders },
   tusPatch: { headers: tusHeaders },
   tusDelete: { headers: tusHeaders },
