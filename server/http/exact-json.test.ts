@@ -1,6 +1,7 @@
 // Which numbers JSON.parse would change, found in the raw text with their paths (exact-json.ts).
 import { describe, expect, it } from "vitest";
-import { findInexactNumbers, inexactNumber } from "./exact-json";
+import { randomUUID } from "node:crypto";
+import { findInexactNumbers, inexactNumber, mayHoldInexactNumber } from "./exact-json";
 
 describe("inexactNumber", () => {
   it("passes every number that reads back as sent, in any spelling", () => {
@@ -33,6 +34,14 @@ describe("findInexactNumbers", () => {
     ]);
   });
 
+  it("lets the cheap check pass ordinary bodies (UUIDs, checksums, timestamps, ids) without a scan", () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({ id: randomUUID(), checksum: `sha256:ab12${"0".repeat(60)}`, at: new Date(i).toISOString(), n: i * 1.5, big: 123456789012345 }));
+    expect(mayHoldInexactNumber(JSON.stringify({ device_id: randomUUID(), bundle_id: 1764892800000, items }))).toBe(false);
+    for (const text of ["[1e309]", '{"a":1e-400}', "9007199254740993", '{"a": 0.10000000000000000001}', '[1,\n1E+999]', '{"a":-0.0000000000000001}']) {
+      expect(mayHoldInexactNumber(text), text).toBe(true);
+    }
+  });
+
   it("finds nothing, quickly, in a body without a suspect", () => {
     expect(findInexactNumbers(JSON.stringify({ a: [1, 2.5, -3e10, "x"], sha: "sha256:3e1234abc", n: 1234567890123 }))).toEqual([]);
     expect(findInexactNumbers("[1e400]")[0]?.path).toEqual(["0"]);
@@ -45,6 +54,6 @@ describe("findInexactNumbers on text that is not JSON", () => {
     for (const text of ['{"a', '{"a\\', '{"\\u12', ']]]}}1e999', '{"k\\"": 1e999', '"' + "1".repeat(20)]) {
       expect(() => findInexactNumbers(text), text).not.toThrow();
     }
-    expect(findInexactNumbers(']]1e999')[0]?.path).toEqual([]);
+    expect(findInexactNumbers('[1e999')[0]?.path).toEqual(["0"]);
   });
 });

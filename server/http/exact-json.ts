@@ -8,11 +8,16 @@
 /** Where a value sits (keys and array indexes from the body's root) and why it is refused. */
 export type InexactValue = { path: string[]; message: string };
 
-// Any number that does not survive JSON.parse has 16 or more digits (15 always do: DBL_DIG), or
-// an exponent of 3 or more digits (overflow, underflow, subnormals). A match may be inside a
-// string: then the scan below finds nothing, at some cost.
-const SUSPECT = /\d[\d.]{15}|(?<![\w.])-?\d+(?:\.\d+)?[eE][+-]?\d{3}/;
+// Any number that does not survive JSON.parse has 16 or more digits and dots (15 significant
+// digits always do: DBL_DIG), or an exponent of 3 or more digits (overflow, underflow,
+// subnormals); and a number token starts after `:`, `,`, `[`, white space or at the start. A
+// match may still be inside a string: then the scan below finds nothing, at some cost. (Without
+// the start rule every random UUID like `…-3e123…` matched: the scan cost as much as JSON.parse.)
+const SUSPECT = /(?<![^:,[\s])-?(?:\d[\d.]{15}|\d+(?:\.\d+)?[eE][+-]?\d{3})/;
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/** False only when `text` certainly holds no number JSON.parse would change (the cheap check). */
+export const mayHoldInexactNumber = (text: string): boolean => SUSPECT.test(text);
 
 /** `sign digits e exponent` without leading or trailing zeros: equal text for equal values. */
 function decimalOf(text: string): string {
@@ -47,7 +52,7 @@ type Frame = { array: boolean; key: string; index: number; expectKey: boolean };
 
 /** Numbers in `text` that do not survive a parse, with their paths (any text: never throws or hangs). */
 export function findInexactNumbers(text: string): InexactValue[] {
-  if (!SUSPECT.test(text)) return [];
+  if (!mayHoldInexactNumber(text)) return [];
   const found: InexactValue[] = [];
   const stack: Frame[] = [];
   const path = () => stack.map((f) => (f.array ? String(f.index) : f.key));
