@@ -17,7 +17,7 @@ type RequestCodeSpec = {
 export const ERROR_CODES = {
   invalid_request: {
     status: 400, trpc: "BAD_REQUEST",
-    description: "malformed JSON, not UTF-8, wrong `Content-Type`, a field of the wrong type, unknown fields, bad query. `details.fields` lists each bad field",
+    description: "malformed JSON, not UTF-8, wrong `Content-Type`, a field of the wrong type, unknown fields, bad query, U+0000 in a query or path parameter, a number JSON cannot carry exactly or a `__proto__` key outside a push item's `data`, a body cut off by the client. `details.fields` lists each bad field",
   },
   unauthorized: {
     status: 401, trpc: "UNAUTHORIZED",
@@ -25,7 +25,7 @@ export const ERROR_CODES = {
   },
   invalid_token: {
     status: 401, trpc: "UNAUTHORIZED",
-    description: "the JWT, the sync token or the bootstrap cursor is invalid, tampered, or belongs to another user or device",
+    description: "the JWT, the sync token or the bootstrap cursor is invalid, tampered, or belongs to another user or device. A JWT that verifies but whose claims are unusable (docs/protocol.md \"Identity\") names the claim in `details.fields`",
   },
   forbidden: {
     status: 403, trpc: "FORBIDDEN",
@@ -80,7 +80,7 @@ export const ERROR_CODES = {
 export const ITEM_ERROR_CODES = {
   unknown_type: { description: "`type` is not one of the app's types" },
   invalid_data: {
-    description: "`data` is missing on a create or update, does not match the type's schema, breaks a field guard (`immutable`, `server_only`), or a media field is not a string; `details.fields` names each failing field",
+    description: "`data` is missing on a create or update, does not match the type's schema, breaks a field guard (`immutable`, `server_only`), or a media field is not a string; or it holds what JSON cannot carry exactly (a number that would read back changed: `1e309`, `1e-400`, an integer beyond 2^53 that rounds; send it as a string) or a `__proto__` key; `details.fields` names each failing field",
   },
   invalid_transition: { description: "a field with `transitions` would change to a value its current value may not go to; `details.fields` names it" },
   invalid_request: { description: "`id` is missing on an update or delete, or `base_version` is above the server's version" },
