@@ -77,7 +77,7 @@ async function contextOf(definition: RouteDefinition, request: Request, context:
     const raw = sent?.value;
     const query = Object.fromEntries(new URL(request.url).searchParams);
     const params = await flatParams(context);
-    // `%00` in a query or path reaches no query as text PostgreSQL refuses (22021): a 400 here.
+    // `%00` in a query or path parameter is a 400 here, never text PostgreSQL refuses (22021).
     for (const [what, values] of [["query", definition.query ? query : {}], ["path", params]] as const) {
       const problem = findUnstorableJson(values);
       if (problem) throw invalidFields([problem], `The ${what} is invalid: ${problem.field} ${problem.message}`);

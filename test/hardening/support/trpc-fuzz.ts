@@ -4,7 +4,7 @@
 // superjson metadata, batches, path tricks in the procedure name, missing CSRF header or session.
 import fc from "fast-check";
 import { acceptedSample, deepJsonText, mutatedValue } from "./json-mutate";
-import { INVALID_UTF8, PATH_TRICKS, WRONG_CONTENT_TYPES } from "./hostile";
+import { INEXACT_NUMBER_TEXTS, INVALID_UTF8, PATH_TRICKS, PROTO_VALUES, WRONG_CONTENT_TYPES } from "./hostile";
 import type { Expectation } from "./mobile-fuzz";
 import type { ProcedureInfo } from "./trpc-procedures";
 
@@ -93,6 +93,15 @@ export function procedureCases(procedure: ProcedureInfo): fc.Arbitrary<TrpcCase>
       fc.constantFrom(...WRONG_CONTENT_TYPES).map((type) => ({ raw: true, c: call(`content-type ${type}`, 42, { contentType: type }) })),
       fc.constantFrom(...INVALID_UTF8).map((bad) => ({ raw: true, c: call(`invalid UTF-8 ${bad.join(",")}`, undefined, { body: new Uint8Array([...bytes('{"json":"'), ...bad, ...bytes('"}')]) }) })),
       fc.constant(null).map(() => ({ raw: true, c: call("no CSRF header", seed, { csrf: false }) })),
+      // A well-formed input holding what JavaScript cannot hold as sent (issue 19): refused before
+      // tRPC's JSON.parse rounds the number or its input transform drops the key.
+      fc.tuple(fc.constantFrom(...INEXACT_NUMBER_TEXTS), fc.constantFrom(...PROTO_VALUES)).map(([number, proto]) => {
+        const wire = JSON.stringify({ json: seed ?? {} });
+        const first = /(?<=[:[,])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?=[,\]}])/.exec(wire);
+        const withProto = wire.startsWith('{"json":{}') ? `{"json":{"__proto__":${proto}}}` : wire.startsWith('{"json":{') ? wire.replace('{"json":{', `{"json":{"__proto__":${proto},`) : `{"json":{"__proto__":${proto}}}`;
+        const text = first ? wire.slice(0, first.index) + number + wire.slice(first.index + first[0].length) : withProto;
+        return { raw: true, c: call(first ? `number ${number} in place of ${first[0]}` : `__proto__ key ${proto}`, undefined, { body: bytes(text) }) };
+      }),
       fc.constant(null).map(() => ({ raw: true, c: call("a 2 MiB body", undefined, { body: bytes(`{"json":{"x":"${"x".repeat(2 * 1024 * 1024)}"}}`) }) })),
     );
   }
