@@ -21,6 +21,7 @@ export const BUILT_IN_TYPES: Record<string, ResourceType> = {
       return { ok: false, issues: parsed.error.issues.map((i) => ({ field: i.path.join(".") || "data", message: i.message })) };
     },
     watermelonTable: null,
+    table: null,
     builtIn: true,
   },
 };

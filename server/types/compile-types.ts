@@ -5,7 +5,7 @@ import type { RecordData } from "../sync/records";
 import { ZSyncdeskConfig, isZodSchema, type TTypeConfig } from "./config-schema";
 import type { FieldRule, FieldRules } from "./field-rules";
 import { compileJsonSchema } from "./json-schema";
-import type { DataIssue, JsonSchema, ResourceType, Validation } from "./resource-type";
+import type { DataIssue, JsonSchema, ResourceType, TableBinding, Validation } from "./resource-type";
 
 export class ConfigError extends Error {}
 
@@ -70,8 +70,19 @@ function compileType(file: string, name: string, config: TTypeConfig): ResourceT
     jsonSchema,
     validate,
     watermelonTable: config.watermelon?.table ?? null,
+    table: tableBinding(config.table, Object.keys(properties), fail),
     builtIn: false,
   };
+}
+
+/** The table columns of the key and stream must not also be data properties. */
+function tableBinding(table: TTypeConfig["table"], properties: string[], fail: (field: string, message: string) => Error): TableBinding | null {
+  if (!table) return null;
+  for (const field of ["key", "stream_column"] as const) {
+    if (properties.includes(table[field])) throw fail(`table.${field}`, `column ${table[field]} is also a property of the schema; the record's data holds the other columns`);
+  }
+  if (table.key === table.stream_column) throw fail("table.stream_column", "must be another column than the key");
+  return { name: table.name, key: table.key, streamColumn: table.stream_column, streamPrefix: table.stream_prefix };
 }
 
 function compileSchema(schema: TTypeConfig["schema"], fail: (message: string) => Error): { jsonSchema: JsonSchema; validate: (data: unknown) => Validation } {

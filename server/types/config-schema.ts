@@ -11,6 +11,7 @@ export function isZodSchema(value: unknown): value is z.ZodType {
 
 const ZTypeName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "type names are lowercase letters, digits and _, starting with a letter");
 const ZFieldName = z.string().min(1).max(100);
+const ZColumnName = z.string().regex(/^[a-z_][a-z0-9_]*$/, "a lowercase column name");
 
 export const ZFieldRuleConfig = z.strictObject({
   merge: z.enum(["lww", "max", "min", "counter", "union", "server", "client", "manual"]).optional(),
@@ -30,6 +31,12 @@ export const ZTypeConfig = z.strictObject({
   unique_fields: z.array(ZFieldName).default([]),
   media_fields: z.array(ZFieldName).default([]),
   fields: z.record(ZFieldName, ZFieldRuleConfig).default({}),
+  table: z.strictObject({
+    name: z.string().regex(/^([a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$/, "a lowercase table name, optionally schema-qualified (public.visits)"),
+    key: ZColumnName,
+    stream_column: ZColumnName,
+    stream_prefix: z.string().max(100),
+  }).optional(),
   watermelon: z.strictObject({ table: z.string().regex(/^[a-z_][a-z0-9_]*$/, "not a WatermelonDB table name") }).optional(),
 });
 export type TTypeConfig = z.infer<typeof ZTypeConfig>;

@@ -13,6 +13,16 @@ export type Validation = { ok: true; data: RecordData } | { ok: false; issues: D
 /** A JSON Schema document (draft 2020-12), as the config gave it or as derived from zod. */
 export type JsonSchema = { [key: string]: unknown };
 
+/** The team's table that holds a type's data (INTEGRATION.md section 3; server/capture/). */
+export type TableBinding = {
+  /** As configured: `public.visits` or `visits`. */
+  name: string;
+  key: string;
+  streamColumn: string;
+  /** A record's stream is this prefix + the stream column's value. */
+  streamPrefix: string;
+};
+
 export type ResourceType = {
   name: string;
   version: number;
@@ -36,6 +46,8 @@ export type ResourceType = {
   validate(data: unknown): Validation;
   /** The WatermelonDB table synced with this type, when the app uses WatermelonDB. */
   watermelonTable: string | null;
+  /** The team's table holding the data, when the type is table-backed. */
+  table: TableBinding | null;
   /** The server's own type (uploads' `blob`), not the app's. */
   builtIn: boolean;
 };
