@@ -21,6 +21,7 @@ import type { TItemConflict, TPushItem } from "./schemas";
 import { checkUniqueFields } from "./unique";
 import { checkMediaFields } from "./media-check";
 import { storeConflict } from "./store-conflict";
+import { tableItemProblem } from "../capture/write-table";
 
 export type ItemContext = {
   /** The bundle's transaction (commit-bundle.ts). */
@@ -65,6 +66,8 @@ export async function applyItem(ctx: ItemContext, item: TPushItem, index: number
   const key = { stream, type: type.name, id };
   // A server-assigned id is a fresh UUID: nothing to read.
   const existing = item.id ? await ctx.bundle.readRecord(key) : null;
+  const tableProblem = await tableItemProblem(ctx.sql, key, existing === null);
+  if (tableProblem) throw new ItemError("forbidden", tableProblem);
   const data = validData(type, item, existing && !existing.deleted ? existing.data : null, ctx.writer);
   await checkMediaFields(ctx.sql, type, data, ctx.device.userId, stream);
 

@@ -1,6 +1,7 @@
 // The item loop shared by push and replay (PROTOCOL.md "Push"):
 //   1. atomic mode: a savepoint first, so a rejection can take back every effect of its items;
-//   2. open the bundle on the items' streams and read the records they name in one query;
+//   2. lock the rows they name in team tables (capture/write-table.ts), open the bundle on the
+//      items' streams and read the records they name in one query;
 //   3. apply each item (apply-item.ts); an ItemError is that item's error, never the batch's;
 //   4. atomic mode with any item not ok: describe each conflict against the committed record
 //      (an earlier item's staged write never committed, so it is not the server's state), roll
@@ -8,6 +9,7 @@
 //      `skipped`.
 import type { DeviceContext } from "../devices/register";
 import { sourceOfCaller } from "../feed/source";
+import { lockTableRows } from "../capture/write-table";
 import { applyItem, itemStream, type ItemContext, type ItemOutcome } from "./apply-item";
 import type { Bundle } from "./bundle";
 import type { BundleTx } from "./commit-bundle";
@@ -36,6 +38,7 @@ export async function applyItems(tx: BundleTx, run: ItemRun): Promise<ItemsAppli
   if (atomic) await tx.sql("SAVEPOINT atomic_items");
   // 2.
   const items = run.entries.map((e) => e.item);
+  await lockTableRows(tx.sql, knownKeys(run.device, items));
   const bundle = await tx.open(bundleStreams(run.device, items), { batchId: run.batchId, source: sourceOfCaller(run.device) });
   await bundle.prefetch(knownKeys(run.device, items));
   const ctx: ItemContext = {

@@ -13,6 +13,7 @@
 // feed's outbox: one event per stream the bundle advanced (server/feed/sequence.ts).
 import type { Sql } from "../db/sql";
 import type { TChangeSource } from "../feed/source";
+import { writeTables } from "../capture/write-table";
 import { chainHash } from "./fingerprint";
 import { RECORD_COLUMNS_OF, toRecordRow, type ChangeHint, type RawRecord, type RecordData, type RecordKey, type RecordRow } from "./records";
 
@@ -143,6 +144,8 @@ export async function openBundle(sql: Sql, streams: readonly string[], origin: B
       const moved = [...heads].filter(([name, head]) => head !== start.get(name));
       if (moved.length === 0 && staged.size === 0) return;
       const { rows, headHashes } = chainChanges(changes, startHashes);
+      // Table-backed types: the team's table first (capture/write-table.ts).
+      await writeTables(sql, staged.values(), source, batchId);
       await sql(FLUSH_SQL, [
         JSON.stringify([...staged.values()].map(recordRow)),
         JSON.stringify(rows),

@@ -1,0 +1,88 @@
+// Syncdesk's own writes of table-backed types (INTEGRATION.md section 3: "Device pushes write the
+// team's table inside the push transaction"). Every writer stages its records in a bundle
+// (server/sync/bundle.ts), whose close() calls writeTables before it writes the mirror: the rows
+// go to the team's table, the capture triggers stage them, and the commit-time flush finds the
+// mirror already equal and emits nothing more, so each write lands exactly once. Any difference
+// the table introduces (a trigger of the team's, a column default) is emitted by the flush as a
+// further change, attributed to the bundle's source, which is set here for the transaction.
+import type { Sql } from "../db/sql";
+import type { TChangeSource } from "../feed/source";
+import type { RecordKey, RecordRow } from "../sync/records";
+import type { CheckedTable } from "./check-table";
+import { capturedTable } from "./install";
+
+export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+const tableSql = (t: CheckedTable) => t.name.split(".").map(quoteIdent).join(".");
+
+/** Writes the staged records of table-backed types into their tables. */
+export async function writeTables(sql: Sql, records: Iterable<RecordRow>, source: TChangeSource, batchId: string | null): Promise<void> {
+  const byType = new Map<CheckedTable, RecordRow[]>();
+  for (const record of records) {
+    const table = capturedTable(record.type);
+    if (table) byType.set(table, [...(byType.get(table) ?? []), record]);
+  }
+  if (byType.size === 0) return;
+  await sql("SELECT set_config('syncdesk.source', $1, true), set_config('syncdesk.batch_id', $2, true)", [`${source.kind}:${source.id}`, batchId ?? ""]);
+  for (const [table, rows] of byType) {
+    const asRow = (r: RecordRow) => {
+      if (!r.stream.startsWith(table.streamPrefix)) throw new Error(`stream ${r.stream} is not a stream of type ${r.type}`);
+      return { ...r.data, [table.key]: r.id, [table.streamColumn]: r.stream.slice(table.streamPrefix.length) };
+    };
+    const upserts = rows.filter((r) => !r.deleted).map(asRow);
+    const deletes = rows.filter((r) => r.deleted).map(asRow);
+    const name = tableSql(table);
+    const key = quoteIdent(table.key);
+    const stream = quoteIdent(table.streamColumn);
+    if (upserts.length > 0) {
+      const columns = [key, stream, ...table.columns.map(quoteIdent)];
+      // A row of another stream is never taken over (apply-item.ts refuses such an id first).
+      await sql(
+        `INSERT INTO ${name} (${columns.join(", ")}) SELECT ${columns.join(", ")} FROM jsonb_populate_recordset(NULL::${name}, $1::jsonb)
+         ON CONFLICT (${key}) DO UPDATE SET ${columns.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(", ")}
+         WHERE ${name}.${stream} = EXCLUDED.${stream}`,
+        [JSON.stringify(upserts)]);
+    }
+    if (deletes.length > 0) {
+      await sql(`DELETE FROM ${name} t USING jsonb_populate_recordset(NULL::${name}, $1::jsonb) x WHERE t.${key} = x.${key}`, [JSON.stringify(deletes)]);
+    }
+  }
+}
+
+/**
+ * Locks the table rows a push names before its bundle locks stream heads: an outside writer holds
+ * its row locks before its flush takes the heads, so taking them in the same order keeps a push
+ * and a psql session editing the same row from deadlocking.
+ */
+export async function lockTableRows(sql: Sql, keys: readonly RecordKey[]): Promise<void> {
+  const byTable = new Map<CheckedTable, string[]>();
+  for (const k of keys) {
+    const table = capturedTable(k.type);
+    if (table && keyProblem(table, k.id) === null) byTable.set(table, [...(byTable.get(table) ?? []), k.id]);
+  }
+  for (const [table, ids] of byTable) {
+    const key = quoteIdent(table.key);
+    await sql(`SELECT 1 FROM ${tableSql(table)} WHERE ${key} = ANY($1::text[]::${table.keyType}[]) ORDER BY ${key} FOR UPDATE`, [ids]);
+  }
+}
+
+const INTEGER = /^-?\d{1,18}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Why an id cannot be a key of the table (null when it can). */
+export function keyProblem(table: CheckedTable, id: string): string | null {
+  if (["integer", "bigint", "smallint"].includes(table.keyType) && !INTEGER.test(id)) return `id ${id} is not an integer (the key of ${table.name})`;
+  if (table.keyType === "uuid" && !UUID.test(id)) return `id ${id} is not a UUID (the key of ${table.name})`;
+  return null;
+}
+
+/** Why an item of a table-backed type cannot be written to `key` (null when it can). */
+export async function tableItemProblem(sql: Sql, key: RecordKey, isNew: boolean): Promise<string | null> {
+  const table = capturedTable(key.type);
+  if (!table) return null;
+  if (!key.stream.startsWith(table.streamPrefix)) return `type ${key.type} lives in streams ${table.streamPrefix}*`;
+  const bad = keyProblem(table, key.id);
+  if (bad || !isNew) return bad;
+  const [other] = await sql("SELECT 1 FROM records WHERE type = $1 AND id = $2 AND stream <> $3 AND NOT deleted LIMIT 1", [key.type, key.id, key.stream]);
+  return other ? `id ${key.id} is already a ${key.type} of another stream` : null;
+}
