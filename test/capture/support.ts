@@ -34,7 +34,7 @@ export async function setUpVisits(db: Db): Promise<ResourceType[]> {
 export type ChangeRow = { stream: string; seq: string; type: string; record_id: string; op: string; version: number; data: Record<string, unknown> | null; hash: string | null; source: string | null };
 
 export const changesOf = (sql: Sql, stream: string) =>
-  sql<ChangeRow>("SELECT stream, seq::text, type, record_id, op, version, data, hash, source FROM changes WHERE stream = $1 ORDER BY seq", [stream]);
+  sql<ChangeRow>("SELECT stream, seq::text, type, record_id, op, version, data, hash, source FROM changes c WHERE c.stream = $1 ORDER BY c.seq", [stream]);
 
 /**
  * Every stream's seqs run 1..head with no gap, its chain recomputes in JavaScript (deletes carry
