@@ -14,6 +14,7 @@ import { summarize } from "./lib/stats";
 import type { Config, Ctx, Row } from "./lib/types";
 import { measureBootstrap } from "./measures/bootstrap";
 import { measureBreakdown } from "./measures/breakdown";
+import { measureCapture } from "./measures/capture";
 import { measureConsole } from "./measures/console";
 import { measureHistory } from "./measures/history";
 import { measurePeer } from "./measures/peer";
@@ -66,6 +67,7 @@ const MEASURES: Measure[] = [
   { id: "peer", run: measurePeer },
   { id: "console", run: (ctx) => measureConsole(ctx, runId) },
   { id: "records", run: (ctx) => measureRecords(ctx, runId) },
+  { id: "capture", run: measureCapture },
   { id: "breakdown", run: measureBreakdown },
 ];
 
