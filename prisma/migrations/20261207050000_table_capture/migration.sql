@@ -145,6 +145,10 @@ BEGIN
 END $$;
 
 CREATE TYPE "syncdesk_capture_row" AS ("type" TEXT, "id" TEXT, "stream" TEXT, "data" JSONB);
+CREATE TYPE "syncdesk_capture_op" AS (
+  "n" INT, "stream" TEXT, "seq" BIGINT, "type" TEXT, "id" TEXT, "op" TEXT, "version" INT,
+  "data" JSONB, "record_data" JSONB, "checksum" TEXT, "prev" TEXT
+);
 
 -- One type's staged keys as they stand in its table now (stream NULL: the row is gone).
 CREATE FUNCTION "syncdesk_capture_read"(cfg capture_tables, ids TEXT[]) RETURNS SETOF syncdesk_capture_row
@@ -159,14 +163,6 @@ BEGIN
     USING cfg.type, cfg.stream_prefix, ids, cfg.columns;
 END $$;
 
--- Ends one stream's run of the flush: its new head and fingerprint, and its feed event.
-CREATE FUNCTION "syncdesk_capture_close_stream"(stream TEXT, from_seq BIGINT, head BIGINT, hash TEXT, batch UUID, source TEXT) RETURNS VOID
-LANGUAGE sql AS $$
-  UPDATE streams SET head_seq = head, head_hash = hash, updated_at = now() WHERE name = stream;
-  INSERT INTO feed_events (stream, from_seq, to_seq, batch_id, source_kind, source_id)
-  VALUES (stream, from_seq, head, batch, split_part(source, ':', 1), substr(source, position(':' IN source) + 1));
-$$;
-
 -- The flush, at commit (steps mirror server/sync/commit-bundle.ts):
 --   1. take this transaction's staged keys and read those rows as they stand in their tables;
 --   2. lock the head rows of every stream they touch (their new streams and the mirror's), in name
@@ -174,7 +170,8 @@ $$;
 --   3. per stream, in (type, id) order: a live mirror record on another stream than its row (or
 --      whose row is gone) gets a delete; a row whose data differs from its mirror (or has none)
 --      gets an upsert; equal data gets nothing (an UPDATE that changed nothing, or a Syncdesk push
---      whose bundle already wrote the mirror);
+--      whose bundle already wrote the mirror). Seqs follow each head; the fingerprint chain is the
+--      one sequential part, the writes are one statement per table;
 --   4. each stream's new head, fingerprint and feed event.
 -- Attribution: "sql:<role>", unless a Syncdesk bundle of this transaction said otherwise.
 CREATE FUNCTION "syncdesk_capture_flush"() RETURNS trigger
@@ -185,11 +182,11 @@ DECLARE
   v_batch UUID := nullif(current_setting('syncdesk.batch_id', true), '')::uuid;
   v_rows syncdesk_capture_row[];
   v_streams TEXT[];
-  v_op RECORD;
+  v_ops syncdesk_capture_op[];
+  v_op syncdesk_capture_op;
   v_stream TEXT;
-  v_from BIGINT;
-  v_seq BIGINT;
   v_hash TEXT;
+  v_hashes TEXT[] := '{}';
 BEGIN
   PERFORM set_config('syncdesk.capture_armed', '', true);
   -- 1.
@@ -207,39 +204,54 @@ BEGIN
   INSERT INTO streams (name) SELECT unnest(v_streams) ON CONFLICT (name) DO NOTHING;
   PERFORM 1 FROM streams WHERE name = ANY(v_streams) ORDER BY name FOR UPDATE;
   -- 3.
-  FOR v_op IN
-    WITH r AS (SELECT * FROM unnest(v_rows)),
-    dels AS (
-      SELECT m.stream, m.type, m.id, 'delete' AS op, m.version + 1 AS version, NULL::jsonb AS data, m.data AS record_data, m.checksum
-      FROM records m JOIN r ON m.type = r.type AND m.id = r.id
-      WHERE NOT m.deleted AND (r.stream IS NULL OR m.stream <> r.stream)
-    ), ups AS (
-      SELECT r.stream, r.type, r.id, 'upsert' AS op, coalesce(m.version, 0) + 1 AS version, r.data, r.data AS record_data,
-             syncdesk_checksum(r.data) AS checksum
-      FROM r LEFT JOIN records m ON m.stream = r.stream AND m.type = r.type AND m.id = r.id
-      WHERE r.stream IS NOT NULL AND (m.stream IS NULL OR m.deleted OR m.data IS DISTINCT FROM r.data)
-    )
-    SELECT * FROM dels UNION ALL SELECT * FROM ups ORDER BY 1, 2, 3
-  LOOP
+  WITH r AS (SELECT * FROM unnest(v_rows)),
+  dels AS (
+    SELECT m.stream, m.type, m.id, 'delete' AS op, m.version + 1 AS version, NULL::jsonb AS data, m.data AS record_data, m.checksum
+    FROM records m JOIN r ON m.type = r.type AND m.id = r.id
+    WHERE NOT m.deleted AND (r.stream IS NULL OR m.stream <> r.stream)
+  ), ups AS (
+    SELECT r.stream, r.type, r.id, 'upsert' AS op, coalesce(m.version, 0) + 1 AS version, r.data, r.data AS record_data,
+           syncdesk_checksum(r.data) AS checksum
+    FROM r LEFT JOIN records m ON m.stream = r.stream AND m.type = r.type AND m.id = r.id
+    WHERE r.stream IS NOT NULL AND (m.stream IS NULL OR m.deleted OR m.data IS DISTINCT FROM r.data)
+  ), o AS (SELECT * FROM dels UNION ALL SELECT * FROM ups)
+  SELECT array_agg(x ORDER BY x.n) INTO v_ops FROM (
+    SELECT (row_number() OVER (ORDER BY o.stream, o.type, o.id))::int AS n, o.stream,
+           s.head_seq + row_number() OVER (PARTITION BY o.stream ORDER BY o.type, o.id) AS seq,
+           o.type, o.id, o.op, o.version, o.data, o.record_data, o.checksum, s.head_hash AS prev
+    FROM o JOIN streams s ON s.name = o.stream
+  ) x;
+  IF v_ops IS NULL THEN RETURN NULL; END IF;
+  IF EXISTS (SELECT 1 FROM unnest(v_ops) o WHERE NOT o.stream = ANY(v_streams)) THEN
+    RAISE EXCEPTION 'syncdesk capture: a stream was not locked';
+  END IF;
+  FOREACH v_op IN ARRAY v_ops LOOP
     IF v_stream IS DISTINCT FROM v_op.stream THEN
-      IF v_stream IS NOT NULL THEN PERFORM syncdesk_capture_close_stream(v_stream, v_from, v_seq, v_hash, v_batch, v_source); END IF;
-      IF NOT v_op.stream = ANY(v_streams) THEN RAISE EXCEPTION 'syncdesk capture: stream % was not locked', v_op.stream; END IF;
-      SELECT head_seq, head_hash INTO v_seq, v_hash FROM streams WHERE name = v_op.stream;
       v_stream := v_op.stream;
-      v_from := v_seq + 1;
+      v_hash := v_op.prev;
     END IF;
-    v_seq := v_seq + 1;
-    v_hash := syncdesk_chain_hash(v_hash, v_seq, v_op.type, v_op.id, v_op.op, v_op.version, v_op.checksum);
-    INSERT INTO changes (stream, seq, type, record_id, op, version, data, updated_at, batch_id, hash, source)
-    VALUES (v_op.stream, v_seq, v_op.type, v_op.id, v_op.op, v_op.version, v_op.data, now(), v_batch, v_hash, v_source);
-    INSERT INTO records (stream, type, id, version, data, deleted, checksum, updated_at, last_seq)
-    VALUES (v_op.stream, v_op.type, v_op.id, v_op.version, v_op.record_data, v_op.op = 'delete', v_op.checksum, now(), v_seq)
-    ON CONFLICT (stream, type, id) DO UPDATE SET
-      version = EXCLUDED.version, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
-      checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq;
+    v_hash := syncdesk_chain_hash(v_hash, v_op.seq, v_op.type, v_op.id, v_op.op, v_op.version, v_op.checksum);
+    v_hashes := v_hashes || v_hash;
   END LOOP;
+  INSERT INTO changes (stream, seq, type, record_id, op, version, data, updated_at, batch_id, hash, source)
+  SELECT o.stream, o.seq, o.type, o.id, o.op, o.version, o.data, now(), v_batch, v_hashes[o.n], v_source
+  FROM unnest(v_ops) o ORDER BY o.n;
+  INSERT INTO records (stream, type, id, version, data, deleted, checksum, updated_at, last_seq)
+  SELECT o.stream, o.type, o.id, o.version, o.record_data, o.op = 'delete', o.checksum, now(), o.seq
+  FROM unnest(v_ops) o ORDER BY o.n
+  ON CONFLICT (stream, type, id) DO UPDATE SET
+    version = EXCLUDED.version, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
+    checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq;
   -- 4.
-  IF v_stream IS NOT NULL THEN PERFORM syncdesk_capture_close_stream(v_stream, v_from, v_seq, v_hash, v_batch, v_source); END IF;
+  WITH heads AS (
+    SELECT o.stream, min(o.seq) AS from_seq, max(o.seq) AS head, (array_agg(v_hashes[o.n] ORDER BY o.n DESC))[1] AS hash
+    FROM unnest(v_ops) o GROUP BY o.stream
+  ), moved AS (
+    UPDATE streams s SET head_seq = h.head, head_hash = h.hash, updated_at = now() FROM heads h WHERE s.name = h.stream
+  )
+  INSERT INTO feed_events (stream, from_seq, to_seq, batch_id, source_kind, source_id)
+  SELECT h.stream, h.from_seq, h.head, v_batch, split_part(v_source, ':', 1), substr(v_source, position(':' IN v_source) + 1)
+  FROM heads h ORDER BY h.stream;
   RETURN NULL;
 END $$;
 
