@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { engineOf, sqlOf, type Sql } from "@/server/db/sql";
 import type { TChange } from "@/server/sync/schemas";
 import { makeDevice, type TestDevice } from "../support/device";
-import { createTestDatabase } from "../support/database";
+import { createTestDatabase, testDbEngine } from "../support/database";
 import { startTestServer, type TestServer } from "../support/server";
 import { bootstrapAll, pullAll, push } from "../support/sync-client";
 import { loadDemoTypes } from "../support/types";
@@ -27,8 +27,8 @@ afterAll(async () => {
 });
 
 const OWNERS = ["alice", "bob"];
-const SQL_WRITERS = 4;
-const SQL_TRANSACTIONS = 12;
+const SQL_WRITERS = 6;
+const SQL_TRANSACTIONS = 15;
 const DEVICE_ROUNDS = 6;
 
 /** A small seeded generator, so a failure replays the same interleaving of choices. */
@@ -55,8 +55,10 @@ async function sync(device: TestDevice, local: Local): Promise<void> {
 async function sqlWriter(writer: number): Promise<void> {
   const pick = random(writer + 1);
   for (let t = 0; t < SQL_TRANSACTIONS; t++) {
-    const ids = [`w${writer}-${pick(6)}`, `w${writer}-${pick(6)}`].sort();
+    const ids = [`w${writer}-${pick(10)}`, `w${writer}-${pick(10)}`].sort();
     await engineOf(server.db.prisma).transaction(async (tx) => {
+      // A statement over all the writer's rows: flushes of several streams, long enough to overlap.
+      await tx("UPDATE visits SET note = $2 WHERE id LIKE $1", [`w${writer}-%`, `t${t}`]);
       for (const id of ids) {
         const owner = OWNERS[pick(2)];
         switch (pick(4)) {
@@ -112,3 +114,41 @@ it("keeps every device equal to the table while SQL writers and devices race", a
   }
   await expectMirrorConsistent(sql);
 }, 300_000);
+
+it(`commits a SQL write's changes only while holding its stream's head lock, on ${testDbEngine()}`, async () => {
+  await sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-1', 'locker', 's', 1)");
+  const pool = server.db.pool;
+  if (!pool) {
+    // PGlite is one connection: transactions run one after another, so commit order is trivially
+    // seq order. The write still waits for a transaction that holds the head until it ends.
+    let written = false;
+    await engineOf(server.db.prisma).transaction(async (tx) => {
+      await tx("SELECT 1 FROM streams WHERE name = 'user:locker' FOR UPDATE");
+      await tx("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-h', 'locker', 's', 3)");
+      void sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-2', 'locker', 's', 2)").then(() => { written = true; });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(written).toBe(false);
+    });
+    await expect.poll(() => written).toBe(true);
+  } else {
+    const holder = await pool.connect();
+    try {
+      await holder.query("BEGIN");
+      // The holder will advance the head itself when it commits.
+      await holder.query("SELECT 1 FROM streams WHERE name = 'user:locker' FOR UPDATE");
+      await holder.query("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-h', 'locker', 's', 3)");
+      let written = false;
+      const write = sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-2', 'locker', 's', 2)").then(() => { written = true; });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The row is inserted, but its commit waits in the flush for the head lock.
+      expect(written).toBe(false);
+      expect(await sql("SELECT count(*)::int AS n FROM changes WHERE stream = 'user:locker'")).toEqual([{ n: 1 }]);
+      await holder.query("COMMIT");
+      await write;
+    } finally {
+      holder.release();
+    }
+  }
+  expect((await sql<{ seq: string; record_id: string }>("SELECT seq::text, record_id FROM changes WHERE stream = 'user:locker' ORDER BY changes.seq")))
+    .toEqual([{ seq: "1", record_id: "lock-1" }, { seq: "2", record_id: "lock-h" }, { seq: "3", record_id: "lock-2" }]);
+});
