@@ -15,6 +15,7 @@ import type { Config, Ctx, Row } from "./lib/types";
 import { measureBootstrap } from "./measures/bootstrap";
 import { measureBreakdown } from "./measures/breakdown";
 import { measureCapture } from "./measures/capture";
+import { measureTablePush } from "./measures/table-push";
 import { measureConsole } from "./measures/console";
 import { measureHistory } from "./measures/history";
 import { measurePeer } from "./measures/peer";
@@ -68,6 +69,7 @@ const MEASURES: Measure[] = [
   { id: "console", run: (ctx) => measureConsole(ctx, runId) },
   { id: "records", run: (ctx) => measureRecords(ctx, runId) },
   { id: "capture", run: measureCapture },
+  { id: "table-push", run: measureTablePush },
   { id: "breakdown", run: measureBreakdown },
 ];
 

@@ -66,7 +66,8 @@ export async function applyItem(ctx: ItemContext, item: TPushItem, index: number
   const key = { stream, type: type.name, id };
   // A server-assigned id is a fresh UUID: nothing to read.
   const existing = item.id ? await ctx.bundle.readRecord(key) : null;
-  const tableProblem = await tableItemProblem(ctx.sql, key, existing === null);
+  // A server-assigned id is fresh: no other stream's row can hold it.
+  const tableProblem = await tableItemProblem(ctx.sql, key, existing === null && item.id !== undefined);
   if (tableProblem) throw new ItemError("forbidden", tableProblem);
   const data = validData(type, item, existing && !existing.deleted ? existing.data : null, ctx.writer);
   await checkMediaFields(ctx.sql, type, data, ctx.device.userId, stream);
