@@ -8,6 +8,7 @@ import { env } from "../env";
 import { processSingleton } from "../process-singleton";
 import { statementTimeoutMs } from "../limits/timeouts";
 import { openEmbedded } from "./embedded";
+import { LIVE_CHANNEL, receiveAnnouncement } from "../live/hub";
 import { PrismaClient, type Prisma } from "./generated/client";
 import { migrate, readMigrations } from "./migrator";
 import { attachEngine, pgEngine, pgliteEngine } from "./sql";
@@ -67,6 +68,9 @@ export async function openDatabase(
   await migrate(sessionFromPglite(pglite), readMigrations(migrationsDir));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   attachEngine(prisma, pgliteEngine(pglite));
+  // Syncdesk's own commits are announced in-process (server/sync/announce.ts); the table-capture
+  // flush NOTIFYs from SQL (docs/tables.md), which PGlite hands to this process's listeners.
+  await pglite.listen(LIVE_CHANNEL, receiveAnnouncement);
   return {
     prisma,
     kind: "pglite",

@@ -7,6 +7,7 @@ import { sqlOf, type Sql } from "@/server/db/sql";
 import { commitBundle } from "@/server/sync/commit-bundle";
 import { commitRecordChange } from "@/server/sync/records";
 import { makeDevice } from "../support/device";
+import { connectLive } from "../support/live-client";
 import { createTestDatabase } from "../support/database";
 import { startTestServer, type TestServer } from "../support/server";
 import { bootstrapAll, pullAll, push } from "../support/sync-client";
@@ -102,5 +103,18 @@ describe("a device syncing a table-backed type", () => {
       ["pushed", 1, "server:job"], ["outside", 1, "server:job"],
     ]);
     await expectMirrorConsistent(sql);
+  });
+
+  it("pokes a device's live connection when SQL writes its stream", async () => {
+    const owner = user();
+    const device = await makeDevice(server.url, owner);
+    const live = await connectLive(server.url, device, (await bootstrapAll(device)).token);
+    try {
+      await live.next("ready");
+      await sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('live', $1, 's', 1)", [owner]);
+      expect((await live.next("poke")).data).toEqual({ streams: { [`user:${owner}`]: 1 } });
+    } finally {
+      live.close();
+    }
   });
 });

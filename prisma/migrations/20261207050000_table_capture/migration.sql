@@ -252,6 +252,10 @@ BEGIN
   INSERT INTO feed_events (stream, from_seq, to_seq, batch_id, source_kind, source_id)
   SELECT h.stream, h.from_seq, h.head, v_batch, split_part(v_source, ':', 1), substr(v_source, position(':' IN v_source) + 1)
   FROM heads h ORDER BY h.stream;
+  -- Live updates (server/live/hub.ts): delivered at commit to every instance's LISTEN connection,
+  -- one notification per stream so no payload nears NOTIFY's 8000-byte limit.
+  PERFORM pg_notify('syncdesk_changes', json_build_object('i', 'sql', 'h', json_build_object(h.stream, h.head))::text)
+  FROM (SELECT o.stream, max(o.seq) AS head FROM unnest(v_ops) o GROUP BY o.stream) h;
   RETURN NULL;
 END $$;
 
