@@ -20,7 +20,10 @@ export async function writeTables(sql: Sql, records: Iterable<RecordRow>, source
   const byType = new Map<CheckedTable, RecordRow[]>();
   for (const record of records) {
     const table = capturedTable(record.type);
-    if (table) byType.set(table, [...(byType.get(table) ?? []), record]);
+    if (!table) continue;
+    const rows = byType.get(table);
+    if (rows) rows.push(record);
+    else byType.set(table, [record]);
   }
   if (byType.size === 0) return;
   await sql("SELECT set_config('syncdesk.source', $1, true), set_config('syncdesk.batch_id', $2, true)", [`${source.kind}:${source.id}`, batchId ?? ""]);
