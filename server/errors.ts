@@ -48,7 +48,7 @@ export const ERROR_CODES = {
   },
   bootstrap_required: {
     status: 412, trpc: "PRECONDITION_FAILED",
-    description: "`details.reason`: `token_expired`, `compacted`, `types_changed` or `history_diverged` (the position is not in this server's history: a restore or failover); `details.bootstrap_url` is `/api/v1/sync/bootstrap`",
+    description: "`details.reason`: `token_expired`, `compacted`, `types_changed` or `history_diverged` (the position is not in this server's history: a restore or failover); `details.bootstrap_url` is `/api/v1/sync/bootstrap` (for the server API's change feed, `/api/v1/server/records`)",
   },
   payload_too_large: {
     status: 413, trpc: "PAYLOAD_TOO_LARGE",

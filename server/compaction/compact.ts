@@ -4,6 +4,7 @@
 // costs a few index probes each; memory stays bounded by the page size.
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Db } from "../db/client";
+import { pruneFeed } from "../feed/prune-feed";
 import { breathe, compactStream, type StreamOutcome } from "./compact-stream";
 import { releaseExpiredHolds } from "./holds";
 import { planStream, type StreamState } from "./plan";
@@ -19,6 +20,8 @@ export type CompactionSummary = {
   changesDeleted: number;
   tombstonesPurged: number;
   expiredBootstrapHolds: number;
+  /** Change feed events no cursor can use any more (server/feed/prune-feed.ts). */
+  feedEventsPruned: number;
   streams: StreamOutcome[];
 };
 
@@ -44,7 +47,7 @@ export async function compactStreams(
   db: Db, policy: CompactionPolicy, now: Date, options: { stream?: string } = {},
 ): Promise<CompactionSummary> {
   const summary: CompactionSummary = {
-    streamsChecked: 0, streamsCompacted: 0, changesDeleted: 0, tombstonesPurged: 0, expiredBootstrapHolds: 0, streams: [],
+    streamsChecked: 0, streamsCompacted: 0, changesDeleted: 0, tombstonesPurged: 0, expiredBootstrapHolds: 0, feedEventsPruned: 0, streams: [],
   };
   summary.expiredBootstrapHolds = await releaseExpiredHolds(db, now);
   let after = "";
@@ -64,7 +67,10 @@ export async function compactStreams(
       if (summary.streams.length < SUMMARY_STREAMS) summary.streams.push(outcome);
     }
     const last = page.at(-1);
-    if (!last || page.length < STREAM_PAGE) return summary;
+    if (!last || page.length < STREAM_PAGE) {
+      summary.feedEventsPruned = await pruneFeed(db, policy.batchSize);
+      return summary;
+    }
     after = last.name;
   }
 }

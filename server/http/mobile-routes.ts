@@ -21,6 +21,6 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
   W.watermelonPullRoute, W.watermelonPushRoute,
   U.createUploadRoute, U.uploadStatusRoute, U.uploadChunkRoute, U.completeUploadRoute, U.presignMediaRoute, U.mediaPutRoute, U.downloadBlobRoute,
   T.tusOptionsRoute, T.tusCreateRoute, T.tusHeadRoute, T.tusPatchRoute, T.tusDeleteRoute, T.tusOptionsUploadRoute,
-  B.serverRecordsRoute, B.serverPushRoute,
+  B.serverRecordsRoute, B.serverPushRoute, B.serverChangesRoute,
   H.healthRoute,
 ];

@@ -19,7 +19,7 @@ import { checkStreamPositions } from "./position";
 import type { TChange, TPullResponse } from "./schemas";
 import { bootstrapRequired, signPullToken, type PullPosition } from "./tokens";
 
-type ChangeRow = {
+export type ChangeRow = {
   stream: string;
   seq: bigint;
   type: string;
@@ -97,7 +97,7 @@ function servingOrder(streams: string[], first: string | undefined): string[] {
   return first && sorted.includes(first) ? [first, ...sorted.filter((s) => s !== first)] : sorted;
 }
 
-type RawChangeRow = {
+export type RawChangeRow = {
   stream: string; seq: bigint | string | number; type: string; record_id: string; op: string; version: number;
   data: unknown; updated_at: string; batch_id: string | null; conflict: unknown; hash: string | null;
 };
@@ -106,7 +106,7 @@ type RawChangeRow = {
  * updated_at as the wire's ISO text (Date#toISOString's format; the column keeps milliseconds):
  * parsing 1,000 timestamps into Dates only to print them again cost ~2 ms CPU per page.
  */
-const ISO_UPDATED_AT = `to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at`;
+export const ISO_UPDATED_AT = `to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at`;
 
 /**
  * The page read, in SQL through pg (server/db/sql.ts "sqlOf"): Prisma's row mapping of findMany
@@ -143,7 +143,7 @@ async function hasChangesAfter(db: Db, stream: string, after: bigint, types: str
   return rows.length > 0;
 }
 
-const toChangeRow = (r: RawChangeRow): ChangeRow => ({
+export const toChangeRow = (r: RawChangeRow): ChangeRow => ({
   stream: r.stream, seq: BigInt(r.seq), type: r.type, recordId: r.record_id, op: r.op, version: r.version,
   data: r.data, updatedAt: r.updated_at, batchId: r.batch_id, conflict: r.conflict, hash: r.hash,
 });
@@ -169,7 +169,7 @@ async function takeWholeBundles(db: Db, rows: ChangeRow[], room: number, pageEmp
   return { taken: whole, hasMore: await hasChangesAfter(db, last.stream, whole.at(-1)?.seq ?? last.seq, types) };
 }
 
-function toWireChange(row: ChangeRow): TChange {
+export function toWireChange(row: ChangeRow): TChange {
   const change: TChange = {
     seq: Number(row.seq),
     stream: row.stream,

@@ -217,7 +217,7 @@ export const ZErrorBody = z.object({
 // the caller's own `user:<sub>`, as in push.
 const ZChecksum = z.string().regex(/^sha256:[0-9a-f]{64}$/, "not a sha256:<hex> checksum");
 /** `types=a,b` in a query string: a list of type names. */
-const ZTypesParam = z
+export const ZTypesParam = z
   .string()
   .max(2000)
   .transform((s) => s.split(",").filter((t) => t !== ""))

@@ -43,12 +43,14 @@ function mac(secret: string, body: string): Buffer {
   return createHmac("sha256", secret).update(`syncdesk.v1.${body}`).digest();
 }
 
-function sign(secret: string, payload: object): string {
+/** Signs any payload as an opaque token (also the change feed's cursors, server/feed/feed-cursor.ts). */
+export function signPayload(secret: string, payload: object): string {
   const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
   return `${body}.${mac(secret, body).toString("base64url")}`;
 }
 
-function open<T>(secret: string, token: string, schema: z.ZodType<T>, what: string): T {
+/** Opens a token signed by `signPayload`: tampered, foreign or malformed -> 401 invalid_token. */
+export function openPayload<T>(secret: string, token: string, schema: z.ZodType<T>, what: string): T {
   const invalid = new AppError("invalid_token", `The ${what} is not valid`);
   const [body, signature, extra] = token.split(".");
   if (!body || !signature || extra !== undefined) throw invalid;
@@ -85,12 +87,12 @@ function checkOwnerAndExpiry(payload: { u: string; d: string; exp: number }, own
 }
 
 export function signPullToken(secret: string, position: Omit<PullPosition, "k">): string {
-  return sign(secret, { k: "pull", ...position });
+  return signPayload(secret, { k: "pull", ...position });
 }
 
 /** Verifies signature and expiry only; the owner is checked by `checkPullTokenOwner`. */
 export function openPullToken(secret: string, token: string): PullPosition {
-  return open(secret, token, ZPullPayload, "sync token");
+  return openPayload(secret, token, ZPullPayload, "sync token");
 }
 
 export function checkPullTokenOwner(position: PullPosition, owner: Owner): void {
@@ -98,11 +100,11 @@ export function checkPullTokenOwner(position: PullPosition, owner: Owner): void 
 }
 
 export function signBootstrapCursor(secret: string, cursor: Omit<BootstrapCursor, "k">): string {
-  return sign(secret, { k: "boot", ...cursor });
+  return signPayload(secret, { k: "boot", ...cursor });
 }
 
 export function openBootstrapCursor(secret: string, token: string, owner: Owner): BootstrapCursor {
-  const cursor = open(secret, token, ZCursorPayload, "bootstrap cursor");
+  const cursor = openPayload(secret, token, ZCursorPayload, "bootstrap cursor");
   checkOwnerAndExpiry(cursor, owner, "bootstrap cursor");
   return cursor;
 }
@@ -118,11 +120,11 @@ const ZKeyCursorPayload = z.object({
 export type KeyCursor = z.infer<typeof ZKeyCursorPayload>;
 
 export function signKeyCursor(secret: string, cursor: KeyCursor): string {
-  return sign(secret, cursor);
+  return signPayload(secret, cursor);
 }
 
 export function openKeyCursor(secret: string, token: string, kind: KeyCursor["k"], userId: string): KeyCursor {
-  const cursor = open(secret, token, ZKeyCursorPayload, "cursor");
+  const cursor = openPayload(secret, token, ZKeyCursorPayload, "cursor");
   if (cursor.k !== kind || cursor.u !== userId) throw new AppError("invalid_token", "The cursor is not valid");
   return cursor;
 }

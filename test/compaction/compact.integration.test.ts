@@ -141,7 +141,7 @@ describe("batches", () => {
   it("has nothing to do on a stream whose history is young and short", async () => {
     await push(writer, 1, memoCreates(5, "m"));
     expect(await compact(db())).toEqual({
-      streamsChecked: 1, streamsCompacted: 0, changesDeleted: 0, tombstonesPurged: 0, expiredBootstrapHolds: 0, streams: [],
+      streamsChecked: 1, streamsCompacted: 0, changesDeleted: 0, tombstonesPurged: 0, expiredBootstrapHolds: 0, feedEventsPruned: 0, streams: [],
     });
     expect(await streamState(db(), STREAM)).toEqual({ head: 5, compactedUntil: 0, seqs: [1, 2, 3, 4, 5] });
   });

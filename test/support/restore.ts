@@ -4,7 +4,7 @@
 import type { Db } from "@/server/db/client";
 
 // Parents before children for inserts; deletes run in reverse. batch_attempts follow their batches.
-const TABLES = ["streams", "sync_batches", "batch_attempts", "records", "changes", "device_checkpoints", "bootstrap_holds"] as const;
+const TABLES = ["streams", "sync_batches", "batch_attempts", "records", "changes", "feed_events", "device_checkpoints", "bootstrap_holds"] as const;
 
 export type SyncDump = Record<(typeof TABLES)[number], string>;
 
