@@ -7,8 +7,11 @@
 import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import { readBounds, readCompactedHorizon } from "./feed-position";
+import { sequenceFeed } from "./sequence";
 
 export async function pruneFeed(db: Db, batchSize: number): Promise<number> {
+  // Events are numbered when read; number the ones written since, so spent ones are pruned too.
+  await sequenceFeed(db);
   const [{ oldest, newest }, horizon] = await Promise.all([readBounds(db), readCompactedHorizon(db)]);
   if (oldest === null || newest === null) return 0;
   const until = Math.min(horizon, newest - 1);
