@@ -1,5 +1,6 @@
 // Who wrote a version, in words, with links to the device, batch, conflict or user behind it.
 import Link from "next/link";
+import { Badge } from "@/components/ui/primitives";
 import { UserLink } from "@/components/users/user-link";
 import type { VersionSource } from "@/server/records/history-source";
 
@@ -15,6 +16,14 @@ export function SourceLabel({ source }: { source: VersionSource }) {
           {source.userId ? <> of <UserLink userId={source.userId} /></> : null}, in{" "}
           <Link href={`/batches/${source.batchId}`} className={link}>{source.bundleId !== null ? `batch #${source.bundleId}` : "a batch"}</Link>
           {source.replayed ? " (replayed by an operator)" : ""}
+        </span>
+      );
+    case "writer":
+      return (
+        <span data-testid="version-source-writer">
+          <Badge tone="info">server</Badge> Writer <span className="font-mono text-xs">{source.writerId}</span> (key{" "}
+          <span className="font-mono">{source.keyName}</span>), in{" "}
+          <Link href={`/batches/${source.batchId}`} className={link}>{source.bundleId !== null ? `batch #${source.bundleId}` : "a batch"}</Link>
         </span>
       );
     case "resolution":

@@ -1,8 +1,10 @@
 // Who wrote a version, from what the change log keeps: a device's push (the change's batch_id), a
-// conflict resolution or staff restore (the `conflict` hint devices also receive; who restored it
-// and why is in the audit log, not sent to devices), or, with neither, a server-side writer (an
-// upload finishing its record). Looked up in bulk per page.
+// backend writer's server push (a batch of a service key's writer), a conflict resolution or staff
+// restore (the `conflict` hint devices also receive; who restored it and why is in the audit log,
+// not sent to devices), or, with neither, a server-side writer (an upload finishing its record).
+// Looked up in bulk per page.
 import { z } from "zod";
+import { batchSourceOf } from "../batches/source";
 import type { DbOrTx } from "../db/client";
 import type { RecordKey } from "../sync/records";
 import { recordTargetId } from "./audit-target";
@@ -11,6 +13,7 @@ export type VersionSource =
   | { kind: "device"; batchId: string; deviceRef: string | null; deviceId: string | null; userId: string | null; bundleId: number | null; replayed: boolean }
   | { kind: "resolution"; conflictId: string; resolution: string; by: string; staff: StaffRef | null }
   | { kind: "staff"; action: "restore" | "undelete"; restoredVersion: number | null; staff: StaffRef | null; reason: string | null }
+  | { kind: "writer"; batchId: string; writerId: string; keyName: string; bundleId: number | null }
   | { kind: "server" };
 
 export type StaffRef = { id: string; email: string };
@@ -36,7 +39,7 @@ export async function attributeChanges(db: DbOrTx, key: RecordKey, changes: Chan
   const [batches, conflicts, audits] = await Promise.all([
     db.syncBatch.findMany({
       where: { id: { in: batchIds } },
-      select: { id: true, userId: true, bundleId: true, deviceRef: true, device: { select: { deviceId: true } }, _count: { select: { attempts: true } } },
+      select: { id: true, userId: true, bundleId: true, deviceRef: true, device: { select: { deviceId: true, platform: true } }, _count: { select: { attempts: true } } },
     }),
     db.conflict.findMany({ where: { id: { in: conflictIds } }, select: { id: true, resolution: true, resolvedBy: true } }),
     restores
@@ -63,6 +66,11 @@ export async function attributeChanges(db: DbOrTx, key: RecordKey, changes: Chan
     const hint = hints[i] ?? null;
     if (change.batchId) {
       const batch = batchById.get(change.batchId);
+      // The team's backend through a service key (server/sync/server-push.ts): not a phone.
+      const writer = batch ? batchSourceOf(batch.device, batch.userId) : null;
+      if (batch && writer?.kind === "server") {
+        return { kind: "writer", batchId: change.batchId, writerId: writer.writerId, keyName: writer.keyName, bundleId: Number(batch.bundleId) };
+      }
       return {
         kind: "device", batchId: change.batchId, deviceRef: batch?.deviceRef ?? null, deviceId: batch?.device.deviceId ?? null,
         userId: batch?.userId ?? null, bundleId: batch ? Number(batch.bundleId) : null, replayed: (batch?._count.attempts ?? 0) > 0,
