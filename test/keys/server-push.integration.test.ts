@@ -3,6 +3,7 @@
 // result, and a key's scope and streams bound what it may write, with nothing stored on refusal.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServiceKey } from "@/server/keys/service-keys";
+import { loadRecordHistory } from "@/server/records/history";
 import { ZPushResponse } from "@/server/sync/schemas";
 import { bodyOf, errorOf } from "../support/answers";
 import { makeDevice } from "../support/device";
@@ -54,6 +55,10 @@ describe("server push", () => {
     expect(changes.map((c) => [c.id, c.version, c.data?.status])).toEqual([[id, 3, "approved"]]);
     const batch = await server.db.prisma.syncBatch.findFirstOrThrow({ where: { device: { deviceId: "approver" } }, select: { userId: true, device: { select: { platform: true } } } });
     expect(batch).toEqual({ userId: "service:back-office", device: { platform: "server" } });
+    // The console's record history names the writer and its key, not a device.
+    const history = await loadRecordHistory(server.db.prisma, { stream: "org:acme", type: "submission", id }, { limit: 5 });
+    expect(history.versions.map((v) => v.source.kind)).toEqual(["writer", "device", "device"]);
+    expect(history.versions[0]?.source).toMatchObject({ kind: "writer", writerId: "approver", keyName: "back-office", bundleId: 1 });
     // The same bundle with another body is a conflict; nothing more is written.
     const reused = await serverPush({ ...approval, items: [{ ...approval.items[0], data: form("rejected") }] });
     expect([reused.status, errorOf(reused).code]).toEqual([409, "idempotency_conflict"]);

@@ -129,6 +129,8 @@ async function exerciseEveryRoute() {
   seen.push({ method: "POST", path: "/api/v1/server/push", status: written.status, body: await written.json(), contentType: written.headers.get("content-type") ?? "" });
   const records = await fetch(`${server.url}/api/v1/server/records?limit=2`, { headers: { authorization: `Bearer ${key}` } });
   seen.push({ method: "GET", path: "/api/v1/server/records", status: records.status, body: await records.json(), contentType: records.headers.get("content-type") ?? "" });
+  const feed = await fetch(`${server.url}/api/v1/server/changes?limit=2`, { headers: { authorization: `Bearer ${key}` } });
+  seen.push({ method: "GET", path: "/api/v1/server/changes", status: feed.status, body: await feed.json(), contentType: feed.headers.get("content-type") ?? "" });
   const watermelon = await alice.call("GET", "/api/v1/watermelon/sync?last_pulled_at=null&schema_version=1&migration=null");
   const raw = { id: "wm1", content: "melon", pinned: false, tags: "[]", _status: "created", _changed: "" };
   await alice.call("POST", `/api/v1/watermelon/sync?last_pulled_at=${bodyOf(watermelon, ZWatermelonPullResponse).timestamp}`, { memos: { created: [raw], updated: [], deleted: [] } });
