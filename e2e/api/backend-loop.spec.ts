@@ -36,13 +36,15 @@ test.beforeAll(async () => {
     env: { ...process.env, DATABASE_URL: database.url }, encoding: "utf8",
   });
   const key = /Key \(shown once[^)]*\): (sdk_\S+)/.exec(made.stdout)?.[1];
-  expect(key, `key:create said: ${made.stdout}${made.stderr}`).toBeDefined();
-  backend = spawn(process.execPath, ["examples/backend/approve-submissions.mjs"], {
-    env: { PATH: process.env.PATH, SYNCDESK_URL: server.url, SYNCDESK_KEY: key, WRITER_ID: "approver-bot", POLL_MS: "200" },
+  if (!key) throw new Error(`key:create printed no key: ${made.stdout}${made.stderr}`);
+  // Only what the backend is documented to read: it knows the server by its URL and key alone.
+  const child = spawn(process.execPath, ["examples/backend/approve-submissions.mjs"], {
+    env: { NODE_ENV: "production", SYNCDESK_URL: server.url, SYNCDESK_KEY: key, WRITER_ID: "approver-bot", POLL_MS: "200" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  backend.stdout?.setEncoding("utf8").on("data", (chunk: string) => backendLog.push(chunk));
-  backend.stderr?.setEncoding("utf8").on("data", (chunk: string) => backendLog.push(chunk));
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => backendLog.push(chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => backendLog.push(chunk));
+  backend = child;
 });
 
 test.afterAll(async () => {
