@@ -1,4 +1,4 @@
-// Service keys and the first server API route over real HTTP, on both engines (INTEGRATION.md
+// Service keys and the server API's read routes over real HTTP, on both engines (INTEGRATION.md
 // section 2): shown once, stored hashed, audited, revocable; no key or a revoked one is 401, out
 // of scope or streams 403, and the records a key reads are only those of its streams.
 import { createHash } from "node:crypto";
@@ -50,17 +50,23 @@ describe("service keys", () => {
       expect(answer.status).toBe(401);
       expect(errorOf(answer).code).toBe("unauthorized");
     }
+    for (const presented of [undefined, device.jwt]) expect((await get("/api/v1/server/changes", presented)).status).toBe(401);
+    expect((await get("/api/v1/server/changes", key)).status).toBe(200);
     await revokeServiceKey(server.db.prisma, admin, "to-revoke");
     expect((await get("/api/v1/server/records", key)).status).toBe(401);
+    expect((await get("/api/v1/server/changes", key)).status).toBe(401);
     expect(await server.db.prisma.auditEntry.count({ where: { action: "service_key.revoke" } })).toBe(1);
   });
 
   it("answer 403 out of scope or out of streams", async () => {
     const { key: writer } = await createServiceKey(server.db.prisma, admin, { name: "writer-only", scopes: ["write"], streams: ["*"] });
     expect(errorOf(await get("/api/v1/server/records", writer)).code).toBe("forbidden");
+    expect(errorOf(await get("/api/v1/server/changes", writer)).code).toBe("forbidden");
     const { key: acme } = await createServiceKey(server.db.prisma, admin, { name: "acme-reader", scopes: ["read"], streams: ["org:acme"] });
     const outside = await get("/api/v1/server/records?stream=org:zeta", acme);
     expect([outside.status, errorOf(outside).code]).toEqual([403, "forbidden"]);
+    const feedOutside = await get("/api/v1/server/changes?streams=org:zeta", acme);
+    expect([feedOutside.status, errorOf(feedOutside).code]).toEqual([403, "forbidden"]);
   });
 
   it("read only the records of the key's streams, paged by cursor and filtered", async () => {

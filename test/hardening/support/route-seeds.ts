@@ -89,6 +89,9 @@ export const ROUTE_SEEDS: Record<string, RouteSeed> = {
   tusHead: { headers: tusHeaders },
   tusPatch: { headers: tusHeaders },
   tusDelete: { headers: tusHeaders },
+  // A reader: stream patterns, types and a cursor, each fuzzed (a device JWT is no service key, so
+  // a well-formed request is refused 401 too).
+  serverChanges: { query: () => ({ streams: "org:*,user:fuzz", types: "memo", limit: "10", cursor: FAKE_TOKEN }) },
 };
 
 /** tus request headers, some right, most hostile (filenames with path tricks in Upload-Metadata). */
