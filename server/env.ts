@@ -12,6 +12,9 @@ const optionalText = z.string().trim().min(1).optional();
 const limit = (fallback: number) =>
   z.union([z.literal("off").transform(() => 0), z.coerce.number().int().min(0)]).default(fallback);
 
+/** 20 s doubling: 20, 40, ... 40960 s; about 22.75 h from the first attempt to the last. */
+const DEFAULT_WEBHOOK_RETRY_SECONDS = Array.from({ length: 12 }, (_, i) => 20 * 2 ** i).join(",");
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -48,6 +51,22 @@ const ZEnv = z.object({
   BATCH_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true"),
+  /**
+   * Webhook retries (docs/backend.md "Webhooks"): the delays in seconds between attempts, comma
+   * separated. The default doubles from 20 s and lasts about 23 h over 13 attempts.
+   */
+  WEBHOOK_RETRY_SECONDS: z.string().default(DEFAULT_WEBHOOK_RETRY_SECONDS).transform((text, ctx) => {
+    const delays = text.split(",").map((part) => part.trim());
+    if (delays.length > 50 || delays.some((d) => !/^\d{1,7}$/.test(d) || Number(d) < 1)) {
+      ctx.addIssue({ code: "custom", message: "must be 1 to 50 whole numbers of seconds (at least 1), comma separated" });
+      return z.NEVER;
+    }
+    return delays.map(Number);
+  }),
+  /** How long a receiver may take to answer one webhook request before the attempt counts as failed. */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  /** Webhook requests in flight at once per instance (different endpoints or streams). */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Hot statements prepared once per connection; "false" behind PgBouncer transaction pooling before 1.21. */
   DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true"),
   /** Where blobs live: `file` (under DATA_DIR/blobs; several instances need a shared volume) or `s3`. */

@@ -6,6 +6,7 @@ import { getDatabase } from "./db/client";
 import { markEmbeddedOwner } from "./db/embedded-owner";
 import { DEMO_TYPES, seedDemoData } from "../demo/seed";
 import { startJobs } from "./jobs/start";
+import { startWebhooks } from "./webhooks/start";
 import { logger } from "./log";
 import { createStaff, generatePassword } from "./staff/accounts";
 import { getResourceType, loadTypes, typesFile } from "./types/registry";
@@ -54,8 +55,9 @@ export async function bootServer(): Promise<void> {
     logger.info({ email: admin.email }, `Console admin created: log in as ${admin.email} with the one-time password ${password}`);
   }
 
-  // 5. Background jobs (compaction, retention), unless JOBS_ENABLED=false.
+  // 5. Background jobs (compaction, retention) and webhook delivery, unless JOBS_ENABLED=false.
   startJobs(database.prisma, config);
+  startWebhooks(database.prisma, config);
 
   // 6. Where to go next.
   const url = `http://localhost:${config.PORT}`;

@@ -10,6 +10,7 @@ import * as T from "./routes/tus";
 import * as U from "./routes/uploads";
 import * as V from "./routes/verify";
 import * as W from "./routes/watermelon";
+import * as K from "./routes/webhooks";
 
 export type MobileRoute = RouteDefinition;
 
@@ -22,5 +23,6 @@ export const MOBILE_ROUTES: readonly MobileRoute[] = [
   U.createUploadRoute, U.uploadStatusRoute, U.uploadChunkRoute, U.completeUploadRoute, U.presignMediaRoute, U.mediaPutRoute, U.downloadBlobRoute,
   T.tusOptionsRoute, T.tusCreateRoute, T.tusHeadRoute, T.tusPatchRoute, T.tusDeleteRoute, T.tusOptionsUploadRoute,
   B.serverRecordsRoute, B.serverPushRoute, B.serverChangesRoute,
+  K.createWebhookRoute, K.listWebhooksRoute, K.deleteWebhookRoute,
   H.healthRoute,
 ];

@@ -92,6 +92,11 @@ export const ROUTE_SEEDS: Record<string, RouteSeed> = {
   // A reader: stream patterns, types and a cursor, each fuzzed (a device JWT is no service key, so
   // a well-formed request is refused 401 too).
   serverChanges: { query: () => ({ streams: "org:*,user:fuzz", types: "memo", limit: "10", cursor: FAKE_TOKEN }) },
+  // Webhook endpoints (service key, scope admin): a well-formed request registers or removes one,
+  // so only requests the server must refuse are sent (the fuzz identity holds no service key).
+  createWebhook: { body: () => ({ url: "http://127.0.0.1:9/hook", events: ["bundle.committed"], streams: ["org:*"] }), writer: true },
+  listWebhooks: { writer: true },
+  deleteWebhook: { writer: true },
 };
 
 /** tus request headers, some right, most hostile (filenames with path tricks in Upload-Metadata). */
