@@ -13,6 +13,7 @@ import { schemaRouter } from "./routers/schema/router";
 import { sessionRouter } from "./routers/session/router";
 import { staffRouter } from "./routers/staff/router";
 import { usersRouter } from "./routers/users/router";
+import { webhooksRouter } from "./routers/webhooks/router";
 
 export const appRouter = router({
   session: sessionRouter,
@@ -28,6 +29,7 @@ export const appRouter = router({
   staff: staffRouter,
   schema: schemaRouter,
   keys: keysRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

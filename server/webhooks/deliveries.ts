@@ -65,11 +65,3 @@ export async function recordAttempt(db: Db, delivery: Pick<ClaimedDelivery, "id"
     return status;
   });
 }
-
-/** Sends the delivery again from its first attempt on (the console's Redeliver); the log is kept. */
-export async function redeliver(db: Db, deliveryId: string): Promise<boolean> {
-  const updated = await db.webhookDelivery.updateMany({
-    where: { id: deliveryId }, data: { status: "pending", attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() },
-  });
-  return updated.count === 1;
-}

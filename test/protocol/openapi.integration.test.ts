@@ -121,7 +121,7 @@ async function exerciseEveryRoute() {
   await alice.call("GET", "/api/v1/sync/digest");
   await alice.call("GET", "/api/health");
   // The team's backend API, with a service key instead of a device token.
-  const { key } = await createServiceKey(server.db.prisma, { type: "system", id: "test" }, { name: "openapi", scopes: ["read", "write"], streams: ["*"] });
+  const { key } = await createServiceKey(server.db.prisma, { type: "system", id: "test" }, { name: "openapi", scopes: ["read", "write", "admin"], streams: ["*"] });
   const written = await fetch(`${server.url}/api/v1/server/push`, {
     method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify({ writer_id: "openapi", bundle_id: 1, items: [{ type: "memo", stream: "org:openapi", action: "create", data: memo("from the backend") }] }),
@@ -131,6 +131,16 @@ async function exerciseEveryRoute() {
   seen.push({ method: "GET", path: "/api/v1/server/records", status: records.status, body: await records.json(), contentType: records.headers.get("content-type") ?? "" });
   const feed = await fetch(`${server.url}/api/v1/server/changes?limit=2`, { headers: { authorization: `Bearer ${key}` } });
   seen.push({ method: "GET", path: "/api/v1/server/changes", status: feed.status, body: await feed.json(), contentType: feed.headers.get("content-type") ?? "" });
+  // Webhook endpoints: register (201), list, remove.
+  const hooks = `${server.url}/api/v1/server/webhooks`;
+  const asKey = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const hook = await fetch(hooks, { method: "POST", headers: asKey, body: JSON.stringify({ url: "https://backend.example.com/hook", events: ["bundle.committed"] }) });
+  const created = (await hook.json()) as { id: string };
+  seen.push({ method: "POST", path: "/api/v1/server/webhooks", status: hook.status, body: created, contentType: hook.headers.get("content-type") ?? "" });
+  for (const [method, target] of [["GET", hooks], ["DELETE", `${hooks}/${created.id}`]] as const) {
+    const answer = await fetch(target, { method, headers: asKey });
+    seen.push({ method, path: new URL(target).pathname, status: answer.status, body: await answer.json(), contentType: answer.headers.get("content-type") ?? "" });
+  }
   const watermelon = await alice.call("GET", "/api/v1/watermelon/sync?last_pulled_at=null&schema_version=1&migration=null");
   const raw = { id: "wm1", content: "melon", pinned: false, tags: "[]", _status: "created", _changed: "" };
   await alice.call("POST", `/api/v1/watermelon/sync?last_pulled_at=${bodyOf(watermelon, ZWatermelonPullResponse).timestamp}`, { memos: { created: [raw], updated: [], deleted: [] } });

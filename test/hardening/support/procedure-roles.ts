@@ -44,4 +44,11 @@ export const PROCEDURES: Record<string, ProcedureRole> = {
   "keys.list": { role: "admin", type: "query", noInput: true },
   "keys.create": { role: "admin", type: "mutation" },
   "keys.revoke": { role: "admin", type: "mutation" },
+  "webhooks.list": { role: "admin", type: "query", noInput: true },
+  "webhooks.deliveries": { role: "admin", type: "query" },
+  "webhooks.create": { role: "admin", type: "mutation" },
+  "webhooks.delete": { role: "admin", type: "mutation" },
+  "webhooks.rotateSecret": { role: "admin", type: "mutation" },
+  "webhooks.setDisabled": { role: "admin", type: "mutation" },
+  "webhooks.redeliver": { role: "admin", type: "mutation" },
 };
