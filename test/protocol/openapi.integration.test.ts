@@ -135,9 +135,9 @@ async function exerciseEveryRoute() {
   const hooks = `${server.url}/api/v1/server/webhooks`;
   const asKey = { authorization: `Bearer ${key}`, "content-type": "application/json" };
   const hook = await fetch(hooks, { method: "POST", headers: asKey, body: JSON.stringify({ url: "https://backend.example.com/hook", events: ["bundle.committed"] }) });
-  const created = (await hook.json()) as { id: string };
-  seen.push({ method: "POST", path: "/api/v1/server/webhooks", status: hook.status, body: created, contentType: hook.headers.get("content-type") ?? "" });
-  for (const [method, target] of [["GET", hooks], ["DELETE", `${hooks}/${created.id}`]] as const) {
+  const registered = (await hook.json()) as { id: string };
+  seen.push({ method: "POST", path: "/api/v1/server/webhooks", status: hook.status, body: registered, contentType: hook.headers.get("content-type") ?? "" });
+  for (const [method, target] of [["GET", hooks], ["DELETE", `${hooks}/${registered.id}`]] as const) {
     const answer = await fetch(target, { method, headers: asKey });
     seen.push({ method, path: new URL(target).pathname, status: answer.status, body: await answer.json(), contentType: answer.headers.get("content-type") ?? "" });
   }
