@@ -15,6 +15,7 @@ const LINKS = [
   { href: "/compaction", label: "Compaction" },
   { href: "/schema", label: "Schema" },
   { href: "/keys", label: "Service keys", admin: true },
+  { href: "/webhooks", label: "Webhooks", admin: true },
   { href: "/staff", label: "Staff", admin: true },
 ] as const;
 
