@@ -42,6 +42,7 @@ test("every console page passes axe without serious or critical violations", asy
     ["/schema", "Schema"],
     ["/staff", "Staff"],
     ["/keys", "Service keys"],
+    ["/webhooks", "Webhooks"],
     ["/password", "Change your password"],
   ];
   for (const [path, heading] of pages) await expectAccessible(page, path, heading);
