@@ -23,6 +23,7 @@ import { measurePull } from "./measures/pull";
 import { measurePush } from "./measures/push";
 import { measureRecords } from "./measures/records";
 import { measureUploads } from "./measures/uploads";
+import { measureWebhooks } from "./measures/webhooks";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -33,6 +34,7 @@ const CONFIG: Config = quick
   ? {
       quick,
       push: { devices: 50, bundles: 2, items: 100, rounds: 3 },
+      webhooks: { devices: 50, bundles: 2, items: 100, rounds: 3, receiverDelayMs: 2000 },
       pull: { history: 10_000, devices: 5, limit: 1000, rounds: 3 },
       bootstrap: { sizes: [20_000, 100_000], limit: 5000, rounds: 3 },
       history: { small: 10_000, large: 500_000, pulls: 10, rounds: 3 },
@@ -44,6 +46,7 @@ const CONFIG: Config = quick
   : {
       quick,
       push: { devices: 50, bundles: 4, items: 100, rounds: 5 },
+      webhooks: { devices: 50, bundles: 4, items: 100, rounds: 5, receiverDelayMs: 2000 },
       pull: { history: 20_000, devices: 10, limit: 1000, rounds: 5 },
       bootstrap: { sizes: [100_000, 1_000_000], limit: 5000, rounds: 3 },
       history: { small: 10_000, large: 5_000_000, pulls: 20, rounds: 5 },
@@ -63,6 +66,7 @@ const MEASURES: Measure[] = [
   { id: "bootstrap", run: measureBootstrap },
   { id: "uploads", run: measureUploads },
   { id: "push", run: measurePush },
+  { id: "webhooks", run: measureWebhooks },
   { id: "pull", run: measurePull },
   { id: "history", run: measureHistory },
   { id: "peer", run: measurePeer },

@@ -5,6 +5,7 @@ import type { Summary } from "./stats";
 export type Config = {
   quick: boolean;
   push: { devices: number; bundles: number; items: number; rounds: number };
+  webhooks: { devices: number; bundles: number; items: number; rounds: number; receiverDelayMs: number };
   pull: { history: number; devices: number; limit: number; rounds: number };
   bootstrap: { sizes: number[]; limit: number; rounds: number };
   history: { small: number; large: number; pulls: number; rounds: number };

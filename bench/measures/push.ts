@@ -11,12 +11,13 @@ import { now, percentiles, pool, summarize, withCpu } from "../lib/stats";
 import { cpuSeconds } from "../lib/server";
 import type { Ctx, Row } from "../lib/types";
 
-type Side = { rate: number; latencies: number[]; cpuMsPerBundle: number; localCpuMsPerBundle: number };
+export type Side = { rate: number; latencies: number[]; cpuMsPerBundle: number; localCpuMsPerBundle: number };
 
 let seedCounter = 0;
 const bundleDocs = (items: number) => Array.from({ length: items }, () => makeDoc(++seedCounter));
 
-async function httpRound(ctx: Ctx, devices: Device[], bundles: number, items: number): Promise<Side> {
+/** One round of every device pushing `bundles` bundles over HTTP, all devices at once. */
+export async function httpRound(ctx: Ctx, devices: Device[], bundles: number, items: number): Promise<Side> {
   const work = devices.map((d) => Array.from({ length: bundles }, () => pushBody(d, bundleDocs(items))));
   const latencies: number[] = [];
   const cpu = cpuSeconds(ctx.server.pid);

@@ -43,16 +43,16 @@ export type AttemptOutcome = { statusCode: number | null; latencyMs: number; err
  * Records one attempt. 2xx: succeeded. Otherwise the next attempt waits `retrySeconds[n - 1]`
  * after attempt n; after the last delay's attempt the delivery is failed.
  */
-export async function recordAttempt(db: Db, delivery: Pick<ClaimedDelivery, "id">, outcome: AttemptOutcome, retrySeconds: readonly number[]): Promise<"succeeded" | "pending" | "failed"> {
+export async function recordAttempt(db: Db, delivery: Pick<ClaimedDelivery, "id">, outcome: AttemptOutcome, retrySeconds: readonly number[]): Promise<"succeeded" | "pending" | "failed" | "gone"> {
   const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
   return engineOf(db).transaction(async (sql) => {
+    // The attempt count is read under the row lock: a redelivery made meanwhile restarts it.
+    const [row] = await sql<{ attempts: number }>("SELECT attempts FROM webhook_deliveries WHERE id = $1::uuid FOR UPDATE", [delivery.id]);
+    if (!row) return "gone"; // its endpoint was removed while the request was out
     await sql(
       "INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms, error, response_excerpt) VALUES ($1::uuid, $2, $3, $4, $5)",
       [delivery.id, outcome.statusCode, outcome.latencyMs, outcome.error, outcome.responseExcerpt],
     );
-    // The attempt count is read under the row lock: a redelivery made meanwhile restarts it.
-    const [row] = await sql<{ attempts: number; status: string }>("SELECT attempts, status FROM webhook_deliveries WHERE id = $1::uuid FOR UPDATE", [delivery.id]);
-    if (!row) return "failed"; // its endpoint was deleted meanwhile
     const attempts = row.attempts + 1;
     const delay = retrySeconds[attempts - 1];
     const status = ok ? "succeeded" : delay === undefined ? "failed" : "pending";
