@@ -65,6 +65,8 @@ const ZEnv = z.object({
   }),
   /** How long a receiver may take to answer one webhook request before the attempt counts as failed. */
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  /** Unset: webhooks are delivered where jobs run (JOBS_ENABLED). "true"/"false" decides on its own. */
+  WEBHOOKS_ENABLED: z.enum(["true", "false"]).optional(),
   /** Webhook requests in flight at once per instance (different endpoints or streams). */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Hot statements prepared once per connection; "false" behind PgBouncer transaction pooling before 1.21. */

@@ -150,6 +150,9 @@ async function startOnce(root: string, databaseUrl: string, timeoutMs: number): 
     ...process.env, ...SECRETS,
     PORT: String(port), DATABASE_URL: databaseUrl, NODE_ENV: "production" as const,
     JOBS_ENABLED: "false", LOG_LEVEL: "warn", SEED_DEMO_DATA: "false",
+    // Webhook delivery runs as in production, so the webhooks row measures pushes while it works
+    // (with no endpoint registered it costs one small query a second).
+    WEBHOOKS_ENABLED: "true",
     // Request rate limits stay on (each request still counts in the database, as in production),
     // set high enough that the benchmark's few users, each far faster than a phone, never hit them.
     RATE_LIMIT_DEVICE_REQUESTS: "1000000", RATE_LIMIT_USER_REQUESTS: "1000000",

@@ -1,5 +1,6 @@
-// Starts this process's webhook worker with the jobs (server/startup.ts); JOBS_ENABLED=false
-// leaves both off. Every instance may run one: claims never overlap (deliveries.ts).
+// Starts this process's webhook worker with the jobs (server/startup.ts): JOBS_ENABLED=false
+// leaves both off unless WEBHOOKS_ENABLED says otherwise (the benchmark runs delivery without
+// the jobs). Every instance may run one: claims never overlap (deliveries.ts).
 import type { Db } from "../db/client";
 import { env, type Env } from "../env";
 import { logger } from "../log";
@@ -17,7 +18,7 @@ declare module "../process-singleton" {
 const slot = () => processSingleton("webhooks", () => ({ worker: undefined }));
 
 export function startWebhooks(db: Db, config: Env = env()): WebhookWorker | null {
-  if (config.JOBS_ENABLED === "false") return null;
+  if ((config.WEBHOOKS_ENABLED ?? config.JOBS_ENABLED) === "false") return null;
   const current = slot();
   if (!current.worker) {
     current.worker = createWebhookWorker({
