@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { appendAudit, type AuditActor } from "../audit/append";
 import type { Db, DbOrTx } from "../db/client";
 import { AppError } from "../errors";
+import { sequenceFeed } from "../feed/sequence";
 import { ZNewWebhook, type TNewWebhook } from "./schemas";
 import { generateWebhookSecret } from "./signature";
 
@@ -27,6 +28,9 @@ export async function createWebhook(db: Db, actor: AuditActor, input: TNewWebhoo
   const parsed = ZNewWebhook.parse(input);
   const secret = generateWebhookSecret();
   const streams = parsed.streams ?? ["*"];
+  // Events committed before now may still be unnumbered (nothing numbers them while no endpoint
+  // exists): numbering them first puts them below the new endpoint's starting position.
+  await sequenceFeed(db);
   return db.$transaction(async (tx) => {
     const created = await tx.webhookEndpoint.create({
       data: { id: randomUUID(), url: parsed.url, events: parsed.events, streams, secret, fanoutPosition: await feedHead(tx), createdBy: `${actor.type}:${actor.id}` },

@@ -65,6 +65,8 @@ const attemptsOf = (endpointId: string) => server.db.prisma.webhookAttempt.findM
 describe("webhook delivery", () => {
   it("sends each committed bundle signed as documented, and a receiver failing twice gets it on the third attempt", async () => {
     const hook = await receiver((_, i) => ({ status: i < 2 ? 500 : 204 }));
+    // Committed before the endpoint existed (and not yet numbered): not sent to it.
+    await pushTo("org:sign", "earlier");
     const { id, secret } = await createWebhook(server.db.prisma, admin, { url: hook.url, events: ["bundle.committed"], streams: ["org:sign"] });
     await pushTo("org:other", "skip");
     const pushed = await pushTo("org:sign", "signed", 2);
@@ -79,8 +81,8 @@ describe("webhook delivery", () => {
     // The same event each time: same id and bytes, signed anew.
     expect(new Set(hook.received.map((r) => r.body)).size).toBe(1);
     const event = hook.received[0]?.event;
-    expect(event).toMatchObject({ event: "bundle.committed", data: { batch_id: pushed.batch_id, stream: "org:sign", from_seq: 1, to_seq: 2, source: { kind: "device", id: device.deviceId } } });
-    expect(event?.data.changes.map((c) => [c.seq, c.id, c.op, c.source])).toEqual([[1, "signed-0", "upsert", { kind: "device", id: device.deviceId }], [2, "signed-1", "upsert", { kind: "device", id: device.deviceId }]]);
+    expect(event).toMatchObject({ event: "bundle.committed", data: { batch_id: pushed.batch_id, stream: "org:sign", from_seq: 2, to_seq: 3, source: { kind: "device", id: device.deviceId } } });
+    expect(event?.data.changes.map((c) => [c.seq, c.id, c.op, c.source])).toEqual([[2, "signed-0", "upsert", { kind: "device", id: device.deviceId }], [3, "signed-1", "upsert", { kind: "device", id: device.deviceId }]]);
     // A retry waited about its delay (1 s) after the failure.
     expect((hook.received[1]?.at ?? 0) - (hook.received[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
     await waitFor("the success recorded", async () => (await server.db.prisma.webhookDelivery.findFirst({ where: { endpointId: id } }))?.status === "succeeded");
