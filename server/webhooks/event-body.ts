@@ -1,49 +1,32 @@
-// The body of a "bundle.committed" request, built once per event when it is fanned out and stored
-// with each delivery: every attempt (and a redelivery) sends the same bytes, and the body outlives
-// a compaction of the changes it names. `changes` are PROTOCOL.md changes plus their `source`.
-import type { Sql } from "../db/sql";
-import { parseSourceText } from "../feed/source";
-import type { TWebhookEvent } from "./schemas";
+// The body of a "bundle.committed" request, built in SQL by the fan-out's one INSERT per endpoint
+// (fanout.ts) and stored with each delivery: every attempt (and a redelivery) sends the same bytes,
+// the body outlives a compaction of the changes it names, and building it costs the server's
+// event loop nothing (it shares the process with pushes; bench/measures/webhooks.ts).
+// `changes` are PROTOCOL.md changes (data absent on deletes, batch_id and conflict when set) plus
+// their `source` ("kind:id" on the change, as server/feed/source.ts reads it).
 
-export type FeedEventRow = {
-  position: string; stream: string; from_seq: string; to_seq: string; batch_id: string | null;
-  source_kind: string; source_id: string; created_at: string;
-};
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-type ChangeRow = {
-  seq: string; type: string; record_id: string; op: string; version: number; data: unknown;
-  updated_at: string; batch_id: string | null; conflict: unknown; source: string | null;
-};
+const CHANGE = `
+  jsonb_build_object('seq', c.seq, 'stream', c.stream, 'type', c.type, 'id', c.record_id,
+    'op', CASE WHEN c.op = 'delete' THEN 'delete' ELSE 'upsert' END, 'version', c.version, 'updated_at', ${ISO("c.updated_at")})
+  || CASE WHEN c.op <> 'delete' AND c.data IS NOT NULL THEN jsonb_build_object('data', c.data) ELSE '{}'::jsonb END
+  || CASE WHEN c.batch_id IS NOT NULL THEN jsonb_build_object('batch_id', c.batch_id::text) ELSE '{}'::jsonb END
+  || CASE WHEN jsonb_typeof(c.conflict) = 'object' THEN jsonb_build_object('conflict', c.conflict) ELSE '{}'::jsonb END
+  || CASE WHEN c.source ~ '^(device|server|staff|sql):'
+       THEN jsonb_build_object('source', jsonb_build_object('kind', split_part(c.source, ':', 1), 'id', substr(c.source, strpos(c.source, ':') + 1)))
+       ELSE '{}'::jsonb END`;
 
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
-
-export const FEED_EVENT_COLUMNS = `position::text, stream, from_seq::text, to_seq::text, batch_id::text, source_kind, source_id, ${ISO("created_at")}`;
-
-export async function buildEventBody(sql: Sql, event: FeedEventRow): Promise<string> {
-  const rows = await sql<ChangeRow>(
-    `SELECT seq::text, type, record_id, op, version, data, ${ISO("updated_at")}, batch_id::text, conflict, source
-     FROM changes WHERE stream = $1 AND seq BETWEEN $2::bigint AND $3::bigint ORDER BY seq`,
-    [event.stream, event.from_seq, event.to_seq],
-  );
-  const changes = rows.map((r) => {
-    const source = parseSourceText(r.source);
-    return {
-      seq: Number(r.seq), stream: event.stream, type: r.type, id: r.record_id, op: r.op === "delete" ? "delete" : "upsert", version: r.version,
-      ...(r.op !== "delete" && r.data !== null ? { data: r.data } : {}),
-      updated_at: r.updated_at,
-      ...(r.batch_id ? { batch_id: r.batch_id } : {}),
-      ...(r.conflict !== null && typeof r.conflict === "object" ? { conflict: r.conflict } : {}),
-      ...(source ? { source } : {}),
-    };
-  });
-  const body: TWebhookEvent = {
-    id: `evt_${event.position}`,
-    event: "bundle.committed",
-    created_at: event.created_at,
-    data: {
-      batch_id: event.batch_id, stream: event.stream, from_seq: Number(event.from_seq), to_seq: Number(event.to_seq),
-      source: { kind: event.source_kind, id: event.source_id }, changes,
-    },
-  };
-  return JSON.stringify(body);
-}
+/** The body of feed event `f` (a feed_events row), as text. */
+export const EVENT_BODY_SQL = `
+  jsonb_build_object(
+    'id', 'evt_' || f.position,
+    'event', 'bundle.committed',
+    'created_at', ${ISO("f.created_at")},
+    'data', jsonb_build_object(
+      'batch_id', f.batch_id::text, 'stream', f.stream, 'from_seq', f.from_seq, 'to_seq', f.to_seq,
+      'source', jsonb_build_object('kind', f.source_kind, 'id', f.source_id),
+      'changes', COALESCE((
+        SELECT jsonb_agg(${CHANGE} ORDER BY c.seq)
+        FROM changes c WHERE c.stream = f.stream AND c.seq BETWEEN f.from_seq AND f.to_seq), '[]'::jsonb))
+  )::text`;

@@ -1,6 +1,7 @@
 // The delivery worker of one instance. Each tick:
 //   1. stops early when no endpoint exists (an idle server pays one small query a tick);
-//   2. numbers committed feed events (server/feed/sequence.ts) and fans them out (fanout.ts);
+//   2. numbers committed feed events (server/feed/sequence.ts) and fans them out (fanout.ts), at
+//      most once per interval: the extra ticks a finished send asks for only claim;
 //   3. claims as many due deliveries as it has free slots (deliveries.ts: once per event across
 //      instances, first of each endpoint and stream only) and sends them side by side.
 // Sends are not awaited by the tick: a slow receiver holds its slot, never the loop; each
@@ -38,6 +39,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let fanOutEveryMs = 0;
+  let fannedOutAt = 0;
 
   async function deliver(delivery: ClaimedDelivery): Promise<void> {
     const outcome = await sendWebhook({ url: delivery.url, secret: delivery.secret, eventId: `evt_${delivery.position}`, body: delivery.body }, timeoutMs);
@@ -50,8 +53,11 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     const [{ n } = { n: 0 }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM webhook_endpoints LIMIT 1) e`;
     if (n === 0) return;
     // 2.
-    await sequenceFeed(db);
-    await fanOutEvents(db);
+    if (Date.now() - fannedOutAt >= fanOutEveryMs) {
+      fannedOutAt = Date.now();
+      await sequenceFeed(db);
+      await fanOutEvents(db);
+    }
     // 3.
     const claimed = await claimDeliveries(db, concurrency - sending.size, leaseSeconds);
     for (const delivery of claimed) {
@@ -89,6 +95,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
     start(intervalMs) {
       if (timer) return;
       stopped = false;
+      fanOutEveryMs = intervalMs;
       void tick();
       timer = setInterval(() => void tick(), intervalMs);
       timer.unref();
