@@ -12,8 +12,10 @@ type Prisma = { $queryRawUnsafe<T = unknown>(query: string): Promise<T> };
  *   server/devices/register.ts) before the handler can refuse the rest of the request, e.g. a
  *   bootstrap with a forged cursor. It is a liveness hint, not data a device syncs.
  * - rate_limit_counters: counts requests, refused ones included, by design (abuse limits).
+ * - feed_events.position: every feed read first numbers the events already committed
+ *   (server/feed/sequence.ts), refused or not; the events themselves may not change.
  */
-export const IGNORED_COLUMNS: Record<string, string[]> = { devices: ["last_seen_at"] };
+export const IGNORED_COLUMNS: Record<string, string[]> = { devices: ["last_seen_at"], feed_events: ["position"] };
 export const IGNORED_TABLES = new Set(["rate_limit_counters", "_prisma_migrations"]);
 
 export type Fingerprint = Record<string, string>;
