@@ -9,6 +9,7 @@
 //      their capture_tables row removed (their mirror records stay, like any type's).
 import type { Db } from "../db/client";
 import { engineOf, type Sql } from "../db/sql";
+import { processSingleton } from "../process-singleton";
 import type { ResourceType, TableBinding } from "../types/resource-type";
 import { checkTable, type CheckedTable } from "./check-table";
 
@@ -17,8 +18,16 @@ const TRIGGERS = ["syncdesk_capture_insert", "syncdesk_capture_update", "syncdes
 
 type Installed = { type: string; table_name: string; key_column: string; key_type: string; stream_column: string; stream_prefix: string; columns: string[] | null };
 
-/** The captured tables of this process, by type (write-table.ts reads them). */
-const checked = new Map<string, CheckedTable>();
+declare module "../process-singleton" {
+  interface ProcessSingletons { capturedTables: Map<string, CheckedTable> }
+}
+
+/**
+ * The captured tables of this process, by type (write-table.ts reads them). Process-wide: Next
+ * evaluates this module once per bundle chunk, and the routes' copies must see what start-up
+ * installed.
+ */
+const checked = processSingleton("capturedTables", () => new Map<string, CheckedTable>());
 export const capturedTable = (type: string): CheckedTable | undefined => checked.get(type);
 
 export async function installCapture(db: Db, types: readonly ResourceType[], file: string): Promise<CheckedTable[]> {
