@@ -16,8 +16,10 @@ export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const tableSql = (t: CheckedTable) => t.name.split(".").map(quoteIdent).join(".");
 
 /** Writes the staged records of table-backed types into their tables. */
-export async function writeTables(sql: Sql, records: Iterable<RecordRow>, source: TChangeSource, batchId: string | null): Promise<void> {
-  const byType = new Map<CheckedTable, RecordRow[]>();
+export type TableRow = Pick<RecordRow, "stream" | "type" | "id" | "data" | "deleted">;
+
+export async function writeTables(sql: Sql, records: Iterable<TableRow>, source: TChangeSource, batchId: string | null): Promise<void> {
+  const byType = new Map<CheckedTable, TableRow[]>();
   for (const record of records) {
     const table = capturedTable(record.type);
     if (!table) continue;
@@ -28,7 +30,7 @@ export async function writeTables(sql: Sql, records: Iterable<RecordRow>, source
   if (byType.size === 0) return;
   await sql("SELECT set_config('syncdesk.source', $1, true), set_config('syncdesk.batch_id', $2, true)", [`${source.kind}:${source.id}`, batchId ?? ""]);
   for (const [table, rows] of byType) {
-    const asRow = (r: RecordRow) => {
+    const asRow = (r: TableRow) => {
       if (!r.stream.startsWith(table.streamPrefix)) throw new Error(`stream ${r.stream} is not a stream of type ${r.type}`);
       return { ...r.data, [table.key]: r.id, [table.streamColumn]: r.stream.slice(table.streamPrefix.length) };
     };

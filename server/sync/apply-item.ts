@@ -22,6 +22,8 @@ import { checkUniqueFields } from "./unique";
 import { checkMediaFields } from "./media-check";
 import { storeConflict } from "./store-conflict";
 import { tableItemProblem } from "../capture/write-table";
+import { writeTableItem } from "../capture/write-item";
+import { sourceOfCaller } from "../feed/source";
 
 export type ItemContext = {
   /** The bundle's transaction (commit-bundle.ts). */
@@ -97,6 +99,8 @@ async function write(
   checkWriteGuards(type, before, data, ctx.writer);
   if (data) await checkUniqueFields(ctx.sql, type, key, data, ctx.bundle);
   const hint = conflict && { fields: conflict.fields, reason: conflict.resolution ?? "client_wins" };
+  // A table-backed type's row first: the team's table may refuse it (capture/write-item.ts).
+  await writeTableItem(ctx.sql, ctx.bundle, { ...key, data: data ?? {}, deleted: item.action === "delete" }, sourceOfCaller(ctx.device));
   const row = commitRecordChange(ctx.bundle, key, existing, {
     op: item.action === "delete" ? "delete" : "upsert",
     data,

@@ -43,6 +43,8 @@ export type Bundle = {
   stage(record: RecordRow, change: StagedChange): void;
   /** Staged records (latest state per key), e.g. for uniqueness checks. */
   stagedRecords(): Iterable<RecordRow & { lastSeq: bigint }>;
+  /** Marks a record's table row as written by its item (capture/write-item.ts): close() skips it. */
+  tableWritten(key: RecordKey): void;
   /** Writes staged records and changes and the new heads. Call once, before commit. */
   close(): Promise<void>;
   /** Forgets every staged write (an atomic rejection): close() then writes nothing. */
@@ -104,6 +106,7 @@ export async function openBundle(sql: Sql, streams: readonly string[], origin: B
   const loaded = new Map<string, RecordRow | null>();
   const staged = new Map<string, StagedRecord>();
   const changes: StagedLink[] = [];
+  const tableRowsWritten = new Set<string>();
 
   return {
     batchId,
@@ -132,8 +135,10 @@ export async function openBundle(sql: Sql, streams: readonly string[], origin: B
       changes.push({ ...change, checksum: record.checksum });
     },
     stagedRecords: () => staged.values(),
+    tableWritten: (key) => void tableRowsWritten.add(keyOf(key)),
     discard() {
       staged.clear();
+      tableRowsWritten.clear();
       changes.length = 0;
       for (const [name, head] of start) heads.set(name, head);
     },
@@ -145,7 +150,8 @@ export async function openBundle(sql: Sql, streams: readonly string[], origin: B
       if (moved.length === 0 && staged.size === 0) return;
       const { rows, headHashes } = chainChanges(changes, startHashes);
       // Table-backed types: the team's table first (capture/write-table.ts).
-      await writeTables(sql, staged.values(), source, batchId);
+      const unwritten = [...staged.values()].filter((r) => !tableRowsWritten.has(keyOf(r)));
+      await writeTables(sql, unwritten, source, batchId);
       await sql(FLUSH_SQL, [
         JSON.stringify([...staged.values()].map(recordRow)),
         JSON.stringify(rows),
