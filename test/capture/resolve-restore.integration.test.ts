@@ -1,0 +1,96 @@
+// Conflict resolutions (a device's resolve route, and staff through server/conflicts/resolve.ts)
+// and staff restores of a table-backed type write the team's table exactly once and emit one
+// change and one feed event (docs/tables.md "Attribution"). A row trigger of the test's own counts
+// the writes the table receives.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveConflict } from "@/server/conflicts/resolve";
+import { restoreRecord } from "@/server/records/restore";
+import { sqlOf, type Sql } from "@/server/db/sql";
+import { createStaffAs } from "../support/console-data";
+import { makeDevice, type TestDevice } from "../support/device";
+import { createTestDatabase } from "../support/database";
+import { startTestServer, type TestServer } from "../support/server";
+import { push } from "../support/sync-client";
+import { loadDemoTypes } from "../support/types";
+import { changesOf, expectMirrorConsistent, setUpVisits } from "./support";
+
+let server: TestServer;
+let sql: Sql;
+let n = 0;
+beforeAll(async () => {
+  const db = await createTestDatabase();
+  await setUpVisits(db.prisma);
+  sql = sqlOf(db.prisma);
+  await sql("CREATE TABLE visit_writes (id text, op text)");
+  await sql(`CREATE FUNCTION count_visit_write() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN INSERT INTO visit_writes VALUES (COALESCE(NEW.id, OLD.id), TG_OP); RETURN NULL; END $$`);
+  await sql("CREATE TRIGGER count_visit_writes AFTER INSERT OR UPDATE OR DELETE ON visits FOR EACH ROW EXECUTE FUNCTION count_visit_write()");
+  server = await startTestServer({ database: db });
+});
+afterAll(async () => {
+  await server?.close();
+  await loadDemoTypes();
+});
+
+const base = { site: "Depot", score: 1 };
+const writesOf = async (id: string) => (await sql("SELECT op FROM visit_writes WHERE id = $1", [id])).map((r) => r.op);
+const feedEvents = async (stream: string) => Number((await sql("SELECT count(*) AS n FROM feed_events WHERE stream = $1", [stream]))[0]?.n);
+const row = async (id: string) => (await sql("SELECT site, score::float8 AS score FROM visits WHERE id = $1", [id]))[0];
+
+/** A visit the device created, that SQL then edited, and a stale device edit of the same field. */
+async function storedConflict(id: string): Promise<{ device: TestDevice; stream: string; conflictId: string }> {
+  const owner = `r${++n}`;
+  const device = await makeDevice(server.url, owner);
+  await push(device, 1, [{ type: "visit", id, action: "create", data: base }]);
+  await sql("UPDATE visits SET site = 'By SQL' WHERE id = $1", [id]);
+  const answer = await push(device, 2, [{ type: "visit", id, action: "update", base_version: 1, data: { ...base, site: "By device" } }]);
+  const conflictId = answer.results[0]?.conflict?.conflict_id;
+  expect(answer.results[0]).toMatchObject({ status: "conflict" });
+  expect(conflictId).toBeTruthy();
+  await sql("DELETE FROM visit_writes");
+  return { device, stream: `user:${owner}`, conflictId: conflictId ?? "" };
+}
+
+async function expectOneMore(stream: string, id: string, before: { changes: number; events: number }, source: RegExp) {
+  expect(await writesOf(id)).toEqual(["UPDATE"]);
+  const changes = await changesOf(sql, stream);
+  expect(changes.length).toBe(before.changes + 1);
+  expect(changes.at(-1)?.source).toMatch(source);
+  expect(await feedEvents(stream)).toBe(before.events + 1);
+  await expectMirrorConsistent(sql);
+}
+
+describe("resolving and restoring a table-backed type", () => {
+  it("a device's accept_client writes the row once and emits one change", async () => {
+    const { device, stream, conflictId } = await storedConflict("dev-resolve");
+    const before = { changes: (await changesOf(sql, stream)).length, events: await feedEvents(stream) };
+    const answer = await device.call("POST", `/api/v1/conflicts/${conflictId}/resolve`, { resolution: "accept_client" });
+    expect(answer.status).toBe(200);
+    expect(await row("dev-resolve")).toEqual({ site: "By device", score: 1 });
+    // The resolve route attributes to the caller's user (server/conflicts/resolve.ts).
+    await expectOneMore(stream, "dev-resolve", before, /^device:/);
+  });
+
+  it("a staff manual_merge writes the row once and emits one change", async () => {
+    const { stream, conflictId } = await storedConflict("staff-resolve");
+    const before = { changes: (await changesOf(sql, stream)).length, events: await feedEvents(stream) };
+    const staff = await createStaffAs(server.db.prisma, "support");
+    await resolveConflict(server.db.prisma, { type: "staff", id: staff.id }, "all", conflictId, { resolution: "manual_merge", data: { site: "Merged", score: 2 } });
+    expect(await row("staff-resolve")).toEqual({ site: "Merged", score: 2 });
+    await expectOneMore(stream, "staff-resolve", before, new RegExp(`^staff:${staff.id}$`));
+  });
+
+  it("a staff restore of an earlier version writes the row once and emits one change", async () => {
+    const owner = `r${++n}`;
+    const stream = `user:${owner}`;
+    const device = await makeDevice(server.url, owner);
+    await push(device, 1, [{ type: "visit", id: "restored", action: "create", data: base }]);
+    await sql("UPDATE visits SET site = 'Overwritten', score = 7 WHERE id = 'restored'");
+    await sql("DELETE FROM visit_writes");
+    const before = { changes: (await changesOf(sql, stream)).length, events: await feedEvents(stream) };
+    const staff = await createStaffAs(server.db.prisma, "support");
+    await restoreRecord(server.db.prisma, staff, { stream, type: "visit", id: "restored" }, { version: 1, expectedVersion: 2, reason: "test" });
+    expect(await row("restored")).toEqual(base);
+    await expectOneMore(stream, "restored", before, new RegExp(`^staff:${staff.id}$`));
+  });
+});
