@@ -9,10 +9,13 @@ import type { TChangeSource } from "../feed/source";
 import type { Bundle } from "../sync/bundle";
 import { ItemError } from "../sync/item-error";
 import { capturedTable } from "./install";
-import { writeTables, type TableRow } from "./write-table";
+import { setTableSource, writeTables, type TableRow } from "./write-table";
 
 // SQLSTATE classes a row's data can cause: 23 integrity constraints, 22 data exceptions.
 const DATA_ERROR = /^2[23]/;
+
+/** Bundles whose transaction has its table source set (an atomic rollback discards the bundle). */
+const sourceSet = new WeakSet<Bundle>();
 
 type PgError = Error & { code?: string; constraint?: string; column?: string; table?: string };
 
@@ -20,9 +23,14 @@ type PgError = Error & { code?: string; constraint?: string; column?: string; ta
 export async function writeTableItem(sql: Sql, bundle: Bundle, row: TableRow, source: TChangeSource): Promise<void> {
   const table = capturedTable(row.type);
   if (!table) return;
+  // Once per bundle, outside the item's savepoint (rolling it back would undo the setting).
+  if (!sourceSet.has(bundle)) {
+    await setTableSource(sql, source, bundle.batchId);
+    sourceSet.add(bundle);
+  }
   await sql("SAVEPOINT table_item");
   try {
-    await writeTables(sql, [row], source, bundle.batchId);
+    await writeTables(sql, [row], null, bundle.batchId);
   } catch (error) {
     const pg = error as PgError;
     if (typeof pg.code !== "string" || !DATA_ERROR.test(pg.code)) throw error;

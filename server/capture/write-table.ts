@@ -15,10 +15,15 @@ export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 const tableSql = (t: CheckedTable) => t.name.split(".").map(quoteIdent).join(".");
 
-/** Writes the staged records of table-backed types into their tables. */
 export type TableRow = Pick<RecordRow, "stream" | "type" | "id" | "data" | "deleted">;
 
-export async function writeTables(sql: Sql, records: Iterable<TableRow>, source: TChangeSource, batchId: string | null): Promise<void> {
+/** The source the capture flush attributes this transaction's table writes to. */
+export async function setTableSource(sql: Sql, source: TChangeSource, batchId: string | null): Promise<void> {
+  await sql("SELECT set_config('syncdesk.source', $1, true), set_config('syncdesk.batch_id', $2, true)", [`${source.kind}:${source.id}`, batchId ?? ""]);
+}
+
+/** Writes the staged records of table-backed types into their tables (after setting `source`, if given). */
+export async function writeTables(sql: Sql, records: Iterable<TableRow>, source: TChangeSource | null, batchId: string | null): Promise<void> {
   const byType = new Map<CheckedTable, TableRow[]>();
   for (const record of records) {
     const table = capturedTable(record.type);
@@ -28,7 +33,7 @@ export async function writeTables(sql: Sql, records: Iterable<TableRow>, source:
     else byType.set(table, [record]);
   }
   if (byType.size === 0) return;
-  await sql("SELECT set_config('syncdesk.source', $1, true), set_config('syncdesk.batch_id', $2, true)", [`${source.kind}:${source.id}`, batchId ?? ""]);
+  if (source) await setTableSource(sql, source, batchId);
   for (const [table, rows] of byType) {
     const asRow = (r: TableRow) => {
       if (!r.stream.startsWith(table.streamPrefix)) throw new Error(`stream ${r.stream} is not a stream of type ${r.type}`);
