@@ -35,8 +35,6 @@ export const ZWebhook = z.object({
   created_at: z.string(),
 });
 export const ZWebhookList = z.object({ webhooks: z.array(ZWebhook) });
-/** List and delete take no query parameters; an unknown one is refused like on every other route. */
-export const ZWebhookListQuery = z.strictObject({});
 export const ZWebhookDeleted = z.object({ id: z.uuid(), deleted: z.literal(true) });
 
 /** The body of every webhook request. */

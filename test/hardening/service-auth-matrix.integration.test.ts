@@ -79,13 +79,8 @@ const MALFORMED: Record<string, [label: string, change: (r: RawRequest) => RawRe
     ["no events", (r) => ({ ...r, body: json({ url: "http://127.0.0.1/x", events: [] }) })],
     ["an unknown field", (r) => ({ ...r, body: json({ url: "http://127.0.0.1/x", events: ["bundle.committed"], extra: 1 }) })],
   ],
-  listWebhooks: [
-    ["an unknown parameter", (r) => ({ ...r, target: "/api/v1/server/webhooks?bogus=1" })],
-  ],
-  deleteWebhook: [
-    // An id that is no webhook's, UUID or not, is 404 not_found (test/webhooks/webhook-routes).
-    ["an unknown parameter", (r) => ({ ...r, target: `${r.target}?bogus=1` })],
-  ],
+  // listWebhooks and deleteWebhook read no query or body; an id that is no webhook's, UUID or
+  // not, is 404 not_found (test/webhooks/webhook-routes).
 };
 
 beforeAll(async () => {
@@ -121,7 +116,9 @@ function expectRefused(route: MobileRoute, kind: string, answer: RawAnswer, stat
 describe("service-key authorization matrix", () => {
   it("has a well-formed and malformed requests for every service-key route", () => {
     expect(routes.map((r) => r.id).sort()).toEqual(Object.keys(REQUESTS).sort());
-    for (const route of routes) expect(MALFORMED[route.id]?.length, route.id).toBeGreaterThan(0);
+    for (const route of routes.filter((r) => r.query !== undefined || r.body !== undefined)) {
+      expect(MALFORMED[route.id]?.length, route.id).toBeGreaterThan(0);
+    }
   });
 
   it("answers 401 unauthorized without a usable key (none, malformed, a device JWT, unknown, revoked), one body per kind, changing nothing", async () => {

@@ -17,12 +17,12 @@ export const listWebhooksRoute = defineRoute({
   id: "listWebhooks", method: "get", path: "/api/v1/server/webhooks", tag: "server", auth: ADMIN,
   summary: "List webhook endpoints (service key, scope admin)",
   description: "Every registered endpoint, newest first, without secrets.",
-  query: W.ZWebhookListQuery, response: W.ZWebhookList, errors: SERVICE_QUERY,
+  response: W.ZWebhookList, errors: SERVICE_QUERY,
 });
 
 export const deleteWebhookRoute = defineRoute({
   id: "deleteWebhook", method: "delete", path: "/api/v1/server/webhooks/{id}", tag: "server", auth: ADMIN,
   summary: "Remove a webhook endpoint (service key, scope admin)",
   description: "Nothing more is sent to it; its deliveries and their attempts are removed with it.",
-  query: W.ZWebhookListQuery, response: W.ZWebhookDeleted, errors: [...SERVICE_QUERY, "not_found"],
+  response: W.ZWebhookDeleted, errors: [...SERVICE_QUERY, "not_found"],
 });
