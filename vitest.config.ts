@@ -30,6 +30,8 @@ export default defineConfig({
           // recovery, promotion): there is no PGlite counterpart to them.
           exclude: engine === "pglite" ? [...ignored, "test/ops/*-drill.integration.test.ts"] : ignored,
           env: { TEST_DB_ENGINE: engine },
+          // One migrated database per run; each test copies it (test/support/database-template.ts).
+          globalSetup: ["test/support/database-template.ts"],
           // Starting PGlite takes a second or two and migrating a database more; a slow CI
           // machine must not turn that into a flaky timeout.
           testTimeout: 120_000,

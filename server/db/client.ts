@@ -1,6 +1,7 @@
 // The Prisma client of this process, on PostgreSQL (DATABASE_URL) or the embedded PGlite,
 // migrated before first use. Only server/** imports this module.
 import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
@@ -29,9 +30,12 @@ export type Database = {
 
 export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
 
-/** Opens and migrates a database. Tests call this directly with their own URL or directory. */
+/**
+ * Opens and migrates a database. Tests call this directly with their own URL or directory, or
+ * with an embedded database they created from an already migrated snapshot.
+ */
 export async function openDatabase(
-  target: { url: string; statementTimeoutMs?: number } | { dataDir: string },
+  target: { url: string; statementTimeoutMs?: number } | { dataDir: string } | { pglite: PGlite },
   migrationsDir = MIGRATIONS_DIR,
 ): Promise<Database> {
   if ("url" in target) {
@@ -64,7 +68,7 @@ export async function openDatabase(
       },
     };
   }
-  const pglite = await openEmbedded(target.dataDir);
+  const pglite = "pglite" in target ? target.pglite : await openEmbedded(target.dataDir);
   await migrate(sessionFromPglite(pglite), readMigrations(migrationsDir));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   attachEngine(prisma, pgliteEngine(pglite));

@@ -3,6 +3,7 @@
 // and never touch a database they did not create. Only local PostgreSQL servers are accepted,
 // so a stray TEST_DATABASE_URL cannot point the suite at a real deployment.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { openDatabase, type Database } from "@/server/db/client";
 import { openPgSession, sessionFromPglite, type SqlSession } from "@/server/db/sql-session";
@@ -73,12 +74,19 @@ async function withAdminSession<T>(fn: (admin: SqlSession) => Promise<T>): Promi
   }
 }
 
-/** Creates an empty PostgreSQL database; returns its name, URL and a drop function. */
-export async function createPgDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+/**
+ * Creates a PostgreSQL database, empty or as a copy of `template`; returns its name, URL and a
+ * drop function.
+ */
+export async function createPgDatabase(
+  prefix = "syncdesk_t",
+  template?: string,
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   // Lower-case hex only, so the name never needs quoting rules beyond the plain identifier.
-  const name = `syncdesk_t_${randomBytes(8).toString("hex")}`;
+  const name = `${prefix}_${randomBytes(8).toString("hex")}`;
   const admin = adminUrl();
-  await withAdminSession((session) => session.exec(`CREATE DATABASE "${name}"`));
+  const copy = template ? ` TEMPLATE "${template}"` : "";
+  await withAdminSession((session) => session.exec(`CREATE DATABASE "${name}"${copy}`));
   return {
     name,
     url: urlForDatabase(admin, name),
@@ -86,13 +94,32 @@ export async function createPgDatabase(): Promise<{ name: string; url: string; d
   };
 }
 
+type Templates = { pgTemplateDatabase?: string; pgliteTemplateFile?: string };
+
+/** What the integration tiers' global setup migrated once (test/support/database-template.ts). */
+async function providedTemplates(): Promise<Templates> {
+  // Scripts outside vitest (scripts/bench-compaction.ts) migrate their own database.
+  if (!process.env.VITEST) return {};
+  const { inject } = await import("vitest");
+  return { pgTemplateDatabase: inject("pgTemplateDatabase"), pgliteTemplateFile: inject("pgliteTemplateFile") };
+}
+
+let pgliteSnapshot: { file: string; data: Blob } | undefined;
+
+async function openPgliteCopy(file: string | undefined): Promise<PGlite> {
+  if (!file) return PGlite.create();
+  if (pgliteSnapshot?.file !== file) pgliteSnapshot = { file, data: new Blob([readFileSync(file)]) };
+  return PGlite.create({ loadDataDir: pgliteSnapshot.data });
+}
+
 /** A migrated database with a Prisma client, on the current engine. close() removes it. */
 export async function createTestDatabase(): Promise<TestDatabase> {
+  const templates = await providedTemplates();
   if (testDbEngine() === "pglite") {
-    const database = await openDatabase({ dataDir: "memory://" });
+    const database = await openDatabase({ pglite: await openPgliteCopy(templates.pgliteTemplateFile) });
     return { ...database, name: `pglite_${randomBytes(4).toString("hex")}` };
   }
-  const created = await createPgDatabase();
+  const created = await createPgDatabase("syncdesk_t", templates.pgTemplateDatabase);
   let database: Database;
   try {
     database = await openDatabase({ url: created.url });
