@@ -4,25 +4,14 @@
 // pushes a submission; the backend reads it from the change feed and approves it through the server
 // API; the device pulls `approved`, written by the backend's writer.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange } from "../../server/sync/schemas";
 import { expect, test } from "../support/fixtures";
-import { AppInstance, createScratchDatabase, withClient, type ScratchDatabase } from "../support/instances";
+import { AppInstance, createScratchDatabase, freePort, withClient, type ScratchDatabase } from "../support/instances";
 
 let database: ScratchDatabase | undefined;
 let server: AppInstance | undefined;
 let backend: ChildProcess | undefined;
 const backendLog: string[] = [];
-
-/** A port nobody listens on now (the suite's fixed ports belong to its own web servers). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 test.describe.configure({ mode: "serial" });
 

@@ -2,22 +2,12 @@
 // the team created, a config that maps `visit` to it (examples/visit-table.config.json). A device
 // pushes a visit that appears as a row; an UPDATE and a DELETE made with plain SQL reach the device
 // on its next pull, attributed to SQL.
-import { createServer } from "node:net";
 import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange } from "../../server/sync/schemas";
 import { expect, test } from "../support/fixtures";
-import { AppInstance, createScratchDatabase, withClient, type ScratchDatabase } from "../support/instances";
+import { AppInstance, createScratchDatabase, freePort, withClient, type ScratchDatabase } from "../support/instances";
 
 let database: ScratchDatabase | undefined;
 let server: AppInstance | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 test.describe.configure({ mode: "serial" });
 

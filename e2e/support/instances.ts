@@ -4,6 +4,7 @@
 // exactly like a crashed container.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import pg from "pg";
 import { z } from "zod";
 import { E2E_SECRETS } from "../../playwright.config";
@@ -20,6 +21,16 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
   const url = new URL(E2E_PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return { name, url: url.toString(), drop: () => runAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/** A port nobody listens on now (the suite's fixed ports belong to its own web servers). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
 }
 
 async function runAdmin(sql: string): Promise<void> {

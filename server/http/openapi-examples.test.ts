@@ -7,16 +7,21 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { ERROR_CODE_LIST, ITEM_ERROR_CODE_LIST } from "../errors";
 import { ZErrorBody } from "../sync/schemas";
 import { compileTypes } from "../types/compile-types";
 import { MOBILE_ROUTES } from "./mobile-routes";
 import { buildOpenApiDocument } from "./openapi";
 
-type Media = { schema?: object; example?: unknown; examples?: Record<string, { value: unknown }> };
-type Parameter = { name: string; in: string; required: boolean; example?: unknown };
-type Operation = { parameters?: Parameter[]; requestBody?: { content: Record<string, Media> }; responses: Record<string, { description: string; content?: Record<string, Media> }> };
-type Doc = { info: { description: string }; paths: Record<string, Record<string, Operation>> };
+// The parts of the document these checks read; the validator below works on the whole document.
+const ZMedia = z.object({ example: z.unknown().optional(), examples: z.record(z.string(), z.object({ value: z.unknown() })).optional() });
+const ZOperation = z.object({
+  parameters: z.array(z.object({ name: z.string(), in: z.string(), required: z.boolean(), example: z.unknown().optional() })).optional(),
+  requestBody: z.object({ content: z.record(z.string(), ZMedia) }).optional(),
+  responses: z.record(z.string(), z.object({ description: z.string(), content: z.record(z.string(), ZMedia).optional() })),
+});
+const ZDoc = z.object({ info: z.object({ description: z.string() }), paths: z.record(z.string(), z.record(z.string(), ZOperation)) });
 
 function validatorOf(doc: object) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -29,8 +34,9 @@ function validatorOf(doc: object) {
 }
 
 describe("the OpenAPI document's examples", () => {
-  const doc = buildOpenApiDocument() as unknown as Doc;
-  const validAt = validatorOf(doc);
+  const document = buildOpenApiDocument();
+  const doc = ZDoc.parse(document);
+  const validAt = validatorOf(document);
 
   it("give an example for every required parameter and JSON body and an answer for every JSON success, accepted by the route's zod schemas", () => {
     let bodies = 0;
@@ -70,10 +76,10 @@ describe("the OpenAPI document's examples", () => {
     const types = compileTypes("test.config.json", {
       types: { visit: { version: 1, policy: "lww", schema: { type: "object", required: ["site", "at"], properties: { site: { type: "string", minLength: 8 }, at: { type: "string", format: "date-time" } } } } },
     }, []);
-    const other = buildOpenApiDocument(types) as unknown as Doc;
-    const media = other.paths["/api/v1/sync/push"]?.post?.requestBody?.content["application/json"];
+    const otherDocument = buildOpenApiDocument(types);
+    const media = ZDoc.parse(otherDocument).paths["/api/v1/sync/push"]?.post?.requestBody?.content["application/json"];
     expect(media?.example).toMatchObject({ items: [{ type: "visit", data: { site: "stringxx", at: "2026-01-01T12:00:00.000Z" } }] });
-    expect(validatorOf(other)(["paths", "/api/v1/sync/push", "post", "requestBody", "content", "application/json"], media?.example)).toBeNull();
+    expect(validatorOf(otherDocument)(["paths", "/api/v1/sync/push", "post", "requestBody", "content", "application/json"], media?.example)).toBeNull();
   });
 
   it("show each error code an operation lists, in the envelope, and list every code in the description", () => {
