@@ -145,3 +145,24 @@ describe("databaseKind", () => {
     expect(() => parseEnv({ DATA_DIR: dataDir, DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL: /);
   });
 });
+
+describe("DATABASE_READ_URLS", () => {
+  const base = () => ({ DATA_DIR: dataDir, DATABASE_URL: PG_URL });
+
+  it("is a list of postgres URLs, comma separated, blanks ignored; empty without it", () => {
+    const env = parseEnv({ ...base(), DATABASE_READ_URLS: " postgresql://r1:5432/s , postgres://r2/s,," });
+    expect(env.DATABASE_READ_URLS).toEqual(["postgresql://r1:5432/s", "postgres://r2/s"]);
+    expect(parseEnv(base()).DATABASE_READ_URLS).toEqual([]);
+    expect(parseEnv(base()).DATABASE_READ_WAIT_MS).toBe(200);
+  });
+
+  it("refuses anything but postgres URLs", () => {
+    for (const bad of ["mysql://r1/s", "r1:5432", "postgresql://r1/s, http://r2"]) {
+      expect(() => parseEnv({ ...base(), DATABASE_READ_URLS: bad })).toThrow("DATABASE_READ_URLS: must be 1 to 16 postgres://");
+    }
+  });
+
+  it("is refused with the embedded database", () => {
+    expect(() => parseEnv({ DATA_DIR: dataDir, DATABASE_READ_URLS: "postgresql://r1/s" })).toThrow("needs DATABASE_URL");
+  });
+});

@@ -19,6 +19,21 @@ const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATABASE_URL: z.url().optional(),
+  /**
+   * Hot standbys for reads (docs/deployment.md "Read replicas"): PostgreSQL URLs, comma separated.
+   * Empty or unset: every read goes to DATABASE_URL.
+   */
+  DATABASE_READ_URLS: z.string().optional().transform((text, ctx) => {
+    const urls = (text ?? "").split(",").map((part) => part.trim()).filter((part) => part.length > 0);
+    const bad = urls.filter((url) => !/^postgres(ql)?:\/\/[^\s]+$/.test(url) || !URL.canParse(url));
+    if (bad.length > 0 || urls.length > 16) {
+      ctx.addIssue({ code: "custom", message: "must be 1 to 16 postgres:// or postgresql:// URLs, comma separated" });
+      return z.NEVER;
+    }
+    return urls;
+  }),
+  /** How long a read waits for a lagging replica to replay what the primary has committed, then goes to the primary. */
+  DATABASE_READ_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(200),
   DATA_DIR: z.string().min(1).default(".data"),
   /** The app's types (INTEGRATION.md section 1): a .json, .ts or .mjs file. Unset: syncdesk.config.ts. */
   SYNCDESK_CONFIG: optionalText,
@@ -146,6 +161,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const env = parsed.data;
+  if (env.DATABASE_READ_URLS.length > 0 && !env.DATABASE_URL) {
+    // The embedded database is one process's own files: nothing can replicate it.
+    throw new Error("Invalid configuration:\n  DATABASE_READ_URLS: needs DATABASE_URL (the embedded database has no replicas)");
+  }
   // A production deployment runs on PostgreSQL. The embedded database is the one-command demo,
   // so `npm start` on a fresh clone may use generated secrets there.
   const production = env.NODE_ENV === "production" && env.DATABASE_URL !== undefined;

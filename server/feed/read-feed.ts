@@ -11,6 +11,7 @@
 //      (read after, so a page racing a compaction is refused, never delivered with a hole).
 //   5. Sign the cursor at the last delivered point, with the history fingerprint there.
 import type { Db } from "../db/client";
+import { readFrom } from "../db/read-db";
 import { sqlOf } from "../db/sql";
 import { AppError } from "../errors";
 import type { ServiceCaller } from "../keys/service-keys";
@@ -28,9 +29,13 @@ type EventRow = { position: string; stream: string; from_seq: string; to_seq: st
 type Slice = { position: number; stream: string; from: number; to: number; whole: boolean; event: EventRow };
 
 export async function readFeed(db: Db, caller: ServiceCaller, query: TServerChangesQuery): Promise<TServerChangesResponse> {
-  const patterns = query.streams ?? caller.streams;
-  // 1.
+  // 1. (a write: on the primary; the rest may read a replica that has replayed it, read-db.ts)
   await sequenceFeed(db);
+  return readFrom(db, (reader) => readSequenced(reader, caller, query));
+}
+
+async function readSequenced(db: Db, caller: ServiceCaller, query: TServerChangesQuery): Promise<TServerChangesResponse> {
+  const patterns = query.streams ?? caller.streams;
   // 2.
   const bounds = await readBounds(db);
   const cursor: FeedCursor = query.cursor

@@ -48,6 +48,7 @@ function createMetrics() {
     }),
     liveConnections: new client.Gauge({ name: "syncdesk_live_connections", help: "Open live-update (SSE) connections", registers }),
     pokes: counter("syncdesk_live_pokes_total", "Pokes sent to live-update connections"),
+    dbReads: counter("syncdesk_db_reads_total", "Reads that may use a replica (DATABASE_READ_URLS), by where they ran and why", ["target"]),
     dbPool: new client.Gauge({
       name: "syncdesk_db_pool_connections",
       help: "PostgreSQL pool connections by state (total, idle, waiting requests, max); absent on the embedded database",
@@ -139,6 +140,11 @@ export function recordUploadFailed(reason: "checksum_mismatch" | "expired", coun
 }
 
 /** For background jobs (compaction, retention): call once per run. */
+/** Where a replica-eligible read ran (server/db/read-db.ts); counted only when replicas are configured. */
+export function recordDbRead(target: "replica" | "primary_lagging" | "primary_down" | "primary_failed"): void {
+  metrics().dbReads.inc({ target });
+}
+
 export function recordJobRun(job: string, outcome: "ok" | "error" | "skipped", seconds: number): void {
   metrics().jobRuns.inc({ job, outcome });
   metrics().jobDuration.observe({ job }, seconds);

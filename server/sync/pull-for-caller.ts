@@ -3,6 +3,7 @@
 // whoever resolves the device then checks it (registered, not revoked) and the token's expiry.
 import type { Caller } from "../auth/caller";
 import type { Db } from "../db/client";
+import { readFrom } from "../db/read-db";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { AppError } from "../errors";
@@ -22,7 +23,8 @@ export function openTokenForCaller(caller: Caller, token: string, claimedDeviceI
 
 /** One pull page from an opened token's position, for its (checked) device. */
 export async function pullForDevice(db: Db, device: DeviceContext, position: PullPosition, limit: number): Promise<TPullResponse> {
-  const response = await notingDivergence(db, device.deviceRef, () => pullChanges(db, device, position, limit));
+  // The page may come from a replica (read-db.ts); noting a divergence is a write, on the primary.
+  const response = await notingDivergence(db, device.deviceRef, () => readFrom(db, (reader) => pullChanges(reader, device, position, limit)));
   recordPull(response.changes.length, Buffer.byteLength(JSON.stringify(response.changes)));
   return response;
 }

@@ -1,4 +1,5 @@
 // The conflict inbox: anyone may read; support and above resolve, as themselves, in every stream.
+import { readFrom } from "../../../db/read-db";
 import { getConflictForConsole } from "../../../conflicts/console-get";
 import { listConflictsForConsole } from "../../../conflicts/console-list";
 import { resolveConflict } from "../../../conflicts/resolve";
@@ -7,7 +8,7 @@ import { router, supportProcedure, viewerProcedure } from "../../init";
 import { ZConflictId, ZConsoleConflictList, ZConsoleResolve, ZValidateMerge } from "./schema";
 
 export const conflictsRouter = router({
-  list: viewerProcedure.input(ZConsoleConflictList).query(({ ctx, input }) => listConflictsForConsole(ctx.db, input)),
+  list: viewerProcedure.input(ZConsoleConflictList).query(({ ctx, input }) => readFrom(ctx.db, (db) => listConflictsForConsole(db, input))),
   get: viewerProcedure.input(ZConflictId).query(({ ctx, input }) => getConflictForConsole(ctx.db, input.id)),
   validateMerge: supportProcedure
     .input(ZValidateMerge)

@@ -1,4 +1,5 @@
 // Devices: anyone may look; operators revoke and restore.
+import { readFrom } from "../../../db/read-db";
 import { getDeviceOrThrow } from "../../../devices/get";
 import { listDevices } from "../../../devices/list";
 import { restoreDevice, revokeDevice } from "../../../devices/revoke";
@@ -7,7 +8,7 @@ import { ZDeviceList, ZDeviceRef } from "./schema";
 
 export const devicesRouter = router({
   list: viewerProcedure.input(ZDeviceList).query(({ ctx, input: { cursor, limit, ...filters } }) =>
-    listDevices(ctx.db, filters, { cursor, limit }),
+    readFrom(ctx.db, (db) => listDevices(db, filters, { cursor, limit })),
   ),
   get: viewerProcedure.input(ZDeviceRef).query(({ ctx, input }) => getDeviceOrThrow(ctx.db, input.id)),
   revoke: operatorProcedure.input(ZDeviceRef).mutation(({ ctx, input }) => revokeDevice(ctx.db, ctx.staff, input.id)),

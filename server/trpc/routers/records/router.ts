@@ -1,4 +1,5 @@
 // Records: anyone may browse them and read their history; operators restore and undelete.
+import { readFrom } from "../../../db/read-db";
 import { getRecordOrThrow } from "../../../records/get";
 import { listRecords } from "../../../records/list";
 import { restoreRecord } from "../../../records/restore";
@@ -8,7 +9,7 @@ import { ZRecordGet, ZRecordList, ZRecordRestore } from "./schema";
 
 export const recordsRouter = router({
   list: viewerProcedure.input(ZRecordList).query(({ ctx, input: { cursor, limit, ...filters } }) =>
-    listRecords(ctx.db, filters, { cursor, limit }),
+    readFrom(ctx.db, (db) => listRecords(db, filters, { cursor, limit })),
   ),
   get: viewerProcedure.input(ZRecordGet).query(({ ctx, input: { beforeVersion, limit, ...key } }) =>
     getRecordOrThrow(ctx.db, key, { beforeVersion, limit }),

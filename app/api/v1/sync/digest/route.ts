@@ -1,3 +1,4 @@
+import { readFrom } from "@/server/db/read-db";
 import { handlerOf } from "@/server/http/route";
 import { digestRoute } from "@/server/http/routes/verify";
 import { computeDigest } from "@/server/sync/digest";
@@ -5,4 +6,4 @@ import { typeFilter } from "@/server/sync/key-range";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handlerOf(digestRoute, async ({ db, caller, query }) => computeDigest(db, caller.streams, typeFilter(query.types)));
+export const GET = handlerOf(digestRoute, async ({ db, caller, query }) => readFrom(db, (reader) => computeDigest(reader, caller.streams, typeFilter(query.types))));
