@@ -26,8 +26,8 @@ export default defineConfig({
         test: {
           name: `integration-${engine}`,
           include: [integration],
-          // The disaster-recovery drills run PostgreSQL's own tools (initdb, pg_basebackup, WAL
-          // recovery, promotion): there is no PGlite counterpart to them.
+          // The drills (disaster recovery, read replicas) run PostgreSQL's own tools (initdb,
+          // pg_basebackup, WAL recovery, promotion): there is no PGlite counterpart to them.
           exclude: engine === "pglite" ? [...ignored, "test/ops/*-drill.integration.test.ts"] : ignored,
           env: { TEST_DB_ENGINE: engine },
           // One migrated database per run; each test copies it (test/support/database-template.ts).

@@ -8,10 +8,9 @@ import { afterEach, expect, it } from "vitest";
 import { openDatabase } from "@/server/db/client";
 import { Fleet } from "../support/drill";
 import { once } from "../support/once";
-import {
-  appendConf, freePort, initCluster, makeScratch, ownedDir, pgTool, removeScratch, startCluster, stopCluster, waitFor,
-} from "../support/pg-cluster";
+import { appendConf, makeScratch, pgTool, removeScratch, stopCluster, waitFor } from "../support/pg-cluster";
 import { startTestServer, type TestServer } from "../support/server";
+import { startPrimary, startStandby, waitForReplay } from "../support/standby";
 
 const scratch = makeScratch("syncdesk-failover-");
 const cleanups: (() => Promise<void>)[] = [];
@@ -27,16 +26,9 @@ async function serve(url: string, port?: number): Promise<TestServer> {
   return { ...server, close: closing };
 }
 
-type Lsn = { lsn: string };
-const lsnValue = (lsn: string): bigint => {
-  const [high = "0", low = "0"] = lsn.split("/");
-  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
-};
-
 it("promotes a lagging standby while devices keep working; every device heals and equals the server", async () => {
   const [primaryDir, standbyDir] = [`${scratch}/primary`, `${scratch}/standby`];
-  await initCluster(primaryDir, ["wal_level = replica", "max_wal_senders = 4", "hot_standby = on", "fsync = off"]);
-  const primary = await startCluster(primaryDir, await freePort());
+  const primary = await startPrimary(primaryDir);
   cleanups.push(() => stopCluster(primaryDir, "immediate"));
   await primary.sql("CREATE DATABASE syncdesk");
   let server = await serve(primary.url("syncdesk"));
@@ -44,14 +36,10 @@ it("promotes a lagging standby while devices keep working; every device heals an
   const fleet = await Fleet.start(server.url, 3);
   await fleet.work(2);
 
-  ownedDir(standbyDir);
-  await pgTool("pg_basebackup", ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", standbyDir, "-R", "-X", "stream", "-c", "fast"]);
-  const standby = await startCluster(standbyDir, await freePort());
+  const standby = await startStandby(primary, standbyDir);
   cleanups.push(() => stopCluster(standbyDir, "immediate"));
   await fleet.work(2);
-  const [{ lsn: head } = { lsn: "0/0" }] = await primary.sql<Lsn>("SELECT pg_current_wal_lsn()::text AS lsn");
-  await waitFor("the standby to catch up", async () =>
-    lsnValue((await standby.sql<Lsn>("SELECT pg_last_wal_replay_lsn()::text AS lsn"))[0]?.lsn ?? "0/0") >= lsnValue(head));
+  await waitForReplay(primary, standby);
 
   // Replication stops; the primary goes on acknowledging writes the standby never gets.
   // The stream first: a paused startup process does not act on the new primary_conninfo.
