@@ -75,13 +75,13 @@ export async function closeReplicas(): Promise<void> {
 }
 
 /** The replicas not cooling down, starting one further each call (round robin). */
-export function candidatesOf(set: ReplicaSet, now: number): Replica[] {
+export function candidatesOf<R extends { downUntil: number }>(set: { replicas: R[]; next: number }, now: number): R[] {
   const start = set.next++ % set.replicas.length;
   const rotated = [...set.replicas.slice(start), ...set.replicas.slice(0, start)];
   return rotated.filter((r) => r.downUntil <= now);
 }
 
-export function markDown(replica: Replica, now = Date.now()): void {
+export function markDown(replica: Pick<Replica, "downUntil" | "replayed">, now = Date.now()): void {
   replica.downUntil = now + REPLICA_COOL_DOWN_MS;
   replica.replayed = 0n; // it may come back as another server (rebuilt, or promoted)
 }
