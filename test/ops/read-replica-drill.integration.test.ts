@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "@/server/db/client";
 import { closeReplicas, installReplicas, type ReplicaSet } from "@/server/db/replicas";
 import { env } from "@/server/env";
+import { mintDeviceJwt } from "@/server/http/dev-token";
+import { ZChecksumsResponse, ZFetchResponse, ZVerifyResponse } from "@/server/sync/schemas";
 import { metrics } from "@/server/metrics/registry";
 import { pullChanges } from "@/server/sync/pull";
 import { openPullToken } from "@/server/sync/tokens";
@@ -16,7 +18,7 @@ import { MemoryStorage } from "@/sdk/storage/memory";
 import { serverSummary } from "../support/replica";
 import { clientSummary, makeClient } from "../support/sdk";
 import { makeScratch, removeScratch, startCluster, stopCluster, waitFor, type Cluster } from "../support/pg-cluster";
-import { startTestServer, type TestServer } from "../support/server";
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server";
 import { pauseReplay, resumeReplay, startPrimary, startStandby, waitForReplay } from "../support/standby";
 
 const scratch = makeScratch("syncdesk-replica-");
@@ -35,7 +37,8 @@ beforeAll(async () => {
   db = server.db.prisma;
   standby = await startStandby(primary, standbyDir); // after the migration: the standby has the schema
   await waitForReplay(primary, standby);
-  replicas = await installReplicas([standby.url("syncdesk")]);
+  // A generous wait: a loaded CI machine must not turn a replica that is merely slow into a fallback.
+  replicas = await installReplicas([standby.url("syncdesk")], 1_000);
 });
 
 afterAll(async () => {
@@ -101,6 +104,47 @@ describe("reads on a hot standby", () => {
     await expectEqualToPrimary(reader, stream);
     expect(await reads("replica")).toBeGreaterThan(resumed);
     await expectEqualToPrimary(writer, stream);
+  });
+
+  it("lets verify, checksums and fetch see a device's own push while replay is paused, then serves them from the standby", async () => {
+    const { writer, stream } = await pair("dee");
+    await write(writer, "seen", 2);
+    const jwt = await mintDeviceJwt({ userId: "dee", secret: TEST_JWT_SECRET });
+    const call = async (method: string, path: string, body?: object) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method, headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json", "x-device-id": "dee-checker" },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      expect(response.status).toBe(200);
+      return response.json();
+    };
+    const expectAll = async (ids: string[]) => {
+      const sums = ZChecksumsResponse.parse(await call("GET", "/api/v1/sync/checksums"));
+      expect(sums.items.map((i) => i.id).sort()).toEqual(ids);
+      const fetched = ZFetchResponse.parse(await call("POST", "/api/v1/sync/fetch", { items: ids.map((id) => ({ type: "memo", id })) }));
+      expect(fetched.missing).toEqual([]);
+      const verified = ZVerifyResponse.parse(await call("POST", "/api/v1/sync/verify", { device_id: "dee-checker", items: [] }));
+      expect(verified.missing.map((r) => r.id).sort()).toEqual(ids);
+    };
+
+    await pauseReplay(standby);
+    await write(writer, "mine", 2); // on the primary only
+    const lagging = await reads("primary_lagging");
+    await expectAll(["mine-0", "mine-1", "seen-0", "seen-1"]);
+    expect(await reads("primary_lagging")).toBeGreaterThanOrEqual(lagging + 3);
+
+    await resumeReplay(standby);
+    await waitForReplay(primary, standby);
+    const onReplica = await reads("replica");
+    await expectAll(["mine-0", "mine-1", "seen-0", "seen-1"]);
+    expect(await reads("replica")).toBeGreaterThanOrEqual(onReplica + 3);
+
+    // A new device's bootstrap pages after the first, and its pull pages, read the standby too.
+    const late = await makeClient(server.url, "dee", { bootstrapLimit: 1, pullLimit: 1 });
+    const before = await reads("replica");
+    await late.sync();
+    await expectEqualToPrimary(late, stream);
+    expect(await reads("replica")).toBeGreaterThanOrEqual(before + 4);
   });
 
   it("answers a token ahead of a paused standby with the changes after it, never a 412", async () => {
