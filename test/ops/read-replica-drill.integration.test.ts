@@ -8,6 +8,8 @@ import { openDatabase, type Db } from "@/server/db/client";
 import { closeReplicas, installReplicas, type ReplicaSet } from "@/server/db/replicas";
 import { env } from "@/server/env";
 import { mintDeviceJwt } from "@/server/http/dev-token";
+import { createCallerFactory } from "@/server/trpc/init";
+import { appRouter } from "@/server/trpc/root";
 import { ZChecksumsResponse, ZFetchResponse, ZVerifyResponse } from "@/server/sync/schemas";
 import { metrics } from "@/server/metrics/registry";
 import { pullChanges } from "@/server/sync/pull";
@@ -15,6 +17,7 @@ import { openPullToken } from "@/server/sync/tokens";
 import { readMeta } from "@/sdk/context";
 import type { SyncClient } from "@/sdk/client";
 import { MemoryStorage } from "@/sdk/storage/memory";
+import { createStaffAs } from "../support/console-data";
 import { serverSummary } from "../support/replica";
 import { clientSummary, makeClient } from "../support/sdk";
 import { makeScratch, removeScratch, startCluster, stopCluster, waitFor, type Cluster } from "../support/pg-cluster";
@@ -145,6 +148,28 @@ describe("reads on a hot standby", () => {
     await late.sync();
     await expectEqualToPrimary(late, stream);
     expect(await reads("replica")).toBeGreaterThanOrEqual(before + 4);
+  });
+
+  it("serves console lists from the standby once it has replayed what the primary committed", async () => {
+    const { writer } = await pair("eve");
+    await write(writer, "listed", 3);
+    const console = createCallerFactory(appRouter)({ db, staff: await createStaffAs(db, "viewer") });
+    const listed = async () => (await console.records.list({ userId: "eve" })).records.map((r) => r.id).sort();
+
+    await pauseReplay(standby);
+    await writer.create("memo", memo("made while replay was paused"), { id: "listed-3" });
+    await writer.sync();
+    const lagging = await reads("primary_lagging");
+    expect(await listed()).toEqual(["listed-0", "listed-1", "listed-2", "listed-3"]); // not the standby's stale list
+    expect(await reads("primary_lagging")).toBe(lagging + 1);
+
+    await resumeReplay(standby);
+    await waitForReplay(primary, standby);
+    const onReplica = await reads("replica");
+    expect(await listed()).toEqual(["listed-0", "listed-1", "listed-2", "listed-3"]);
+    const devices = await console.devices.list({ userId: "eve" });
+    expect(devices.devices.length).toBe(1); // the writer (its reader never called)
+    expect(await reads("replica")).toBe(onReplica + 2);
   });
 
   it("answers a token ahead of a paused standby with the changes after it, never a 412", async () => {
