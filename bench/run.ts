@@ -150,7 +150,7 @@ async function main(): Promise<number> {
       "Client, server, PostgreSQL and (for the peer) pouchdb-server share the machine's 2 cores with other work; the client does as little as it can (responses are read as text, not parsed).",
       `Responses are requested uncompressed (Accept-Encoding: ${process.env.BENCH_ENCODING ?? "identity"}), as the raw limits produce them; BENCH_ENCODING=gzip measures what a phone would ask for.`,
       "CPU per operation (in the notes) is read from /proc for the server process and from process.cpuUsage() for the benchmark process (HTTP client, or the raw side): it says where the time goes when the machine is saturated.",
-      "Request rate limits stay on (every request is counted in the database, as in production) with RATE_LIMIT_DEVICE_REQUESTS and RATE_LIMIT_USER_REQUESTS set to 1,000,000 per window, so the benchmark's few very fast users are never refused.",
+      "Request rate limits stay on (every request is counted in the shared database counters, as in production, claimed by the server in blocks of 1% of the limit, at most 100) with RATE_LIMIT_DEVICE_REQUESTS and RATE_LIMIT_USER_REQUESTS set to 1,000,000 per window, so the benchmark's few very fast users are never refused.",
       "The peer's pouchdb-server syncs every LevelDB write before answering (bench/lib/pouch-durable.cjs), as PostgreSQL fsyncs each commit: both sides durable.",
       "Bootstrap runs first, on the freshly started server, so its peak RSS (VmHWM, reset per size) is its own; the informational row at the end is the peak over the other measures.",
     );

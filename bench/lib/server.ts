@@ -153,7 +153,7 @@ async function startOnce(root: string, databaseUrl: string, timeoutMs: number): 
     // Webhook delivery runs as in production, so the webhooks row measures pushes while it works
     // (with no endpoint registered it costs one small query a second).
     WEBHOOKS_ENABLED: "true",
-    // Request rate limits stay on (each request still counts in the database, as in production),
+    // Request rate limits stay on (each request still counts in the database, claimed in blocks as in production),
     // set high enough that the benchmark's few users, each far faster than a phone, never hit them.
     RATE_LIMIT_DEVICE_REQUESTS: "1000000", RATE_LIMIT_USER_REQUESTS: "1000000",
     NEXTAUTH_URL: `http://127.0.0.1:${port}`, NEXT_TELEMETRY_DISABLED: "1",

@@ -8,26 +8,43 @@ import { processSingleton } from "../process-singleton";
 
 export type CounterHit = { key: string; count: number; retryAfterSeconds: number };
 
-type Row = { key: string; count: number; retry_after: number };
+type Row = { key: string; count: number; retry_after: number; remaining_ms?: number };
 
 /** Counts one hit on each key (distinct keys) and returns each key's count in its window. */
 export async function hitCounters(db: Db, keys: readonly string[], windowSeconds: number): Promise<CounterHit[]> {
-  if (keys.length === 0) return [];
+  const claims = await claimCounters(db, [...new Set(keys)].map((key) => ({ key, amount: 1 })), windowSeconds);
+  return claims.map(({ key, count, retryAfterSeconds }) => ({ key, count, retryAfterSeconds }));
+}
+
+export type CounterClaim = { key: string; amount: number };
+export type ClaimedCount = CounterHit & { amount: number; remainingMs: number };
+
+/**
+ * Adds `amount` hits to each key (distinct keys) in one statement; each key's count afterwards,
+ * and the time left in its window in milliseconds (database time).
+ */
+export async function claimCounters(db: Db, claims: readonly CounterClaim[], windowSeconds: number): Promise<ClaimedCount[]> {
+  if (claims.length === 0) return [];
   // Sorted: concurrent statements lock shared rows (a user's) in the same order, never deadlock.
-  const sorted = [...new Set(keys)].sort();
-  // Through pg (sqlOf), not the ORM: every device request runs this statement.
+  const sorted = [...claims].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Through pg (sqlOf), not the ORM: device requests run this statement.
   const rows = await sqlOf(db)<Row>(
     `INSERT INTO rate_limit_counters AS c (key, count, reset_at)
-     SELECT k, 1, now() + make_interval(secs => $1::int) FROM unnest($2::text[]) AS k
+     SELECT k, n, now() + make_interval(secs => $1::int) FROM unnest($2::text[], $3::int[]) AS h(k, n)
      ON CONFLICT (key) DO UPDATE SET
-       count = CASE WHEN c.reset_at <= now() THEN 1 ELSE c.count + 1 END,
+       count = CASE WHEN c.reset_at <= now() THEN EXCLUDED.count ELSE c.count + EXCLUDED.count END,
        reset_at = CASE WHEN c.reset_at <= now() THEN EXCLUDED.reset_at ELSE c.reset_at END
-     RETURNING key, count, ceil(extract(epoch FROM (reset_at - now())))::int AS retry_after`,
-    [windowSeconds, sorted],
+     RETURNING key, count, ceil(extract(epoch FROM (reset_at - now())))::int AS retry_after,
+       floor(extract(epoch FROM (reset_at - now())) * 1000)::int AS remaining_ms`,
+    [windowSeconds, sorted.map((c) => c.key), sorted.map((c) => c.amount)],
     { prepare: true },
   );
   sweepNowAndThen(db);
-  return rows.map((r) => ({ key: r.key, count: Number(r.count), retryAfterSeconds: Math.max(1, Number(r.retry_after)) }));
+  const amounts = new Map(sorted.map((c) => [c.key, c.amount]));
+  return rows.map((r) => ({
+    key: r.key, count: Number(r.count), retryAfterSeconds: Math.max(1, Number(r.retry_after)),
+    amount: amounts.get(r.key) ?? 0, remainingMs: Math.max(0, Number(r.remaining_ms ?? 0)),
+  }));
 }
 
 /** The current count of a key (0 when it has no live window) without counting a hit. */

@@ -1,6 +1,6 @@
 // Rate limits of mobile routes (docs/deployment.md "Limits and abuse protection"): per device and
 // per user, 429 `rate_limited` with Retry-After, nothing written by a refused push, and counters
-// shared by every instance on one database.
+// shared by every instance on one database, claimed in blocks by each (token-bucket.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/server/db/client";
 import { AppError } from "@/server/errors";
@@ -117,6 +117,44 @@ describe("shared between instances", () => {
     await expect(enforceRateLimit(other.prisma, subject, short)).rejects.toThrow(/Too many requests/);
     await server.db.prisma.$executeRaw`UPDATE rate_limit_counters SET reset_at = now() - interval '1 second' WHERE key LIKE ${`%${subject.userId}%`}`;
     await expect(enforceRateLimit(other.prisma, subject, short)).resolves.toBeUndefined();
+  });
+
+  const deviceCount = async (subject: { userId: string; deviceId: string }) => {
+    const row = await server.db.prisma.rateLimitCounter.findUnique({ where: { key: `rl:device:${subject.userId}:${subject.deviceId}` } });
+    return row?.count ?? 0;
+  };
+  const outcome = (db: typeof server.db.prisma, subject: { userId: string; deviceId: string }, limits: RateLimitConfig) =>
+    enforceRateLimit(db, subject, limits).then(() => "ok" as const, () => "refused" as const);
+
+  it("claims hits from the shared counter in blocks (1% of the limit), counting every admitted request first", async () => {
+    const subject = { userId: `rl-${freshBundleId()}`, deviceId: "block" };
+    const limits: RateLimitConfig = { windowSeconds: 60, perDevice: 1000, perUser: 0 };
+    for (let i = 0; i < 25; i++) expect(await outcome(server.db.prisma, subject, limits)).toBe("ok");
+    // Blocks of 10: claimed at the 1st, 11th and 21st request.
+    expect(await deviceCount(subject)).toBe(30);
+  });
+
+  it("lets two instances claiming blocks together admit at most the limit", async () => {
+    const subject = { userId: `rl-${freshBundleId()}`, deviceId: "blocks" };
+    const limits: RateLimitConfig = { windowSeconds: 60, perDevice: 300, perUser: 0 };
+    const outcomes: string[] = [];
+    for (let i = 0; i < 400; i++) outcomes.push(await outcome([server.db.prisma, other.prisma][i % 2]!, subject, limits));
+    const admitted = outcomes.filter((o) => o === "ok").length;
+    // Blocks of 3: at most 2 tokens stay unused in the other instance (token-bucket.ts "Tolerance").
+    expect(admitted).toBeLessThanOrEqual(300);
+    expect(admitted).toBeGreaterThanOrEqual(298);
+  });
+
+  it("reconciles with the shared counter: once other instances spent the window, the next claim is refused", async () => {
+    const subject = { userId: `rl-${freshBundleId()}`, deviceId: "reconcile" };
+    const limits: RateLimitConfig = { windowSeconds: 60, perDevice: 200, perUser: 0 };
+    expect(await outcome(server.db.prisma, subject, limits)).toBe("ok"); // claims 2, keeps 1
+    // Elsewhere the rest of the window was spent.
+    await server.db.prisma.rateLimitCounter.update({ where: { key: `rl:device:${subject.userId}:${subject.deviceId}` }, data: { count: 200 } });
+    expect(await outcome(server.db.prisma, subject, limits)).toBe("ok"); // the token this instance had counted
+    const refused = await enforceRateLimit(server.db.prisma, subject, limits).then(() => null, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).details).toMatchObject({ scope: "device", limit: 200, window_seconds: 60 });
   });
 
   it("writes nothing when both limits are off", async () => {
