@@ -6,8 +6,10 @@
 //      does not fit is left for the next page, where it comes whole even when larger than `limit`.
 //      The stream left waiting is served first on the next page, so a busy stream earlier in name
 //      order cannot starve it.
-//   4. Check the compaction points again: compaction advances them before it deletes, so a page
-//      read while it deleted is refused (412 compacted) instead of delivered with a hole.
+//   4. Check the compaction points again, of the streams the page delivered changes of: compaction
+//      advances them before it deletes, so a page read while it deleted is refused (412
+//      compacted) instead of delivered with a hole. A stream that delivered nothing keeps its
+//      position, which the next pull checks in step 2: an empty page needs no second check.
 //   5. Sign a new token at the last delivered seq of each stream, with the history fingerprint
 //      there (fingerprint.ts), naming the waiting stream.
 import type { Db } from "../db/client";
@@ -79,7 +81,8 @@ export async function pullChanges(db: Db, device: DeviceContext, position: PullP
       break;
     }
   }
-  await checkPosition(db, position, from);
+  const advanced = new Map([...from].filter(([stream, seq]) => cursors.get(stream) !== seq));
+  if (advanced.size > 0) await checkStreamPositions(db, advanced, position.fp);
   const config = env();
   const token = signPullToken(config.syncTokenSecret, {
     ...position,
