@@ -34,7 +34,7 @@ function createMetrics() {
     conflictsResolved: counter("syncdesk_conflicts_resolved_total", "Conflicts resolved, by resolution", ["resolution"]),
     pulls: counter("syncdesk_pulls_total", "Pull pages served"),
     pulledChanges: counter("syncdesk_pulled_changes_total", "Changes delivered by pulls"),
-    pulledBytes: counter("syncdesk_pulled_bytes_total", "Bytes of changes (JSON) delivered by pulls"),
+    pulledBytes: counter("syncdesk_pulled_bytes_total", "Bytes of pull pages (JSON, as sent before compression)"),
     bootstrapPages: counter("syncdesk_bootstrap_pages_total", "Bootstrap pages served"),
     bootstrapRecords: counter("syncdesk_bootstrap_records_total", "Records delivered by bootstrap pages"),
     uploadBytes: counter("syncdesk_upload_bytes_total", "Bytes received by uploads"),

@@ -7,7 +7,6 @@ import { readFrom } from "../db/read-db";
 import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { AppError } from "../errors";
-import { recordPull } from "../metrics/registry";
 import { notingDivergence } from "./divergence";
 import { pullChanges } from "./pull";
 import type { TPullResponse } from "./schemas";
@@ -24,7 +23,7 @@ export function openTokenForCaller(caller: Caller, token: string, claimedDeviceI
 /** One pull page from an opened token's position, for its (checked) device. */
 export async function pullForDevice(db: Db, device: DeviceContext, position: PullPosition, limit: number): Promise<TPullResponse> {
   // The page may come from a replica (read-db.ts); noting a divergence is a write, on the primary.
-  const response = await notingDivergence(db, device.deviceRef, () => readFrom(db, (reader) => pullChanges(reader, device, position, limit)));
-  recordPull(response.changes.length, Buffer.byteLength(JSON.stringify(response.changes)));
-  return response;
+  // The route records the page's metrics from the JSON it sends: serialising it here too cost
+  // ~1 ms of server CPU per page of 1,000 changes.
+  return notingDivergence(db, device.deviceRef, () => readFrom(db, (reader) => pullChanges(reader, device, position, limit)));
 }
