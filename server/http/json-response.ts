@@ -10,9 +10,11 @@
 export const COMPRESS_FROM_BYTES = 32 * 1024;
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  const text = JSON.stringify(body);
-  const bytes = Buffer.byteLength(text);
-  return new Response(text, {
+  // Encoded once, here: given the text, Response encodes it again and Buffer.byteLength walks it
+  // first, which cost ~3 ms of server CPU per pull page of 1,000 changes (a CPU profile, issue 21).
+  const encoded = Buffer.from(JSON.stringify(body), "utf8");
+  const bytes = encoded.byteLength;
+  return new Response(encoded, {
     status,
     headers: {
       "content-type": "application/json; charset=utf-8",
