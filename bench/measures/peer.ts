@@ -2,11 +2,13 @@
 // loopback for the run. Each client is a fresh user: Syncdesk bootstraps (empty), pushes its
 // bundles, then pulls its stream from the start; CouchDB-style, each client gets its own database
 // (db-per-user), POSTs the same documents to _bulk_docs, then reads _changes?include_docs=true in
-// pages of the same size. Same documents, same concurrency; time to finish, ratio peer / Syncdesk.
+// pages of the same size. Same documents, same concurrency; time to finish.
 // Both durable: PostgreSQL fsyncs each commit, and pouchdb-server runs with every LevelDB write
 // synced (bench/lib/pouch-durable.cjs); without it a _bulk_docs answer promises nothing on disk.
-// A third side, raw SQL through `pg` writing and reading the same rows (the push and pull limits),
-// gives the ceiling: the ratio that PostgreSQL itself would reach against the peer on this machine.
+// The target is against a third side, raw SQL through `pg` writing and reading the same rows (the
+// push and pull limits): Syncdesk at least 0.7 of that ceiling (raw time / Syncdesk time). A
+// target against the peer said nothing Syncdesk could reach: on this machine PostgreSQL itself is
+// only ~2.8x faster than pouchdb-server (issue 21). The peer stays in the table, informational.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +20,9 @@ import { makeDoc, type Doc } from "../lib/records";
 import { freePort } from "../lib/server";
 import { now, pool, summarize } from "../lib/stats";
 import type { Ctx, Row } from "../lib/types";
+
+/** Syncdesk at least 0.7 of the raw SQL ceiling on the same workload (issue 21). */
+const CEILING_TARGET = { op: ">=", value: 0.7 } as const;
 
 type Peer = { url: string; backend: string; stop(): Promise<void> };
 
@@ -86,7 +91,7 @@ async function peerClient(peer: Peer, db: string, bundles: Doc[][], limit: numbe
 
 export async function measurePeer(ctx: Ctx): Promise<Row[]> {
   const { clients, bundles, items, rounds } = ctx.cfg.peer;
-  const name = `Peer: ${clients} clients push ${bundles}x${items} then pull, vs pouchdb-server`;
+  const name = `Peer: ${clients} clients push ${bundles}x${items} then pull`;
   let peer: Peer;
   try {
     peer = await startPeer(ctx.root, "leveldb");
@@ -95,7 +100,7 @@ export async function measurePeer(ctx: Ctx): Promise<Row[]> {
     try {
       peer = await startPeer(ctx.root, "memory");
     } catch (second) {
-      return [{ id: "peer", name, unit: "s", value: null, ratio: null, target: { op: ">=", value: 5 }, skipped: `pouchdb-server could not run: ${String(second).slice(0, 300)}` }];
+      return [{ id: "peer", name, unit: "s", value: null, ratio: null, target: CEILING_TARGET, skipped: `pouchdb-server could not run: ${String(second).slice(0, 300)}` }];
     }
   }
   let seed = 10_000_000;
@@ -146,13 +151,23 @@ export async function measurePeer(ctx: Ctx): Promise<Row[]> {
   } finally {
     await peer.stop();
   }
-  const ceiling = summarize(theirs.map((t, i) => t / (raws[i] ?? NaN)));
   const docsPerRound = clients * expected;
-  return [{
-    id: "peer", name, unit: "s per round",
-    value: summarize(ours), reference: summarize(theirs), referenceLabel: `pouchdb-server 4.2 (${peer.backend === "leveldb" ? "LevelDB in a temp dir, writes synced like a PostgreSQL commit" : "in memory"})`,
-    ratio: summarize(theirs.map((t, i) => t / (ours[i] ?? NaN))), ratioLabel: "peer time / Syncdesk time", target: { op: ">=", value: 5 },
-    notes: `${docsPerRound.toLocaleString("en")} documents pushed and pulled per round; raw SQL ceiling: the same rows through pg take ${summarize(raws).median.toFixed(2)} s, ${ceiling.median.toFixed(2)}x faster than the peer`,
-    extra: { docs_per_round: docsPerRound, peer_backend: peer.backend, raw_seconds: summarize(raws).median, raw_ceiling_ratio: ceiling.median },
-  }];
+  const backend = peer.backend === "leveldb" ? "LevelDB in a temp dir, writes synced like a PostgreSQL commit" : "in memory";
+  const peerOverRaw = summarize(theirs.map((t, i) => t / (raws[i] ?? NaN)));
+  return [
+    {
+      id: "peer", name: `${name}: Syncdesk against the raw SQL ceiling`, unit: "s per round",
+      value: summarize(ours), reference: summarize(raws), referenceLabel: "raw SQL (pg): the same rows written and read as the push and pull limits",
+      ratio: summarize(raws.map((r, i) => r / (ours[i] ?? NaN))), ratioLabel: "raw time / Syncdesk time", target: CEILING_TARGET,
+      notes: `${docsPerRound.toLocaleString("en")} documents pushed and pulled per round`,
+      extra: { docs_per_round: docsPerRound, raw_seconds: summarize(raws).median, peer_seconds: summarize(theirs).median },
+    },
+    {
+      id: "peer-pouchdb", name: `${name}: Syncdesk against pouchdb-server (informational)`, unit: "s per round",
+      value: summarize(ours), reference: summarize(theirs), referenceLabel: `pouchdb-server 4.2 (${backend})`,
+      ratio: summarize(theirs.map((t, i) => t / (ours[i] ?? NaN))), ratioLabel: "peer time / Syncdesk time", target: null,
+      notes: `same rounds as the row above; raw SQL is ${peerOverRaw.median.toFixed(2)}x faster than the peer here`,
+      extra: { peer_backend: peer.backend, raw_ceiling_ratio: peerOverRaw.median },
+    },
+  ];
 }

@@ -131,7 +131,7 @@ export async function measurePush(ctx: Ctx): Promise<Row[]> {
   return [
     {
       id: "push", name: `Push: ${count} devices x ${items}-item bundles`, unit: "changes/s",
-      value: h, reference: l, referenceLabel: "raw SQL (pg)", ratio, target: { op: ">=", value: 0.5 },
+      value: h, reference: l, referenceLabel: "raw SQL (pg)", ratio, target: { op: ">=", value: 0.7 },
       notes: `latency p50/p99: HTTP ${hl.p50.toFixed(0)}/${hl.p99.toFixed(0)} ms, raw ${ll.p50.toFixed(0)}/${ll.p99.toFixed(0)} ms; CPU per bundle: server ${cpuMs.toFixed(1)} ms, HTTP client ${clientMs.toFixed(1)} ms, raw ${rawMs.toFixed(1)} ms`,
       extra: { server_cpu_ms_per_bundle: cpuMs, client_cpu_ms_per_bundle: clientMs, raw_cpu_ms_per_bundle: rawMs, http_p50_ms: hl.p50, http_p99_ms: hl.p99, raw_p50_ms: ll.p50, raw_p99_ms: ll.p99, changes_per_round: count * bundles * items },
     },

@@ -76,7 +76,7 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
   const { bytes, chunk } = ctx.cfg.uploads;
   const label = `${(bytes / 2 ** 30).toFixed(bytes >= 2 ** 30 ? 0 : 2)} GiB`;
   const name = `Uploads: ${label} resumable upload vs writing to disk`;
-  const skipped = (why: string): Row[] => [{ id: "uploads", name, unit: "MiB/s", value: null, ratio: null, target: { op: ">=", value: 0.5 }, skipped: why }];
+  const skipped = (why: string): Row[] => [{ id: "uploads", name, unit: "MiB/s", value: null, ratio: null, target: { op: ">=", value: 0.6 }, skipped: why }];
   if (!uploadsImplemented(ctx.root)) return skipped("not measured: uploads not implemented yet");
   const block = randomBytes(Math.min(chunk, 8 * 2 ** 20));
   const hash = createHash("sha256");
@@ -139,7 +139,7 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
     {
       id: "uploads", name, unit: "MiB/s", value: summarize(upload), reference: summarize(disk),
       referenceLabel: "write + fsync to a file on the same disk", ratio: summarize(upload.map((u, i) => u / (disk[i] ?? NaN))),
-      ratioLabel: "upload / disk", target: { op: ">=", value: 0.5 },
+      ratioLabel: "upload / disk", target: { op: ">=", value: 0.6 },
       notes: `${ROUNDS} rounds, upload and reference alternating; ${chunk / 2 ** 20} MiB chunks, one at a time, each synced to disk before it is acknowledged; the complete step verifies the sha256`,
     },
     {
