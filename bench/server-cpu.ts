@@ -5,6 +5,8 @@
 // from other work on the machine adds little to it, unlike the wall-clock ratios of `npm run bench`.
 // Writes nothing but its table; the figures go into bench/profiles/*.md by hand.
 import { createHash, randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import path from "node:path";
 import { createDatabase, dropDatabase, openPool } from "./lib/db";
 import { bootstrap, makeDevice, pullPage, push, pushBody, type Device } from "./lib/client";
 import { makeDoc } from "./lib/records";
@@ -92,6 +94,9 @@ try {
     process.stdout.write(`${label.padEnd(36)} ${sum.median.toFixed(2).padStart(7)} [${sum.min.toFixed(2)}-${sum.max.toFixed(2)}]\n`);
   }
 } finally {
+  // The uploads are never completed: their partial files would pile up in the data directory.
+  const { rows } = await admin.query<{ storage_key: string }>("SELECT storage_key FROM upload_sessions").catch(() => ({ rows: [] }));
+  for (const row of rows) rmSync(path.resolve(root, process.env.DATA_DIR ?? ".data", "blobs", row.storage_key), { force: true });
   await server?.stop();
   await admin.end();
   await dropDatabase(name);
