@@ -12,6 +12,7 @@ import { createStaff, generatePassword } from "./staff/accounts";
 import { getResourceType, loadTypes, typesFile } from "./types/registry";
 import { recordTypeVersions } from "./types/type-epochs";
 import { sqlOf } from "./db/sql";
+import { startCaptureAnnouncer } from "./capture/announce";
 import { installCapture } from "./capture/install";
 
 export const FIRST_ADMIN_EMAIL = "admin@syncdesk.local";
@@ -31,7 +32,10 @@ export async function bootServer(): Promise<void> {
   await recordTypeVersions(sqlOf(database.prisma));
   // 2b. Types backed by the team's tables: a table that does not fit stops the start here.
   const captured = await installCapture(database.prisma, types, typesFile());
-  if (captured.length > 0) logger.info({ tables: captured.map((t) => t.name) }, `Capturing changes of ${captured.map((t) => t.name).join(", ")}`);
+  if (captured.length > 0) {
+    logger.info({ tables: captured.map((t) => t.name) }, `Capturing changes of ${captured.map((t) => t.name).join(", ")}`);
+    startCaptureAnnouncer(database.prisma);
+  }
 
   // 3. Demo data only on the embedded database, and only while it has no devices, so a restart
   //    never duplicates it and a PostgreSQL deployment never gets it.

@@ -9,8 +9,12 @@ import type { JsonSchema, ResourceType, TableBinding } from "../types/resource-t
 
 type Column = { name: string; type: string; typname: string; category: string; not_null: boolean; has_default: boolean };
 
-/** What the flush and the push need to know about a checked table. */
-export type CheckedTable = TableBinding & { type: string; keyType: string; columns: string[] };
+/**
+ * What the flush and the push need to know about a checked table. `deferred`: its constraints
+ * declared DEFERRABLE INITIALLY DEFERRED (and deferred foreign keys of other tables that point
+ * at it), schema-qualified and quoted, which a device's item checks at once (write-item.ts).
+ */
+export type CheckedTable = TableBinding & { type: string; keyType: string; columns: string[]; deferred: string[] };
 
 // Column types per JSON Schema type whose values round-trip exactly through jsonb.
 const FITS: Record<string, (c: Column) => boolean> = {
@@ -32,6 +36,12 @@ const COLUMNS = `
 const UNIQUE_KEY = `
   SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
   WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = $2`;
+
+const DEFERRED = `
+  SELECT DISTINCT format('%I.%I', n.nspname, c.conname) AS name
+  FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+  WHERE (c.conrelid = to_regclass($1) OR c.confrelid = to_regclass($1)) AND c.condeferrable AND c.condeferred
+  ORDER BY 1`;
 
 export async function checkTable(sql: Sql, file: string, type: ResourceType & { table: TableBinding }): Promise<CheckedTable> {
   const { table } = type;
@@ -60,7 +70,8 @@ export async function checkTable(sql: Sql, file: string, type: ResourceType & { 
   const known = new Set([table.key, table.streamColumn, ...properties.map(([name]) => name)]);
   const unfillable = [...columns.values()].find((c) => !known.has(c.name) && c.not_null && !c.has_default);
   if (unfillable) throw fail("name", `column ${unfillable.name} of ${table.name} is NOT NULL without a default, and no property of the schema fills it`);
-  return { ...table, type: type.name, keyType: key.type, columns: properties.map(([name]) => name) };
+  const deferred = (await sql<{ name: string }>(DEFERRED, [table.name])).map((r) => r.name);
+  return { ...table, type: type.name, keyType: key.type, columns: properties.map(([name]) => name), deferred };
 }
 
 /** The JSON Schema types of a property, `null` aside (a SQL NULL is an absent property). */

@@ -1,28 +1,27 @@
-// A device's item of a table-backed type writes the team's table when it is applied, under its
-// own savepoint: a row the table refuses (a CHECK, a foreign key, a NOT NULL or unique column the
-// schema does not require, a value out of the column's range) fails that item alone, with
-// `invalid_data` naming the constraint, and the push goes on (docs/tables.md "Constraints").
-// Items of other types never come here: they pay nothing. The bundle is told the row is written,
-// so its close() does not write it again (bundle.ts).
+// A device's item of a table-backed type (when the push's batch of rows was refused as a whole:
+// table-batch.ts) writes the team's table when it is applied, under its own savepoint: a row the table refuses (a CHECK, a foreign key, a NOT NULL or unique column the
+// schema does not require, a value out of the column's range, a deferred constraint, which
+// writeTableRows checks at the statement) fails that item alone, with `invalid_data` naming the
+// constraint, and the push goes on (docs/tables.md "Constraints"). Items of other types never
+// come here: they pay nothing. The bundle is told the row is written, so its close() does not
+// write it again (bundle.ts).
 import type { Sql } from "../db/sql";
 import type { TChangeSource } from "../feed/source";
 import type { Bundle } from "../sync/bundle";
 import { ItemError } from "../sync/item-error";
 import { capturedTable } from "./install";
-import { setTableSource, writeTables, type TableRow } from "./write-table";
-
-// SQLSTATE classes a row's data can cause: 23 integrity constraints, 22 data exceptions.
-const DATA_ERROR = /^2[23]/;
+import { isBatching } from "./table-batch";
+import { refusalOf } from "./table-refusal";
+import { setTableSource, writeTableRows, type TableRow } from "./write-table";
 
 /** Bundles whose transaction has its table source set (an atomic rollback discards the bundle). */
 const sourceSet = new WeakSet<Bundle>();
 
-type PgError = Error & { code?: string; constraint?: string; column?: string; table?: string };
-
 /** Writes one item's row to its table (when its type is table-backed), or throws its ItemError. */
 export async function writeTableItem(sql: Sql, bundle: Bundle, row: TableRow, source: TChangeSource): Promise<void> {
   const table = capturedTable(row.type);
-  if (!table) return;
+  // Batch mode: the row is written with the others after the loop (table-batch.ts).
+  if (!table || isBatching(bundle)) return;
   // Once per bundle, outside the item's savepoint (rolling it back would undo the setting).
   if (!sourceSet.has(bundle)) {
     await setTableSource(sql, source, bundle.batchId);
@@ -30,14 +29,13 @@ export async function writeTableItem(sql: Sql, bundle: Bundle, row: TableRow, so
   }
   await sql("SAVEPOINT table_item");
   try {
-    await writeTables(sql, [row], null, bundle.batchId);
+    await writeTableRows(sql, table, [row]);
   } catch (error) {
-    const pg = error as PgError;
-    if (typeof pg.code !== "string" || !DATA_ERROR.test(pg.code)) throw error;
+    const refusal = refusalOf(table, error);
+    if (!refusal) throw error;
+    // Also takes back a SET CONSTRAINTS ... IMMEDIATE the failed write left.
     await sql("ROLLBACK TO SAVEPOINT table_item");
-    const constraint = pg.constraint ? ` (constraint ${pg.constraint})` : "";
-    const message = `${table.name} refused the row: ${pg.message}${constraint}`;
-    throw new ItemError("invalid_data", message, [{ field: pg.column ?? pg.constraint ?? table.name, message }]);
+    throw new ItemError("invalid_data", refusal.message, [refusal]);
   }
   await sql("RELEASE SAVEPOINT table_item");
   bundle.tableWritten(row);

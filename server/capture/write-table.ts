@@ -6,10 +6,12 @@
 // the table introduces (a trigger of the team's, a column default) is emitted by the flush as a
 // further change, attributed to the bundle's source, which is set here for the transaction.
 import type { Sql } from "../db/sql";
+import { invalidFields } from "../errors";
 import type { TChangeSource } from "../feed/source";
 import type { RecordKey, RecordRow } from "../sync/records";
 import type { CheckedTable } from "./check-table";
 import { capturedTable } from "./install";
+import { refusalOf } from "./table-refusal";
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -22,7 +24,11 @@ export async function setTableSource(sql: Sql, source: TChangeSource, batchId: s
   await sql("SELECT set_config('syncdesk.source', $1, true), set_config('syncdesk.batch_id', $2, true)", [`${source.kind}:${source.id}`, batchId ?? ""]);
 }
 
-/** Writes the staged records of table-backed types into their tables (after setting `source`, if given). */
+/**
+ * Writes the staged records of table-backed types into their tables (after setting `source`, if
+ * given). A row the table refuses is a 400 naming the constraint (the caller's transaction then
+ * writes nothing): a resolution or a restore the team's constraints forbid is the caller's error.
+ */
 export async function writeTables(sql: Sql, records: Iterable<TableRow>, source: TChangeSource | null, batchId: string | null): Promise<void> {
   const byType = new Map<CheckedTable, TableRow[]>();
   for (const record of records) {
@@ -35,28 +41,46 @@ export async function writeTables(sql: Sql, records: Iterable<TableRow>, source:
   if (byType.size === 0) return;
   if (source) await setTableSource(sql, source, batchId);
   for (const [table, rows] of byType) {
-    const asRow = (r: TableRow) => {
-      if (!r.stream.startsWith(table.streamPrefix)) throw new Error(`stream ${r.stream} is not a stream of type ${r.type}`);
-      return { ...r.data, [table.key]: r.id, [table.streamColumn]: r.stream.slice(table.streamPrefix.length) };
-    };
-    const upserts = rows.filter((r) => !r.deleted).map(asRow);
-    const deletes = rows.filter((r) => r.deleted).map(asRow);
-    const name = tableSql(table);
-    const key = quoteIdent(table.key);
-    const stream = quoteIdent(table.streamColumn);
-    if (upserts.length > 0) {
-      const columns = [key, stream, ...table.columns.map(quoteIdent)];
-      // A row of another stream is never taken over (apply-item.ts refuses such an id first).
-      await sql(
-        `INSERT INTO ${name} (${columns.join(", ")}) SELECT ${columns.join(", ")} FROM jsonb_populate_recordset(NULL::${name}, $1::jsonb)
-         ON CONFLICT (${key}) DO UPDATE SET ${columns.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(", ")}
-         WHERE ${name}.${stream} = EXCLUDED.${stream}`,
-        [JSON.stringify(upserts)]);
-    }
-    if (deletes.length > 0) {
-      await sql(`DELETE FROM ${name} t USING jsonb_populate_recordset(NULL::${name}, $1::jsonb) x WHERE t.${key} = x.${key}`, [JSON.stringify(deletes)]);
+    try {
+      await writeTableRows(sql, table, rows);
+    } catch (error) {
+      const refusal = refusalOf(table, error);
+      if (!refusal) throw error;
+      throw invalidFields([refusal], refusal.message);
     }
   }
+}
+
+/**
+ * Writes rows of one table. Its deferred constraints are checked by these statements (set
+ * IMMEDIATE around them, back to DEFERRED after), so a refusal names the row being written
+ * instead of failing the whole transaction at commit (check-table.ts `deferred`).
+ */
+export async function writeTableRows(sql: Sql, table: CheckedTable, rows: readonly TableRow[]): Promise<void> {
+  const asRow = (r: TableRow) => {
+    if (!r.stream.startsWith(table.streamPrefix)) throw new Error(`stream ${r.stream} is not a stream of type ${r.type}`);
+    return { ...r.data, [table.key]: r.id, [table.streamColumn]: r.stream.slice(table.streamPrefix.length) };
+  };
+  const upserts = rows.filter((r) => !r.deleted).map(asRow);
+  const deletes = rows.filter((r) => r.deleted).map(asRow);
+  const name = tableSql(table);
+  const key = quoteIdent(table.key);
+  const stream = quoteIdent(table.streamColumn);
+  const deferred = table.deferred.join(", ");
+  if (deferred) await sql(`SET CONSTRAINTS ${deferred} IMMEDIATE`);
+  if (upserts.length > 0) {
+    const columns = [key, stream, ...table.columns.map(quoteIdent)];
+    // A row of another stream is never taken over (apply-item.ts refuses such an id first).
+    await sql(
+      `INSERT INTO ${name} (${columns.join(", ")}) SELECT ${columns.join(", ")} FROM jsonb_populate_recordset(NULL::${name}, $1::jsonb)
+       ON CONFLICT (${key}) DO UPDATE SET ${columns.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(", ")}
+       WHERE ${name}.${stream} = EXCLUDED.${stream}`,
+      [JSON.stringify(upserts)]);
+  }
+  if (deletes.length > 0) {
+    await sql(`DELETE FROM ${name} t USING jsonb_populate_recordset(NULL::${name}, $1::jsonb) x WHERE t.${key} = x.${key}`, [JSON.stringify(deletes)]);
+  }
+  if (deferred) await sql(`SET CONSTRAINTS ${deferred} DEFERRED`);
 }
 
 /**

@@ -72,8 +72,9 @@ export async function openDatabase(
   await migrate(sessionFromPglite(pglite), readMigrations(migrationsDir));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   attachEngine(prisma, pgliteEngine(pglite));
-  // Syncdesk's own commits are announced in-process (server/sync/announce.ts); the table-capture
-  // flush NOTIFYs from SQL (docs/tables.md), which PGlite hands to this process's listeners.
+  // Syncdesk's own commits are announced in-process (server/sync/announce.ts), and so are SQL
+  // writes to captured tables (server/capture/announce.ts); a NOTIFY from SQL of a team's own
+  // still reaches this process's listeners.
   await pglite.listen(LIVE_CHANNEL, receiveAnnouncement);
   return {
     prisma,

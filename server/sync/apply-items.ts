@@ -2,13 +2,17 @@
 //   1. atomic mode: a savepoint first, so a rejection can take back every effect of its items;
 //   2. lock the rows they name in team tables (capture/write-table.ts), open the bundle on the
 //      items' streams and read the records they name in one query;
-//   3. apply each item (apply-item.ts); an ItemError is that item's error, never the batch's;
+//   3. apply each item (apply-item.ts); an ItemError is that item's error, never the batch's.
+//      Rows of table-backed types are written together after the loop; when the team's table
+//      refuses one, the loop runs again writing each row under its own savepoint, so the refused
+//      item alone fails (capture/table-batch.ts);
 //   4. atomic mode with any item not ok: describe each conflict against the committed record
 //      (an earlier item's staged write never committed, so it is not the server's state), roll
 //      back to the savepoint and discard the bundle; the items that would have applied say
 //      `skipped`.
 import type { DeviceContext } from "../devices/register";
 import { sourceOfCaller } from "../feed/source";
+import { beginTableBatch, endTableBatch } from "../capture/table-batch";
 import { lockTableRows } from "../capture/write-table";
 import { applyItem, itemStream, type ItemContext, type ItemOutcome } from "./apply-item";
 import type { Bundle } from "./bundle";
@@ -46,8 +50,15 @@ export async function applyItems(tx: BundleTx, run: ItemRun): Promise<ItemsAppli
     tempIds: run.tempIds ?? new Map(), storeConflicts: !atomic, writer: run.writer,
   };
   // 3.
-  let outcomes: ItemOutcome[] = [];
-  for (const { item, index } of run.entries) outcomes.push(await applyItemSafely(ctx, item, index));
+  const applyAll = async () => {
+    ctx.tempIds = new Map(run.tempIds ?? []);
+    const applied: ItemOutcome[] = [];
+    for (const { item, index } of run.entries) applied.push(await applyItemSafely(ctx, item, index));
+    return applied;
+  };
+  const batched = await beginTableBatch(tx.sql, bundle, items.map((i) => i.type));
+  let outcomes = await applyAll();
+  if (batched && !(await endTableBatch(tx.sql, bundle, sourceOfCaller(run.device)))) outcomes = await applyAll();
   // 4.
   const rejected = atomic && outcomes.some((o) => o.status !== "ok");
   if (rejected) {

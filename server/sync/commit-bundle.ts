@@ -6,7 +6,10 @@
 //   3. the bundle is flushed (records, changes, heads) just before commit; a work that discarded
 //      it (an atomic rejection) writes no change;
 //   4. after commit, the advanced heads are announced to live updates and the commit is measured.
-// A work that throws rolls everything back; nothing is announced.
+// A work that throws rolls everything back; nothing is announced. A push that PostgreSQL aborts
+// to break a deadlock (with a SQL writer of a table-backed type creating the same key at the same
+// moment: capture takes the key before the head, a push the head before the key; docs/tables.md)
+// runs again from the start: it wrote nothing, and its work reads everything it needs anew.
 import type { Db } from "../db/client";
 import { engineOf, type Sql } from "../db/sql";
 import { recordBundleCommit } from "../metrics/registry";
@@ -22,7 +25,21 @@ export type BundleTx = {
   open(streams: readonly string[], origin: BundleOrigin): Promise<Bundle>;
 };
 
+const DEADLOCK_ATTEMPTS = 3;
+const isDeadlock = (error: unknown) => error instanceof Error && (error as Error & { code?: unknown }).code === "40P01";
+
 export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: BundleTx) => Promise<T>): Promise<T> {
+  const retried = writer === "push" || writer === "server_push";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await commitBundleOnce(db, writer, work);
+    } catch (error) {
+      if (!retried || attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
+    }
+  }
+}
+
+async function commitBundleOnce<T>(db: Db, writer: BundleWriter, work: (tx: BundleTx) => Promise<T>): Promise<T> {
   const started = performance.now();
   let bundle: Bundle | undefined;
   // 1.

@@ -1,9 +1,11 @@
 // The team's table constraints against device data (docs/tables.md "Constraints"): a row the
 // table refuses (CHECK, foreign key, NOT NULL the schema does not require) fails that item alone
 // with invalid_data naming the constraint; the other items apply; an atomic push is rejected
-// whole. The refused item leaves nothing: no row, no record, no change, no feed event.
+// whole. The refused item leaves nothing: no row, no record, no change, no feed event. A
+// constraint declared DEFERRABLE INITIALLY DEFERRED refuses the item the same way.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sqlOf, type Sql } from "@/server/db/sql";
+import { installCapture } from "@/server/capture/install";
+import { engineOf, sqlOf, type Sql } from "@/server/db/sql";
 import { makeDevice } from "../support/device";
 import { createTestDatabase } from "../support/database";
 import { startTestServer, type TestServer } from "../support/server";
@@ -16,13 +18,17 @@ let sql: Sql;
 let n = 0;
 beforeAll(async () => {
   const db = await createTestDatabase();
-  await setUpVisits(db.prisma);
+  const types = await setUpVisits(db.prisma);
   sql = sqlOf(db.prisma);
   await sql("CREATE TABLE statuses (name text PRIMARY KEY)");
   await sql("INSERT INTO statuses VALUES ('draft'), ('done')");
   await sql("ALTER TABLE visits ADD CONSTRAINT visits_score_range CHECK (score >= 0)");
   await sql("ALTER TABLE visits ADD CONSTRAINT visits_status_known FOREIGN KEY (status) REFERENCES statuses (name)");
   await sql("ALTER TABLE visits ALTER COLUMN visits SET NOT NULL");
+  // Notes default to "" (the example config): only the others must be unique.
+  await sql("ALTER TABLE visits ADD CONSTRAINT visits_note_once EXCLUDE (note WITH =) WHERE (note <> '') DEFERRABLE INITIALLY DEFERRED");
+  // Constraints are read at start: install again, as the next start would.
+  await installCapture(db.prisma, types, "visit-table.config.json");
   server = await startTestServer({ database: db });
 });
 afterAll(async () => {
@@ -86,5 +92,26 @@ describe("table constraints refusing a device's item", () => {
     const again = await push(device, 2, [{ type: "visit", id: "x", action: "create", data: ok }], "atomic");
     expect(again.results[0]).toMatchObject({ status: "ok", version: 1 });
     expect(await ids(owner)).toEqual(["x"]);
+  });
+
+  it("check a deferred constraint at the item, so it fails alone instead of the whole push at commit", async () => {
+    const owner = user();
+    const device = await makeDevice(server.url, owner);
+    const answer = await push(device, 1, [
+      { type: "visit", id: "first", action: "create", data: { ...ok, note: "same" } },
+      { type: "visit", id: "second", action: "create", data: { ...ok, note: "same" } },
+      { type: "visit", id: "third", action: "create", data: { ...ok, note: "other" } },
+    ]);
+    expect(answer.results.map((r) => [r.status, r.error?.code])).toEqual([["ok", undefined], ["error", "invalid_data"], ["ok", undefined]]);
+    expect(answer.results[1]?.error?.message).toContain("visits_note_once");
+    expect(await ids(owner)).toEqual(["first", "third"]);
+    expect((await changesOf(sql, `user:${owner}`)).map((c) => c.record_id)).toEqual(["first", "third"]);
+    // Still deferred for everyone else: a SQL transaction may pass through a duplicate.
+    await engineOf(server.db.prisma).transaction(async (tx) => {
+      await tx("UPDATE visits SET note = 'other' WHERE id = 'first'");
+      await tx("UPDATE visits SET note = 'moved' WHERE id = 'third'");
+    });
+    expect((await sql("SELECT note FROM visits WHERE id = 'first'"))[0]).toEqual({ note: "other" });
+    await expectMirrorConsistent(sql);
   });
 });

@@ -3,6 +3,7 @@
 // on its next pull; a device edit based on a version an outside writer superseded goes through
 // the type's policy; pushes and outside writes in one transaction each land exactly once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { announceCapturedHeads } from "@/server/capture/announce";
 import { sqlOf, type Sql } from "@/server/db/sql";
 import { commitBundle } from "@/server/sync/commit-bundle";
 import { commitRecordChange } from "@/server/sync/records";
@@ -112,6 +113,8 @@ describe("a device syncing a table-backed type", () => {
     try {
       await live.next("ready");
       await sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('live', $1, 's', 1)", [owner]);
+      // The pass a started server runs every ANNOUNCE_INTERVAL_MS (server/startup.ts).
+      await announceCapturedHeads(server.db.prisma);
       expect((await live.next("poke")).data).toEqual({ streams: { [`user:${owner}`]: 1 } });
     } finally {
       live.close();

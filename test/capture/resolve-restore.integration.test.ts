@@ -1,7 +1,8 @@
 // Conflict resolutions (a device's resolve route, and staff through server/conflicts/resolve.ts)
 // and staff restores of a table-backed type write the team's table exactly once and emit one
 // change and one feed event (docs/tables.md "Attribution"). A row trigger of the test's own counts
-// the writes the table receives.
+// the writes the table receives. One the table's constraints refuse is a 400 naming the
+// constraint (the console and the resolve route show it) and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConflict } from "@/server/conflicts/resolve";
 import { restoreRecord } from "@/server/records/restore";
@@ -92,5 +93,35 @@ describe("resolving and restoring a table-backed type", () => {
     await restoreRecord(server.db.prisma, staff, { stream, type: "visit", id: "restored" }, { version: 1, expectedVersion: 2, reason: "test" });
     expect(await row("restored")).toEqual(base);
     await expectOneMore(stream, "restored", before, new RegExp(`^staff:${staff.id}$`));
+  });
+
+  it("a resolution or a restore the table's constraint refuses is a 400 naming it, and changes nothing", async () => {
+    // NOT VALID: rows written before stay; every later write is checked.
+    await sql("ALTER TABLE visits ADD CONSTRAINT visits_no_forbidden CHECK (site <> 'Forbidden') NOT VALID");
+    const { device, stream, conflictId } = await storedConflict("refused-resolve");
+    const before = { changes: (await changesOf(sql, stream)).length, events: await feedEvents(stream) };
+    const answer = await device.call("POST", `/api/v1/conflicts/${conflictId}/resolve`, { resolution: "manual_merge", data: { site: "Forbidden", score: 1 } });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: { code: "invalid_request" } });
+    expect(JSON.stringify(answer.body)).toContain("visits_no_forbidden");
+    const staff = await createStaffAs(server.db.prisma, "support");
+    await expect(resolveConflict(server.db.prisma, { type: "staff", id: staff.id }, "all", conflictId, { resolution: "manual_merge", data: { site: "Forbidden", score: 1 } }))
+      .rejects.toMatchObject({ code: "invalid_request", status: 400 });
+    expect(await row("refused-resolve")).toEqual({ site: "By SQL", score: 1 });
+    expect((await sql("SELECT status FROM conflicts WHERE id = $1", [conflictId]))[0]).toEqual({ status: "open" });
+
+    await sql("ALTER TABLE visits DROP CONSTRAINT visits_no_forbidden");
+    await sql("UPDATE visits SET site = 'Forbidden' WHERE id = 'refused-resolve'");
+    await sql("UPDATE visits SET site = 'Fine' WHERE id = 'refused-resolve'");
+    await sql("ALTER TABLE visits ADD CONSTRAINT visits_no_forbidden CHECK (site <> 'Forbidden') NOT VALID");
+    const version = (await sql<{ version: number }>("SELECT version FROM records WHERE stream = $1 AND id = 'refused-resolve'", [stream]))[0]?.version ?? 0;
+    await expect(restoreRecord(server.db.prisma, staff, { stream, type: "visit", id: "refused-resolve" }, { version: version - 1, expectedVersion: version, reason: "test" }))
+      .rejects.toMatchObject({ code: "invalid_request", status: 400 });
+    expect(await row("refused-resolve")).toEqual({ site: "Fine", score: 1 });
+    expect((await changesOf(sql, stream)).length).toBe(before.changes + 2);
+    expect(await feedEvents(stream)).toBe(before.events + 2);
+    await sql("ALTER TABLE visits DROP CONSTRAINT visits_no_forbidden");
+    await sql("DELETE FROM visit_writes");
+    await expectMirrorConsistent(sql);
   });
 });
