@@ -8,10 +8,25 @@ import { defineConfig } from "vitest/config";
 const root = fileURLToPath(new URL(".", import.meta.url));
 const ignored = ["**/node_modules/**", "**/.next/**", "**/.data/**", "e2e/**"];
 const integration = "**/*.integration.test.ts";
+const PACKAGE_SOURCES = {
+  "@syncdesk/protocol": "packages/protocol/src/index.ts",
+  "@syncdesk/client": "packages/client/src/index.ts",
+  "@syncdesk/client/sqlite": "packages/client/src/storage/sqlite.ts",
+  "@syncdesk/client/expo-sqlite": "packages/client/src/storage/expo-sqlite.ts",
+  "@syncdesk/client/op-sqlite": "packages/client/src/storage/op-sqlite.ts",
+  "@syncdesk/client/react": "packages/client/src/react/index.ts",
+};
 
 export default defineConfig({
   // A regex, not "@": a plain "@" alias would also capture scoped packages such as @prisma/client.
-  resolve: { alias: [{ find: /^@\//, replacement: root }] },
+  // The workspace packages are used from source, as tsconfig.json's `paths` say (their dist/ is
+  // built only to be packed).
+  resolve: {
+    alias: [
+      { find: /^@\//, replacement: root },
+      ...Object.entries(PACKAGE_SOURCES).map(([name, file]) => ({ find: new RegExp(`^${name}$`), replacement: root + file })),
+    ],
+  },
   test: {
     // Two cores: one worker per core; each file still gets its own isolated module graph.
     maxWorkers: 2,

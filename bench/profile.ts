@@ -17,7 +17,7 @@ const { canonicalJson, sha256Hex } = await import("../server/sync/canonical");
 const { pullChanges } = await import("../server/sync/pull");
 const { bootstrapPage } = await import("../server/sync/bootstrap");
 const { applyPush } = await import("../server/sync/push");
-const { ZPushRequest } = await import("../server/sync/schemas");
+const { ZPushRequest } = await import("@syncdesk/protocol");
 const { signPullToken, openPullToken } = await import("../server/sync/tokens");
 const { loadTypes, typeVersions } = await import("../server/types/registry");
 await loadTypes();

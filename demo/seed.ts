@@ -8,7 +8,7 @@ import { ensureDevice, type DeviceContext } from "../server/devices/register";
 import { ackToken } from "../server/sync/ack";
 import { bootstrapPage } from "../server/sync/bootstrap";
 import { applyPush } from "../server/sync/push";
-import { ZBootstrapRequest, ZPushRequest, type TPushResponse } from "../server/sync/schemas";
+import { ZBootstrapRequest, ZPushRequest, type TPushResponse } from "@syncdesk/protocol";
 
 /** The types the demo data writes: it is loaded only when the config declares them all. */
 export const DEMO_TYPES = ["memo", "diary", "noot", "meter", "submission", "photo"] as const;

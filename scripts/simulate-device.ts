@@ -3,11 +3,11 @@
 // syncs, resolves the conflicts it gets, and now and then uploads a photo's image (attached to a
 // photo record) or a plain file; an upload cut off by the network is resumed by the next one.
 // Choices come from a seeded generator.
-import { SyncClient } from "../sdk/client";
-import { SyncError, type FetchLike } from "../sdk/http";
-import { MemoryStorage } from "../sdk/storage/memory";
-import type { Data } from "../sdk/types";
-import { bytesSource } from "../sdk/upload";
+import { SyncClient } from "@syncdesk/client";
+import { SyncError, type FetchLike } from "@syncdesk/client";
+import { MemoryStorage } from "@syncdesk/client";
+import type { Data } from "@syncdesk/client";
+import { bytesSource } from "@syncdesk/client";
 
 export type DeviceStats = {
   edits: number; syncs: number; offlineSyncs: number; failedSyncs: number; pushed: number; pulled: number;

@@ -2,9 +2,9 @@
 // and sync until nothing moves, and the run checks that every device of a user, and every
 // device's view of the shared stream, ended up identical, and that the server serves every
 // finished upload's bytes (same sha256).
+import { createHash } from "node:crypto";
 import { canonicalJson } from "../server/sync/canonical";
-import { Sha256 } from "../sdk/sha256";
-import type { ViewRecord } from "../sdk/types";
+import type { ViewRecord } from "@syncdesk/client";
 import { SimDevice, type DeviceStats } from "./simulate-device";
 
 export type SimulationOptions = {
@@ -135,7 +135,7 @@ async function checkUploads(d: SimDevice): Promise<string[]> {
       problems.push(`${d.name}: blob ${u.key} answered ${response.status}`);
       continue;
     }
-    const sha256 = new Sha256().update(new Uint8Array(await response.arrayBuffer())).hex();
+    const sha256 = createHash("sha256").update(new Uint8Array(await response.arrayBuffer())).digest("hex");
     if (sha256 !== u.sha256) problems.push(`${d.name}: blob ${u.key} has other bytes than uploaded`);
   }
   return problems;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, ITEM_ERROR_CODES } from "./errors";
 import { GENERATED_TABLES, readGeneratedTable, renderGeneratedTables, type GeneratedTable } from "./errors-markdown";
-import { LIMITS } from "./sync/schemas";
+import { LIMITS } from "@syncdesk/protocol";
 
 const doc = readFileSync(new URL("../docs/protocol.md", import.meta.url), "utf8");
 const codesIn = (lines: string[]) => lines.flatMap((line) => [...line.matchAll(/^\|(?: \d+ \|)? `([a-z_]+)` \|/g)].map((m) => m[1]));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ERROR_CODE_LIST, ERROR_CODES, ITEM_ERROR_CODE_LIST, ITEM_ERROR_CODES } from "./errors";
 import { buildOpenApiDocument } from "./http/openapi";
-import { ZErrorBody, ZItemError, ZPushResponse } from "./sync/schemas";
+import { ZErrorBody, ZItemError, ZPushResponse } from "@syncdesk/protocol";
 
 const envelope = (code: string) => ({ error: { code, message: "m" } });
 const pushResponse = (code: string) => ({

@@ -2,8 +2,9 @@
 // request errors (the envelope of a refused request: HTTP status for mobile routes, PROTOCOL.md
 // "Errors"; tRPC code for the console) and item errors (one item of a push, reported in its
 // result). docs/protocol.md's error tables are generated from these (scripts/docs-errors.ts),
-// and the wire schemas (server/sync/schemas.ts) take their enums from them.
-// This file imports nothing: the SDK reaches it through the wire schemas.
+// and their keys are exactly the wire's code lists (@syncdesk/protocol's error-codes.ts), which
+// the wire schemas take their enums from.
+import type { ERROR_CODE_LIST as WIRE_CODES, ITEM_ERROR_CODE_LIST as WIRE_ITEM_CODES } from "@syncdesk/protocol";
 
 type RequestCodeSpec = {
   status: number;
@@ -74,7 +75,7 @@ export const ERROR_CODES = {
     status: 503, trpc: "INTERNAL_SERVER_ERROR",
     description: "`details.reason: \"timeout\"`: the database took too long (statement or transaction timeout), `Retry-After` (5); or upload storage is unreachable. Retry",
   },
-} as const satisfies Record<string, RequestCodeSpec>;
+} as const satisfies Record<(typeof WIRE_CODES)[number], RequestCodeSpec>;
 
 /** Per-item errors of a push (docs/protocol.md "Push", item errors): never a batch-wide status. */
 export const ITEM_ERROR_CODES = {
@@ -92,7 +93,7 @@ export const ITEM_ERROR_CODES = {
     description: "a media field names a blob that is neither yours nor in the record's stream, or a presigned key whose bytes have not all arrived",
   },
   storage_unavailable: { description: "the upload storage could not be asked whether a presigned key's bytes arrived; push again later" },
-} as const satisfies Record<string, { description: string }>;
+} as const satisfies Record<(typeof WIRE_ITEM_CODES)[number], { description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 export type ItemErrorCode = keyof typeof ITEM_ERROR_CODES;

@@ -10,7 +10,7 @@ const root = path.resolve(__dirname, "..");
 function sourceFiles(dir: string): string[] {
   return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const rel = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "generated" || entry.name === "node_modules" ? [] : sourceFiles(rel);
+    if (entry.isDirectory()) return ["generated", "node_modules", "dist"].includes(entry.name) ? [] : sourceFiles(rel);
     return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [rel] : [];
   });
 }
@@ -35,7 +35,19 @@ it("keeps the engine (server/sync) free of HTTP, uploads, the console domains an
 });
 
 it("lets only server/** import the Prisma client", () => {
-  const outside = ["app", "components", "sdk"].flatMap(sourceFiles);
+  const outside = ["app", "components", "packages"].flatMap(sourceFiles);
   expect(outside.length).toBeGreaterThan(10);
   expect(offending(outside, /^server\/db\/(client|generated)|^@prisma\//)).toEqual([]);
+});
+
+it("keeps the packages others install (packages/) free of the server's code", () => {
+  const packages = sourceFiles("packages");
+  expect(packages.length).toBeGreaterThan(20);
+  // Within the repository a package reaches the other only by its name (`@syncdesk/protocol`),
+  // as it will once installed: never by a path into the other package or the server.
+  const offenders = packages.flatMap((file) => {
+    const own = file.split(path.sep).slice(0, 2).join("/");
+    return importsOf(file).filter((spec) => /^(server|app|components|test|scripts|sdk)\//.test(spec) || (spec.startsWith("packages/") && !spec.startsWith(own)) || spec.startsWith("@/")).map((spec) => `${file} -> ${spec}`);
+  });
+  expect(offenders).toEqual([]);
 });

@@ -46,7 +46,7 @@ export async function measureBreakdown(ctx: Ctx): Promise<Row[]> {
   const { pullChanges } = await import("../../server/sync/pull");
   const { bootstrapPage } = await import("../../server/sync/bootstrap");
   const { applyPush } = await import("../../server/sync/push");
-  const { ZPushRequest } = await import("../../server/sync/schemas");
+  const { ZPushRequest } = await import("@syncdesk/protocol");
   const { loadTypes, typeVersions } = await import("../../server/types/registry");
   await loadTypes();
   const database = await openDatabase({ url: ctx.databaseUrl });

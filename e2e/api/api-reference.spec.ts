@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { E2E_SECRETS } from "../../playwright.config";
-import { ZFetchResponse, ZPushResponse } from "../../server/sync/schemas";
+import { ZFetchResponse, ZPushResponse } from "@syncdesk/protocol";
 import { expect, test } from "../support/fixtures";
 
 /** What the README tells a developer to run, against the e2e server's secret. */

@@ -3,7 +3,7 @@
 // with a mistake stops the start with a message naming the file, the type and the field.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse } from "../../server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse } from "@syncdesk/protocol";
 import { expect, test } from "../support/fixtures";
 import { AppInstance, createScratchDatabase, type ScratchDatabase } from "../support/instances";
 

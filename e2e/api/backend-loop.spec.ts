@@ -4,7 +4,7 @@
 // pushes a submission; the backend reads it from the change feed and approves it through the server
 // API; the device pulls `approved`, written by the backend's writer.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange } from "../../server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange } from "@syncdesk/protocol";
 import { expect, test } from "../support/fixtures";
 import { AppInstance, createScratchDatabase, freePort, withClient, type ScratchDatabase } from "../support/instances";
 

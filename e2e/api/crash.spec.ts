@@ -5,7 +5,7 @@
 // like a SQL observer polling the change log, must never have seen part of a bundle.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { ZBootstrapResponse, type TChange } from "../../server/sync/schemas";
+import { ZBootstrapResponse, type TChange } from "@syncdesk/protocol";
 import { Availability, changeKey, postUntilAnswered, pullAll } from "../support/crash-client";
 import { expect, test } from "../support/fixtures";
 import { AppInstance, createScratchDatabase, type ScratchDatabase } from "../support/instances";

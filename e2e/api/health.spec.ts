@@ -1,4 +1,4 @@
-import { ZHealthResponse } from "../../server/sync/schemas";
+import { ZHealthResponse } from "@syncdesk/protocol";
 import { expect, test } from "../support/fixtures";
 
 test.describe("GET /api/health", () => {

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import S3rver from "s3rver";
-import { ZAckResponse, ZConflictPage, ZPushResponse, ZResolveResponse, type TChange, type TPushResponse, ZErrorBody } from "../../server/sync/schemas";
-import { ZAppendResponse, ZCompleteResponse, ZUploadInfo } from "../../server/uploads/schemas";
+import { ZAckResponse, ZConflictPage, ZPushResponse, ZResolveResponse, type TChange, type TPushResponse, ZErrorBody } from "@syncdesk/protocol";
+import { ZAppendResponse, ZCompleteResponse, ZUploadInfo } from "@syncdesk/protocol";
 import {
   createScratchDatabase, defineInstances, startInstances, stopInstances, withClient,
   type AppInstance, type ScratchDatabase,

@@ -2,7 +2,7 @@
 // fresh PostgreSQL database. A device connected to instance B is poked within 1 s of a push
 // committed on instance A (PostgreSQL LISTEN/NOTIFY). Uses the build the suite's server made.
 import { randomUUID } from "node:crypto";
-import { ZBootstrapResponse, ZPullResponse } from "../../server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse } from "@syncdesk/protocol";
 import { expect, test } from "../support/fixtures";
 import { createScratchDatabase, defineInstances, startInstances, stopInstances, type AppInstance, type ScratchDatabase } from "../support/instances";
 

@@ -2,7 +2,7 @@
 // created offline, and pulls it back from its token; a retried push applies nothing twice.
 import { randomUUID } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse, ZErrorBody } from "../../server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, ZErrorBody } from "@syncdesk/protocol";
 import { expect, test } from "../support/fixtures";
 
 async function post(request: APIRequestContext, path: string, jwt: string, body: unknown) {

@@ -2,7 +2,7 @@
 // the team created, a config that maps `visit` to it (examples/visit-table.config.json). A device
 // pushes a visit that appears as a row; an UPDATE and a DELETE made with plain SQL reach the device
 // on its next pull, attributed to SQL.
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange } from "../../server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange } from "@syncdesk/protocol";
 import { expect, test } from "../support/fixtures";
 import { AppInstance, createScratchDatabase, freePort, withClient, type ScratchDatabase } from "../support/instances";
 

@@ -1,4 +1,4 @@
-import { ZErrorBody } from "../../server/sync/schemas";
+import { ZErrorBody } from "@syncdesk/protocol";
 import { expect, test } from "../support/fixtures";
 
 // Next itself answers a bare 500 when a path segment is not percent-encoded UTF-8 (it decodes the

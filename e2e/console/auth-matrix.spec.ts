@@ -9,7 +9,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 import { z } from "zod";
-import { ZErrorBody } from "../../server/sync/schemas";
+import { ZErrorBody } from "@syncdesk/protocol";
 import { CONSOLE_URL } from "../../playwright.config";
 import { PROCEDURES } from "../../test/hardening/support/procedure-roles";
 import { E2E_STAFF } from "../support/accounts";

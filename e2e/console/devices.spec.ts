@@ -1,6 +1,6 @@
 // An operator revokes a lost phone: its next mobile request is refused with 403 device_revoked,
 // until it is restored. Both actions land in the audit log.
-import { ZErrorBody } from "../../server/sync/schemas";
+import { ZErrorBody } from "@syncdesk/protocol";
 import { expectAudited } from "../support/audit";
 import { uniqueUser } from "../support/device";
 import { expect, test } from "../support/fixtures";

@@ -1,5 +1,5 @@
 // The console refreshes itself: a conflict a device runs into appears in an open inbox, no reload.
-import { ZErrorBody } from "../../server/sync/schemas";
+import { ZErrorBody } from "@syncdesk/protocol";
 import { uniqueUser } from "../support/device";
 import { expect, test } from "../support/fixtures";
 

@@ -4,7 +4,7 @@
 // route needs a staff session.
 import { createHash } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
-import { ZCompleteResponse, ZUploadInfo } from "../../server/uploads/schemas";
+import { ZCompleteResponse, ZUploadInfo } from "@syncdesk/protocol";
 import { CONSOLE_URL } from "../../playwright.config";
 import { uniqueUser } from "../support/device";
 import { expect, test } from "../support/fixtures";

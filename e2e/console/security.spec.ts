@@ -3,7 +3,7 @@
 // and runs, a forged cross-origin mutation refused with nothing changed, and login throttling's
 // message on the login page.
 import type { Page } from "@playwright/test";
-import { ZErrorBody } from "../../server/sync/schemas";
+import { ZErrorBody } from "@syncdesk/protocol";
 import { CONSOLE_URL } from "../../playwright.config";
 import { uniqueUser } from "../support/device";
 import { expect, test } from "../support/fixtures";

@@ -2,7 +2,7 @@
 // process died with it in flight) waits until the server is back and is sent again, unchanged.
 // A 503 with Retry-After (the documented answer of an overloaded database: statement timeout) is
 // retried the same way and counted; any other answer but 200 fails the run: no 500, no 502.
-import { ZPullResponse, type TChange } from "../../server/sync/schemas";
+import { ZPullResponse, type TChange } from "@syncdesk/protocol";
 
 /** The server's state as clients see it: requests that fail while it is down wait for `whenUp`. */
 export class Availability {

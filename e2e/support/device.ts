@@ -9,7 +9,7 @@ import { openPullToken, signPullToken } from "../../server/sync/tokens";
 import {
   ZBootstrapResponse, ZConflictPage, ZFetchResponse, ZPullResponse, ZPushResponse,
   type TChange, type TConflict, type TPushItem, type TPushResponse, type TRecord,
-} from "../../server/sync/schemas";
+} from "@syncdesk/protocol";
 
 const API = `${CONSOLE_URL}/api/v1`;
 

@@ -4,7 +4,7 @@
 // against it afterwards. Each device is the only writer of its records, so every valid item must
 // apply: any other answer is a bug, not a race.
 import { randomUUID } from "node:crypto";
-import { ZPushResponse, type TPushItem, type TPushResponse } from "../../server/sync/schemas";
+import { ZPushResponse, type TPushItem, type TPushResponse } from "@syncdesk/protocol";
 
 export type PushBody = { device_id: string; bundle_id: number; mode: "partial" | "atomic"; items: TPushItem[] };
 

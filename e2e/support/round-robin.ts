@@ -4,7 +4,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { expect } from "@playwright/test";
 import { E2E_SECRETS } from "../../playwright.config";
 import { mintDeviceJwt } from "../../server/http/dev-token";
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange, type TPushItem, type TPushResponse } from "../../server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange, type TPushItem, type TPushResponse } from "@syncdesk/protocol";
 
 /** Alternates instances call by call, like a round-robin load balancer. */
 export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");

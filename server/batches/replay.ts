@@ -18,7 +18,7 @@ import { AppError } from "../errors";
 import type { StaffIdentity } from "../staff/accounts";
 import { applyItems } from "../sync/apply-items";
 import { commitBundle } from "../sync/commit-bundle";
-import { ZPushRequest, type TPushRequest, type TPushResult } from "../sync/schemas";
+import { ZPushRequest, type TPushRequest, type TPushResult } from "@syncdesk/protocol";
 import { latestResults, retriableIndexes, type ItemResult } from "./results";
 
 export type AttemptStatus = "applied" | "partial" | "rejected";

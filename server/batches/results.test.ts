@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TItemError } from "../sync/schemas";
+import type { TItemError } from "@syncdesk/protocol";
 import { firstError, latestResults, retriableIndexes } from "./results";
 
 const ok = (index: number, version = 1) => ({ index, client_temp_id: null, id: `r${index}`, status: "ok" as const, version });

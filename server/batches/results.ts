@@ -1,7 +1,7 @@
 // Reading the per-item results stored on a batch (the push response) and on its replay attempts:
 // the latest result of each item decides what a replay retries and what the console shows.
 import { z } from "zod";
-import { ZPushResult, type TPushResult } from "../sync/schemas";
+import { ZPushResult, type TPushResult } from "@syncdesk/protocol";
 
 export type ItemResult = TPushResult;
 

@@ -17,7 +17,7 @@ import { ItemError } from "../sync/item-error";
 import { commitRecordChange, toWireRecord, type RecordData } from "../sync/records";
 import { checkGuards, guardFieldError } from "../types/guards";
 import { getResourceType } from "../types/registry";
-import type { TRecord, TResolveRequest } from "../sync/schemas";
+import type { TRecord, TResolveRequest } from "@syncdesk/protocol";
 import { checkUniqueFields } from "../sync/unique";
 import { closeConflictRow, findConflictStream, getConflictRow } from "./conflict-rows";
 import { toWireConflict, type TConflict } from "./wire";

@@ -1,6 +1,6 @@
-// A stored conflict row in its wire shape (ZConflict in sync/schemas.ts; the console reuses it).
+// A stored conflict row in its wire shape (ZConflict of @syncdesk/protocol; the console reuses it).
 import type { Conflict } from "../db/generated/client";
-import type { TConflict } from "../sync/schemas";
+import type { TConflict } from "@syncdesk/protocol";
 
 export type { TConflict };
 

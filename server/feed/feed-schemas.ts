@@ -2,7 +2,7 @@
 // rest of the server API.
 import { z } from "zod";
 import { ZStreamPattern } from "../keys/service-keys";
-import { ZChange, ZTypesParam } from "../sync/schemas";
+import { ZChange, ZTypesParam } from "@syncdesk/protocol";
 import { ZChangeSource } from "./source";
 
 export const FEED_LIMITS = { default: 200, max: 1000 } as const;

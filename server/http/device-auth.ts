@@ -8,7 +8,7 @@ import { z } from "zod";
 import { SERVICE_USER_PREFIX, type Caller } from "../auth/caller";
 import { env } from "../env";
 import { AppError } from "../errors";
-import { ZStreamName } from "../sync/schemas";
+import { ZStreamName } from "@syncdesk/protocol";
 import { hasUnstorableText } from "./storable-json";
 
 /** At most this many entries in the `streams` claim (docs/protocol.md "Authentication"). */

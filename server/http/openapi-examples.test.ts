@@ -9,7 +9,7 @@ import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ERROR_CODE_LIST, ITEM_ERROR_CODE_LIST } from "../errors";
-import { ZErrorBody } from "../sync/schemas";
+import { ZErrorBody } from "@syncdesk/protocol";
 import { compileTypes } from "../types/compile-types";
 import { MOBILE_ROUTES } from "./mobile-routes";
 import { buildOpenApiDocument } from "./openapi";

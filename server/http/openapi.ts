@@ -3,7 +3,7 @@
 // (mobile-routes.ts): a route cannot drift from its handler's wire shapes. Served at
 // GET /api/v1/openapi.json and rendered at /docs/api.
 import { z } from "zod";
-import * as S from "../sync/schemas";
+import * as S from "@syncdesk/protocol";
 import { ZServerPushItem } from "../sync/server-schemas";
 import { MOBILE_ROUTES, type MobileRoute } from "./mobile-routes";
 import { listTypes } from "../types/registry";

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { bodyAborted } from "./aborted";
 import { env } from "../env";
 import { bodyDeadline, readBefore } from "../limits/timeouts";
-import { LIMITS } from "../sync/schemas";
+import { LIMITS } from "@syncdesk/protocol";
 import { findInexactNumbers, PROTO_KEY_MESSAGE, type InexactValue } from "./exact-json";
 import { findUnstorableJson } from "./storable-json";
 

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { ensureDevice, type DeviceContext, type DeviceHints } from "../devices/register";
 import { AppError } from "../errors";
 import { openTokenForCaller } from "../sync/pull-for-caller";
-import { ZDeviceId } from "../sync/schemas";
+import { ZDeviceId } from "@syncdesk/protocol";
 import { checkPullTokenOwner, type PullPosition } from "../sync/tokens";
 import type { DeviceSource } from "./route-definition";
 

@@ -4,7 +4,7 @@
 import client from "prom-client";
 import { getDatabase } from "../db/client";
 import { processSingleton } from "../process-singleton";
-import type { TPushResponse } from "../sync/schemas";
+import type { TPushResponse } from "@syncdesk/protocol";
 
 function createMetrics() {
   const registry = new client.Registry();

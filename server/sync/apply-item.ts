@@ -17,7 +17,7 @@ import { ItemError } from "./item-error";
 import { getResourceType } from "../types/registry";
 import type { ResourceType } from "../types/resource-type";
 import { canonicalOfValid, checkWriteGuards, validData } from "./item-data";
-import type { TItemConflict, TPushItem } from "./schemas";
+import type { TItemConflict, TPushItem } from "@syncdesk/protocol";
 import { checkUniqueFields } from "./unique";
 import { checkMediaFields } from "./media-check";
 import { storeConflict } from "./store-conflict";

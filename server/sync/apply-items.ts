@@ -19,7 +19,7 @@ import type { Bundle } from "./bundle";
 import type { BundleTx } from "./commit-bundle";
 import { ItemError } from "./item-error";
 import { differingFields } from "./policies";
-import type { TPushItem, TPushRequest, TPushResult } from "./schemas";
+import type { TPushItem, TPushRequest, TPushResult } from "@syncdesk/protocol";
 
 export type ItemRun = {
   device: DeviceContext;

@@ -17,7 +17,7 @@ import { AppError } from "../errors";
 import { checkPosition } from "./pull";
 import type { RecordData } from "./records";
 import { getResourceType, typeVersions } from "../types/registry";
-import type { TBootstrapRequest, TBootstrapResponse, TRecord } from "./schemas";
+import type { TBootstrapRequest, TBootstrapResponse, TRecord } from "@syncdesk/protocol";
 import { openBootstrapCursor, signBootstrapCursor, signPullToken, type BootstrapCursor } from "./tokens";
 
 type RecordRowRaw = {

@@ -1,6 +1,6 @@
 // Canonical JSON (keys sorted, no whitespace) and the record checksum of PROTOCOL.md.
 import { createHash } from "node:crypto";
-import { canonicalJson } from "./canonical-json";
+import { canonicalJson } from "@syncdesk/protocol";
 
 export { canonicalJson };
 

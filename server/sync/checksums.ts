@@ -4,7 +4,7 @@ import type { Caller } from "../auth/caller";
 import type { Db } from "../db/client";
 import { env } from "../env";
 import { keyTuple, readLiveRange, startOf } from "./key-range";
-import type { TChecksumsQuery, TChecksumsResponse } from "./schemas";
+import type { TChecksumsQuery, TChecksumsResponse } from "@syncdesk/protocol";
 import { signKeyCursor } from "./tokens";
 
 export async function listChecksums(db: Db, caller: Caller, query: TChecksumsQuery): Promise<TChecksumsResponse> {

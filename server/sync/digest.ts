@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import type { RecordKey } from "./records";
-import type { TDigestResponse } from "./schemas";
+import type { TDigestResponse } from "@syncdesk/protocol";
 
 const PREFIX = "sha256-xor:";
 const LANES = [1, 9, 17, 25] as const;

@@ -4,7 +4,7 @@ import type { Caller } from "../auth/caller";
 import type { Db } from "../db/client";
 import { sqlOf } from "../db/sql";
 import { RECORD_COLUMNS_OF, toRecordRow, toWireRecord, type RawRecord, type RecordKey } from "./records";
-import type { TFetchRequest, TFetchResponse } from "./schemas";
+import type { TFetchRequest, TFetchResponse } from "@syncdesk/protocol";
 
 const keyId = (k: RecordKey) => JSON.stringify([k.stream, k.type, k.id]);
 

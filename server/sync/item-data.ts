@@ -6,7 +6,7 @@ import type { DataIssue, ResourceType } from "../types/resource-type";
 import { canonicalJson } from "./canonical";
 import { ItemError } from "./item-error";
 import type { RecordData } from "./records";
-import { LIMITS, type TPushItem } from "./schemas";
+import { LIMITS, type TPushItem } from "@syncdesk/protocol";
 
 // The canonical JSON of data validated by this push, measured for the size limit and reused for
 // its checksum when the record is written (one serialisation per item instead of two). Entries

@@ -9,7 +9,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { notingDivergence } from "./divergence";
 import { pullChanges } from "./pull";
-import type { TPullResponse } from "./schemas";
+import type { TPullResponse } from "@syncdesk/protocol";
 import { openPullToken, type PullPosition } from "./tokens";
 
 /** The position of a pull token the caller may use (pulls and live updates). */

@@ -18,7 +18,7 @@ import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { tokenVersionValid } from "../types/type-epochs";
 import { checkStreamPositions } from "./position";
-import type { TChange, TPullResponse } from "./schemas";
+import type { TChange, TPullResponse } from "@syncdesk/protocol";
 import { bootstrapRequired, signPullToken, type PullPosition } from "./tokens";
 
 export type ChangeRow = {

@@ -16,7 +16,7 @@ import { applyItems } from "./apply-items";
 import { canonicalJson, sha256Hex } from "./canonical";
 import { commitBundle } from "./commit-bundle";
 import { auditRecovered } from "./recovered";
-import type { TPushRequest, TPushResponse, TPushResult } from "./schemas";
+import type { TPushRequest, TPushResponse, TPushResult } from "@syncdesk/protocol";
 
 /** `text` is the request's canonical JSON: hashed for the key's body check, and stored as is. */
 type Claim = { device: DeviceContext; request: TPushRequest; text: string; hash: string; batchId: string; now: Date };

@@ -3,7 +3,7 @@
 import type { Sql } from "../db/sql";
 import type { Bundle } from "./bundle";
 import { checksumOf, sha256Hex } from "./canonical";
-import type { TRecord } from "./schemas";
+import type { TRecord } from "@syncdesk/protocol";
 
 export type RecordKey = { stream: string; type: string; id: string };
 export type RecordData = Record<string, unknown>;

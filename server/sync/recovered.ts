@@ -6,7 +6,7 @@ import type { DeviceContext } from "../devices/register";
 import type { Sql } from "../db/sql";
 import { appendAuditIn } from "../audit/append";
 import { recordTargetId } from "../records/audit-target";
-import type { TPushRequest, TPushResult } from "./schemas";
+import type { TPushRequest, TPushResult } from "@syncdesk/protocol";
 
 export async function auditRecovered(
   sql: Sql, device: DeviceContext, batchId: string, request: TPushRequest, results: readonly TPushResult[],

@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import { streamAllowed } from "../keys/stream-patterns";
 import type { ServiceCaller } from "../keys/service-keys";
 import { applyPush } from "./push";
-import type { TPushResponse } from "./schemas";
+import type { TPushResponse } from "@syncdesk/protocol";
 import type { TServerPushRequest } from "./server-schemas";
 
 export const SERVER_PLATFORM = "server";

@@ -1,6 +1,6 @@
 // Wire shapes of the team's backend API (INTEGRATION.md section 2), snake_case like the mobile API.
 import { z } from "zod";
-import { LIMITS, ZPushItem, ZRecord, ZStreamName } from "./schemas";
+import { LIMITS, ZPushItem, ZRecord, ZStreamName } from "@syncdesk/protocol";
 
 /** A server write: a device push item whose stream is required (a backend has no own stream). */
 export const ZServerPushItem = ZPushItem.omit({ client_version: true }).extend({ stream: ZStreamName });

@@ -17,7 +17,7 @@ import { AppError } from "../errors";
 import { computeDigest } from "./digest";
 import { compareKeys, keyTuple, readLiveRange, startOf } from "./key-range";
 import { toWireRecord, type RecordKey } from "./records";
-import type { TVerifyItem, TVerifyRequest, TVerifyResponse } from "./schemas";
+import type { TVerifyItem, TVerifyRequest, TVerifyResponse } from "@syncdesk/protocol";
 import { signKeyCursor } from "./tokens";
 
 type Listed = RecordKey & { checksum: string; index: number };

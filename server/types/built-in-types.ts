@@ -1,7 +1,7 @@
 // Types the server itself owns, whatever the app's config says: what an upload finished without
 // `attach` writes is a `blob` record, one per blob, whose id is the blob key.
 import { z } from "zod";
-import { ZBlobRecordData } from "../sync/blob-schemas";
+import { ZBlobRecordData } from "@syncdesk/protocol";
 import type { ResourceType } from "./resource-type";
 
 export const BUILT_IN_TYPES: Record<string, ResourceType> = {

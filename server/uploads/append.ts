@@ -16,7 +16,7 @@ import { BodyTooLong, capBytes, failWhenIdle, parseContentRange } from "./conten
 import { claimSession, keepLease, releaseSession } from "./lease";
 import { uploadLimits } from "./limits";
 import { hashing, keepRunningHash, takeRunningHash } from "./running-hash";
-import type { TAppendResponse } from "./schemas";
+import type { TAppendResponse } from "@syncdesk/protocol";
 import { getUploadSessionOrThrow, partialStateOf } from "./sessions";
 
 /** A chunk's body may pause this long between bytes before the PUT counts as interrupted. */

@@ -3,7 +3,7 @@
 import type { DbOrTx } from "../db/client";
 import { AppError } from "../errors";
 import type { Caller } from "../auth/caller";
-import { ZBlobKey } from "./schemas";
+import { ZBlobKey } from "@syncdesk/protocol";
 
 export type BlobRow = { key: string; ownerId: string; stream: string; size: bigint; sha256: string | null; contentType: string; filename: string; storageKey: string; createdAt: Date };
 

@@ -17,7 +17,7 @@ import { getBlobStore, iterateStream, withStorage } from "../storage/blob-store"
 import { finishUpload, type FinishedUpload } from "./finish";
 import { claimSession, keepLease, releaseSession } from "./lease";
 import { takeRunningHash } from "./running-hash";
-import type { TCompleteRequest } from "./schemas";
+import type { TCompleteRequest } from "@syncdesk/protocol";
 import { getUploadSessionOrThrow, partialStateOf } from "./sessions";
 
 async function sha256Of(key: string): Promise<string> {

@@ -2,7 +2,7 @@
 // (CSP) so user-uploaded bytes can never run as part of the console's origin.
 import { getDb } from "../db/client";
 import { AppError } from "../errors";
-import { ZBlobKey } from "./schemas";
+import { ZBlobKey } from "@syncdesk/protocol";
 import { PREVIEW_TYPES } from "./console-media";
 import { blobResponse } from "./download";
 

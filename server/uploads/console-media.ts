@@ -3,7 +3,7 @@
 // by GET /api/console/blobs/{key} (staff session).
 import type { DbOrTx } from "../db/client";
 import { getResourceType } from "../types/registry";
-import { ZBlobKey } from "./schemas";
+import { ZBlobKey } from "@syncdesk/protocol";
 
 export type ConsoleBlob = {
   key: string;

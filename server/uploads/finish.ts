@@ -13,10 +13,10 @@ import type { Sql } from "../db/sql";
 import { commitBundle } from "../sync/commit-bundle";
 import { commitRecordChange, toWireRecord, type RecordRow } from "../sync/records";
 import { getResourceType } from "../types/registry";
-import type { TRecord } from "../sync/schemas";
+import type { TRecord } from "@syncdesk/protocol";
 import { sourceOfCaller } from "../feed/source";
 import { blobUrl, newBlobKey } from "./keys";
-import type { TAttach, TBlob } from "./schemas";
+import type { TAttach, TBlob } from "@syncdesk/protocol";
 
 export type FinishUploadInput = {
   /** Where the BlobStore finds the bytes. */

@@ -6,7 +6,7 @@ import { recordUploadBytes } from "../metrics/registry";
 import { getBlobStore, iterateStream, withStorage } from "../storage/blob-store";
 import { BodyTooLong, capBytes } from "./content-range";
 import { verifyMediaSignature } from "./presign";
-import { ZBlobKey, type TMediaPutResponse } from "./schemas";
+import { ZBlobKey, type TMediaPutResponse } from "@syncdesk/protocol";
 
 export async function putPresignedMedia(db: Db, key: string, request: Request): Promise<TMediaPutResponse> {
   const url = new URL(request.url);

@@ -11,7 +11,7 @@ import { recordUploadStarted } from "../metrics/registry";
 import { getBlobStore, withStorage } from "../storage/blob-store";
 import { mediaStorageKey, newBlobKey } from "./keys";
 import { uploadLimits } from "./limits";
-import type { TPresignRequest, TPresignResponse } from "./schemas";
+import type { TPresignRequest, TPresignResponse } from "@syncdesk/protocol";
 
 /** How long a presigned URL may be used. */
 export const PRESIGN_TTL_SECONDS = 3600;

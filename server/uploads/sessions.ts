@@ -9,7 +9,7 @@ import { recordUploadStarted } from "../metrics/registry";
 import { getBlobStore, ZPartialState, type PartialState } from "../storage/blob-store";
 import { sessionStorageKey } from "./keys";
 import { uploadLimits } from "./limits";
-import type { TCreateUploadRequest, TUploadInfo } from "./schemas";
+import type { TCreateUploadRequest, TUploadInfo } from "@syncdesk/protocol";
 
 export type SessionRow = {
   id: string;

@@ -8,7 +8,7 @@ import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
 import { errorResponse, type AnswerFormat } from "../http/route";
 import { recordUploadBytes } from "../metrics/registry";
-import { ZErrorBody } from "../sync/schemas";
+import { ZErrorBody } from "@syncdesk/protocol";
 import { codeForTusStatus, envelopeText, tusErrorAnswer, tusStatusOf } from "./tus-errors";
 import { completeTusUpload } from "./tus-finish";
 import { deleteTusSession, getOwnedTusSessionOrThrow, type TusSession } from "./tus-sessions";

@@ -7,7 +7,7 @@ import type { Db } from "../db/client";
 import { AppError, invalidRequest } from "../errors";
 import type { Caller } from "../auth/caller";
 import { getResourceType } from "../types/registry";
-import { ZCreateUploadRequest, type TAttach } from "./schemas";
+import { ZCreateUploadRequest, type TAttach } from "@syncdesk/protocol";
 
 /** Upload-Metadata keys we read (docs/protocol.md "tus"); other keys are ignored. */
 const ZTusMetadata = z

@@ -15,7 +15,7 @@ import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
 import { canonicalJson, sha256Hex } from "../sync/canonical";
 import { applyPush } from "../sync/push";
-import { LIMITS, type TPushItem, type TPushResponse } from "../sync/schemas";
+import { LIMITS, type TPushItem, type TPushResponse } from "@syncdesk/protocol";
 import type { TWatermelonChanges } from "./schemas";
 import { fromRawRecord, getWatermelonTable } from "./tables";
 import { positionOf } from "./timestamp";

@@ -5,7 +5,7 @@
 // writers interleave through its single connection.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { engineOf, sqlOf, type Sql } from "@/server/db/sql";
-import type { TChange } from "@/server/sync/schemas";
+import type { TChange } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { createTestDatabase, testDbEngine } from "../support/database";
 import { startTestServer, type TestServer } from "../support/server";

@@ -1,5 +1,5 @@
 // What the convergence cases write and count: valid data for each type, and the run's totals.
-import type { Data } from "@/sdk/types";
+import type { Data } from "@syncdesk/client";
 import type { TypeName } from "./actions";
 
 /** Fresh, valid data for a type; `n` is a number used nowhere else, so every value is unique. */

@@ -2,7 +2,7 @@
 // replays exactly: a request dropped before it is sent, an answer lost after the server handled
 // it, or a request sent twice at once (the first answer is returned). `unreachable` counts the
 // requests that failed by themselves: the server was down (restarting) or cut the connection.
-import type { FetchLike } from "@/sdk/http";
+import type { FetchLike } from "@syncdesk/client";
 
 export type FaultStats = { requests: number; dropped: number; lost: number; duplicated: number; unreachable: number };
 

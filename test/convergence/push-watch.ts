@@ -2,7 +2,7 @@
 // server that was down, cut by a restart) must be sent again as the same bytes (same bundle_id,
 // same items) before anything else is pushed, or the server could apply its edits twice. Also
 // lets the world count requests, to restart the server after a given number of them.
-import type { FetchLike } from "@/sdk/http";
+import type { FetchLike } from "@syncdesk/client";
 
 const PUSH = "/api/v1/sync/push";
 

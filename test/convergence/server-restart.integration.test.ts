@@ -3,7 +3,7 @@
 // when the push is sent. Either way the device gets a connection error, waits, sends the same bytes
 // (same bundle_id) to the restarted server, and the edit is applied once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FetchLike } from "@/sdk/http";
+import type { FetchLike } from "@syncdesk/client";
 import { serverSummary } from "../support/replica";
 import { clientSummary, makeClient } from "../support/sdk";
 import { startRestartableServer, type RestartableServer } from "./restartable-server";

@@ -5,10 +5,10 @@
 import { compactStream } from "@/server/compaction/compact-stream";
 import { mintDeviceJwt } from "@/server/http/dev-token";
 import { canonicalJson } from "@/server/sync/canonical";
-import { SyncClient } from "@/sdk/client";
-import { SyncError } from "@/sdk/http";
-import { MemoryStorage } from "@/sdk/storage/memory";
-import type { Data, EditAction } from "@/sdk/types";
+import { SyncClient } from "@syncdesk/client";
+import { SyncError } from "@syncdesk/client";
+import { MemoryStorage } from "@syncdesk/client";
+import type { Data, EditAction } from "@syncdesk/client";
 import { keyOf, serverSummary } from "../support/replica";
 import { clientSummary } from "../support/sdk";
 import { TEST_JWT_SECRET } from "../support/server";

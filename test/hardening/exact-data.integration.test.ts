@@ -4,7 +4,7 @@
 // server push (the item's siblings still apply), and as a 400 on a manual merge; nothing stored.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServiceKey } from "@/server/keys/service-keys";
-import { ZPushResponse } from "@/server/sync/schemas";
+import { ZPushResponse } from "@syncdesk/protocol";
 import { bodyOf } from "../support/answers";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";

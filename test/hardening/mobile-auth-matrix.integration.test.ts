@@ -7,8 +7,8 @@
 import { exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOBILE_ROUTES, type MobileRoute } from "@/server/http/mobile-routes";
-import { ZBootstrapResponse, ZPushResponse } from "@/server/sync/schemas";
-import { ZCompleteResponse, ZUploadInfo } from "@/server/uploads/schemas";
+import { ZBootstrapResponse, ZPushResponse } from "@syncdesk/protocol";
+import { ZCompleteResponse, ZUploadInfo } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server";
 import { LEAK } from "./support/answers";

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServiceKey } from "@/server/keys/service-keys";
 import { loadRecordHistory } from "@/server/records/history";
-import { ZPushResponse } from "@/server/sync/schemas";
+import { ZPushResponse } from "@syncdesk/protocol";
 import { bodyOf, errorOf } from "../support/answers";
 import { makeDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";

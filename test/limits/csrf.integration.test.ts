@@ -9,7 +9,7 @@ import type { DeviceContext } from "@/server/devices/register";
 import type { StaffIdentity } from "@/server/staff/accounts";
 import { configureTestEnv, connectDevice, createStaffAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { ZErrorBody } from "@/server/sync/schemas";
+import { ZErrorBody } from "@syncdesk/protocol";
 
 const session = vi.hoisted(() => ({ staff: null as StaffIdentity | null }));
 vi.mock("@/server/auth/session", () => ({ getCurrentStaff: async () => session.staff }));

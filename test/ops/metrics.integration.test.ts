@@ -2,7 +2,7 @@
 // counters move under a small load of real mobile requests; every answer carries a request id.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordJobRun } from "@/server/metrics/registry";
-import { ZResolveResponse } from "@/server/sync/schemas";
+import { ZResolveResponse } from "@syncdesk/protocol";
 import { makeDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { bootstrapAll, memo, okBody, pullAll, push } from "../support/sync-client";

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeDevice, makeStaff, callerFor, pushItems } from "@/test/support/console";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import type { TPushResponse } from "@/server/sync/schemas";
+import type { TPushResponse } from "@syncdesk/protocol";
 import { getOverviewStats, type StatsBucket } from "@/server/overview/stats";
 
 let db: TestDatabase;

@@ -1,7 +1,7 @@
 // Malformed requests (PROTOCOL.md "Errors"): each gets its documented 4xx in the error envelope,
 // never a 500, and stores nothing. Row counts of every table are compared before and after.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ZPushResponse, ZErrorBody } from "@/server/sync/schemas";
+import { ZPushResponse, ZErrorBody } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { badFields, countRows, expectError, freshBundleId, pushBody, snapshotTables, type Snapshot } from "../support/protocol";

@@ -3,7 +3,7 @@
 // client that accepts gzip; e2e/api/compression.spec.ts checks that on the production server).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMPRESS_FROM_BYTES } from "@/server/http/json-response";
-import { ZPullResponse } from "@/server/sync/schemas";
+import { ZPullResponse } from "@syncdesk/protocol";
 import { makeDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { freshToken, memoCreates } from "../support/sync-client";

@@ -2,7 +2,7 @@
 // resolving them, with an audit entry and, when the record changes, a change other devices pull.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZConflictPage, ZResolveResponse } from "@/server/sync/schemas";
+import { ZConflictPage, ZResolveResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import {

@@ -1,6 +1,6 @@
 // Push modes (PROTOCOL.md "Push"): partial applies what it can; atomic commits all items or none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZPushResponse } from "@/server/sync/schemas";
+import { ZPushResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import {

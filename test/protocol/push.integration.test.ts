@@ -1,6 +1,6 @@
 // Push over real HTTP (PROTOCOL.md "Push"): idempotency, temp ids, bundles and the sync batch.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZPushResponse } from "@/server/sync/schemas";
+import { ZPushResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import {

@@ -4,8 +4,8 @@
 // BEGIN/COMMIT on the one connection, not exclusive, as in expo), `opSqliteLike` as op-sqlite's DB
 // (`execute` resolving to `{ rows }`). What they cannot show is the behaviour of the native code.
 import Database from "better-sqlite3";
-import type { AsyncSqlDatabase, SqlValue } from "@/sdk/storage/async-sqlite";
-import type { OpSqliteLike } from "@/sdk/storage/op-sqlite";
+import type { AsyncSqlDatabase, SqlValue } from "@syncdesk/client";
+import type { OpSqliteLike } from "@syncdesk/client/op-sqlite";
 
 const later = () => new Promise<void>((resolve) => setImmediate(resolve));
 

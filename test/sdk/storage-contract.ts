@@ -1,8 +1,8 @@
 // The SyncStorage contract, one suite for every implementation: what the client relies on when it
 // reads, writes atomically, runs calls concurrently, and (for files) reopens after a restart.
 import { describe, expect, it } from "vitest";
-import type { StorageWrite, SyncStorage } from "@/sdk/storage/types";
-import type { LocalConflict, LocalRecord, OutboxEntry } from "@/sdk/types";
+import type { StorageWrite, SyncStorage } from "@syncdesk/client";
+import type { LocalConflict, LocalRecord, OutboxEntry } from "@syncdesk/client";
 
 export type StorageFactory = {
   /** A fresh, empty storage. */

@@ -6,10 +6,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AsyncSqliteStorage } from "@/sdk/storage/async-sqlite";
-import { MemoryStorage } from "@/sdk/storage/memory";
-import { fromOpSqlite } from "@/sdk/storage/op-sqlite";
-import { SqliteStorage } from "@/sdk/storage/sqlite";
+import { AsyncSqliteStorage } from "@syncdesk/client";
+import { MemoryStorage } from "@syncdesk/client";
+import { fromOpSqlite } from "@syncdesk/client/op-sqlite";
+import { SqliteStorage } from "@syncdesk/client/sqlite";
 import { expoLike, opSqliteLike } from "./sqlite-drivers";
 import { storageContract } from "./storage-contract";
 

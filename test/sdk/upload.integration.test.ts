@@ -5,9 +5,9 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintDeviceJwt } from "@/server/http/dev-token";
-import type { FetchLike } from "@/sdk/http";
-import { MemoryStorage } from "@/sdk/storage/memory";
-import { bytesSource } from "@/sdk/upload";
+import type { FetchLike } from "@syncdesk/client";
+import { MemoryStorage } from "@syncdesk/client";
+import { bytesSource } from "@syncdesk/client";
 import { makeClient } from "../support/sdk";
 import { TEST_JWT_SECRET, startTestServer, type TestServer } from "../support/server";
 import { startTestStore, type TestStore } from "../uploads/support/stores";

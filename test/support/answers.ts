@@ -1,7 +1,7 @@
 // Tests read answers the way a client must: through the shared wire schemas. A body that does not
 // match its schema fails the test where it is read, instead of as an `undefined` three steps later.
 import { z } from "zod";
-import { ZErrorBody } from "@/server/sync/schemas";
+import { ZErrorBody } from "@syncdesk/protocol";
 
 /** An answer's body, parsed with the wire schema of that route. */
 export function bodyOf<S extends z.ZodType>(answer: { body: unknown }, schema: S): z.output<S> {

@@ -13,7 +13,7 @@ import { ackToken } from "@/server/sync/ack";
 import { bootstrapPage } from "@/server/sync/bootstrap";
 import { pullChanges } from "@/server/sync/pull";
 import { applyPush } from "@/server/sync/push";
-import { ZBootstrapRequest, ZPushRequest, ZPushResponse, type TChange, type TPushItem } from "@/server/sync/schemas";
+import { ZBootstrapRequest, ZPushRequest, ZPushResponse, type TChange, type TPushItem } from "@syncdesk/protocol";
 import { openPullToken } from "@/server/sync/tokens";
 import { TEST_JWT_SECRET } from "./server";
 

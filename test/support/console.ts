@@ -12,7 +12,7 @@ import type { Role } from "@/server/staff/roles";
 import { bootstrapPage } from "@/server/sync/bootstrap";
 import { openTokenForCaller, pullForDevice } from "@/server/sync/pull-for-caller";
 import { applyPush } from "@/server/sync/push";
-import { ZPushRequest, ZPushResponse, type TChange, type TPushResponse } from "@/server/sync/schemas";
+import { ZPushRequest, ZPushResponse, type TChange, type TPushResponse } from "@syncdesk/protocol";
 import { createCallerFactory } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/root";
 

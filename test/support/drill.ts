@@ -10,8 +10,8 @@
 import { z } from "zod";
 import type { Db } from "@/server/db/client";
 import { jsonEqual } from "@/server/sync/canonical";
-import type { SyncClient } from "@/sdk/client";
-import { SyncError } from "@/sdk/http";
+import type { SyncClient } from "@syncdesk/client";
+import { SyncError } from "@syncdesk/client";
 import { keyOf, serverSummary } from "./replica";
 import { clientSummary, makeClient } from "./sdk";
 

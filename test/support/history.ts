@@ -6,7 +6,7 @@ import { ensureDevice } from "@/server/devices/register";
 import { env } from "@/server/env";
 import { compactStreams } from "@/server/compaction/compact";
 import type { CompactionPolicy } from "@/server/compaction/policy";
-import type { TChange } from "@/server/sync/schemas";
+import type { TChange } from "@syncdesk/protocol";
 import { openPullToken } from "@/server/sync/tokens";
 import type { TestDevice } from "./device";
 

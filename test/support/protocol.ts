@@ -2,7 +2,7 @@
 // that a rejected request stored nothing, and pulling as a second device would.
 import { expect } from "vitest";
 import type { PrismaClient } from "@/server/db/generated/client";
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange, type TPushItem, type TPushResponse } from "@/server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TChange, type TPushItem, type TPushResponse } from "@syncdesk/protocol";
 import { bodyOf, errorOf, invalidFieldsOf } from "./answers";
 import type { Answer, TestDevice } from "./device";
 

@@ -3,7 +3,7 @@
 // with the server's live rows in `records`.
 import type { Db } from "@/server/db/client";
 import { checksumOf } from "@/server/sync/canonical";
-import type { TChange, TRecord } from "@/server/sync/schemas";
+import type { TChange, TRecord } from "@syncdesk/protocol";
 
 export type RowSummary = { key: string; version: number; checksum: string };
 

@@ -4,8 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { mintDeviceJwt } from "@/server/http/dev-token";
 import { checksumOf } from "@/server/sync/canonical";
-import { SyncClient, type SyncClientOptions } from "@/sdk/client";
-import { MemoryStorage } from "@/sdk/storage/memory";
+import { SyncClient, type SyncClientOptions } from "@syncdesk/client";
+import { MemoryStorage } from "@syncdesk/client";
 import { keyOf, type RowSummary } from "./replica";
 import { TEST_JWT_SECRET } from "./server";
 

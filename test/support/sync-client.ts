@@ -1,7 +1,7 @@
 // The protocol walks a device makes, over real HTTP: push a bundle, bootstrap every page, pull until
 // `more` is false. Any answer other than 200 throws, so a test cannot mistake an error for data.
 import type { z } from "zod";
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TBootstrapResponse, type TPullResponse, type TPushItem, type TRecord } from "@/server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, type TBootstrapResponse, type TPullResponse, type TPushItem, type TRecord } from "@syncdesk/protocol";
 import type { Answer, TestDevice } from "./device";
 
 type BootstrapPage = TBootstrapResponse;

@@ -2,7 +2,7 @@
 // records by key, send them page by page in key order, apply what each page reports.
 import { compareKeys } from "@/server/sync/key-range";
 import { digestOf } from "@/server/sync/digest";
-import { ZVerifyResponse, type TRecord, type TRecordKey, type TVerifyItem, type TVerifyResponse } from "@/server/sync/schemas";
+import { ZVerifyResponse, type TRecord, type TRecordKey, type TVerifyItem, type TVerifyResponse } from "@syncdesk/protocol";
 import type { TestDevice } from "./device";
 import { okBody } from "./sync-client";
 

@@ -1,7 +1,7 @@
 // Every answer a test device receives is read through the shared wire schemas: an error envelope
 // with a code outside server/errors.ts, or a push result whose item error code is not in the item
 // table, fails the test that provoked it, whatever that test asserts itself.
-import { ZErrorBody, ZPushResponse } from "@/server/sync/schemas";
+import { ZErrorBody, ZPushResponse } from "@syncdesk/protocol";
 
 export function checkWireAnswer(method: string, path: string, status: number, contentType: string, body: unknown): void {
   if (!contentType.includes("application/json")) return;

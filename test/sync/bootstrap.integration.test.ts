@@ -1,7 +1,7 @@
 // Bootstrap over real HTTP (PROTOCOL.md "Bootstrap"): a paged snapshot that, with one pull from its
 // token, equals the server's state even while other devices write during the paging.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ZBootstrapResponse, type TPushItem, type TRecord } from "@/server/sync/schemas";
+import { ZBootstrapResponse, type TPushItem, type TRecord } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { keyOf, Replica, serverSummary } from "../support/replica";
 import { startTestServer, type TestServer } from "../support/server";

@@ -6,7 +6,7 @@
 // device ends equal to the server. On PostgreSQL these are truly parallel transactions.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { compactStreams } from "@/server/compaction/compact";
-import { ZErrorBody, type TChange, type TPushItem, ZAckResponse, ZPullResponse } from "@/server/sync/schemas";
+import { ZErrorBody, type TChange, type TPushItem, ZAckResponse, ZPullResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { DeliveryLog, expireBootstrapHolds, streamState, testPolicy } from "../support/history";
 import { Replica, serverSummary } from "../support/replica";

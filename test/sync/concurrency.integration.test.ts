@@ -2,7 +2,7 @@
 // scenarios.md "Where real implementations lose data"): every change is delivered exactly once,
 // seqs have no gaps, bundles stay whole and consecutive, and the reader ends equal to the server.
 import { afterEach, beforeEach, expect, it } from "vitest";
-import type { TChange, TPushItem } from "@/server/sync/schemas";
+import type { TChange, TPushItem } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { Replica, serverSummary } from "../support/replica";
 import { startTestServer, type TestServer } from "../support/server";

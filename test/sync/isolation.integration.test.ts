@@ -2,7 +2,7 @@
 // written or revealed, even when two users use the same record ids; shared streams come only
 // from the `streams` claim.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ZConflictPage, type TPushItem } from "@/server/sync/schemas";
+import { ZConflictPage, type TPushItem } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { bootstrapAll, freshToken, memo, memoCreates, pullAll, push } from "../support/sync-client";

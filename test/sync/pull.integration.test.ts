@@ -2,7 +2,7 @@
 // POST and GET alike, limits, whole bundles per page, conflict hints, and the ack checkpoint.
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ZPullResponse, type TChange, ZAckResponse } from "@/server/sync/schemas";
+import { ZPullResponse, type TChange, ZAckResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { Replica, serverSummary } from "../support/replica";
 import { startTestServer, type TestServer } from "../support/server";

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checksumOf } from "@/server/sync/canonical";
 import { compareKeys } from "@/server/sync/key-range";
-import { ZChecksumsResponse, ZDigestResponse, ZFetchResponse, ZVerifyResponse, type TChecksumsResponse, type TPushItem } from "@/server/sync/schemas";
+import { ZChecksumsResponse, ZDigestResponse, ZFetchResponse, ZVerifyResponse, type TChecksumsResponse, type TPushItem } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { serverSummary } from "../support/replica";
 import { startTestServer, type TestServer } from "../support/server";

@@ -2,7 +2,7 @@
 // below, UNAUTHORIZED when nobody is logged in; a refused replay records nothing.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "@/server/staff/roles";
-import type { TPushResponse } from "@/server/sync/schemas";
+import type { TPushResponse } from "@syncdesk/protocol";
 import { configureTestEnv, connectDevice, createStaffAs, memo, pushAs } from "@/test/support/console-data";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { createCallerFactory } from "@/server/trpc/init";

@@ -1,6 +1,6 @@
 // Seed 001's example payloads ("Sync Lifecycle & Examples"), copied verbatim, and the one mapping
 // from its wire names onto PROTOCOL.md's. Only names change: every value goes through as written.
-import type { TPushItem } from "@/server/sync/schemas";
+import type { TPushItem } from "@syncdesk/protocol";
 
 /** An item of the seed's `POST /api/v1/mobile/sync/push`. */
 export type SeedPushItem = {

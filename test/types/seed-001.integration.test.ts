@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitBundle } from "@/server/sync/commit-bundle";
 import { commitRecordChange } from "@/server/sync/records";
-import { ZConflictPage, ZResolveResponse } from "@/server/sync/schemas";
+import { ZConflictPage, ZResolveResponse } from "@syncdesk/protocol";
 import { loadConfigFile } from "@/server/types/load-config";
 import { getResourceType, installTypes } from "@/server/types/registry";
 import { bodyOf } from "../support/answers";

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintDeviceJwt } from "@/server/http/dev-token";
-import { ZPushResponse } from "@/server/sync/schemas";
+import { ZPushResponse } from "@syncdesk/protocol";
 import { loadConfigFile } from "@/server/types/load-config";
 import { installTypes } from "@/server/types/registry";
 import { makeDevice, type TestDevice } from "../support/device";

@@ -2,8 +2,8 @@
 // upload to a record, on both blob stores (S3: a local s3rver started by the test).
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ZCompleteResponse, ZPresignResponse } from "@/server/uploads/schemas";
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse } from "@/server/sync/schemas";
+import { ZCompleteResponse, ZPresignResponse } from "@syncdesk/protocol";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { STORE_KINDS, startTestStore, type TestStore } from "./support/stores";

@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { setBlobStore } from "@/server/storage/blob-store";
 import { createS3Store } from "@/server/storage/s3-store";
 import { expireUploadSessions } from "@/server/uploads/expire";
-import { ZCompleteResponse } from "@/server/uploads/schemas";
-import { ZBootstrapResponse } from "@/server/sync/schemas";
+import { ZCompleteResponse } from "@syncdesk/protocol";
+import { ZBootstrapResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { STORE_KINDS, startTestStore, type TestStore } from "./support/stores";

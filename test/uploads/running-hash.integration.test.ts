@@ -11,7 +11,7 @@ import { setBlobStore, type BlobStore } from "@/server/storage/blob-store";
 import { claimSession, releaseSession } from "@/server/uploads/lease";
 import { forgetRunningHashes } from "@/server/uploads/running-hash";
 import { getUploadSessionOrThrow, partialStateOf } from "@/server/uploads/sessions";
-import { ZCompleteResponse } from "@/server/uploads/schemas";
+import { ZCompleteResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { STORE_KINDS, startTestStore, type TestStore } from "./support/stores";

@@ -9,7 +9,7 @@ import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultJobs } from "@/server/jobs/registry";
 import { env } from "@/server/env";
-import { ZBootstrapResponse, ZPullResponse, ZPushResponse, ZErrorBody } from "@/server/sync/schemas";
+import { ZBootstrapResponse, ZPullResponse, ZPushResponse, ZErrorBody } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { bodyOf } from "../support/answers";

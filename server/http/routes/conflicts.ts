@@ -1,5 +1,5 @@
 // A device's stored conflicts: list and resolve.
-import * as S from "../../sync/schemas";
+import * as S from "@syncdesk/protocol";
 import { defineRoute } from "../route-definition";
 import { BODY, DEVICE_IN_HEADER, QUERY } from "./common";
 

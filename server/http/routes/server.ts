@@ -1,6 +1,6 @@
 // The team's backend API (INTEGRATION.md section 2), authenticated by service keys.
 import * as F from "../../feed/feed-schemas";
-import * as Sync from "../../sync/schemas";
+import * as Sync from "@syncdesk/protocol";
 import * as S from "../../sync/server-schemas";
 import { defineRoute } from "../route-definition";
 import { SERVICE_QUERY } from "./common";

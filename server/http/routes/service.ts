@@ -1,5 +1,5 @@
 // The service itself.
-import * as S from "../../sync/schemas";
+import * as S from "@syncdesk/protocol";
 import { defineRoute } from "../route-definition";
 import { NO_AUTH } from "./common";
 

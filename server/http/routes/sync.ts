@@ -1,5 +1,5 @@
 // Push, pull, bootstrap, ack and live updates (docs/protocol.md).
-import * as S from "../../sync/schemas";
+import * as S from "@syncdesk/protocol";
 import { defineRoute } from "../route-definition";
 import { BODY, DEVICE_IN_BODY, DEVICE_OF_SYNC_TOKEN, QUERY } from "./common";
 

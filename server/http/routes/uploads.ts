@@ -1,5 +1,5 @@
 // Resumable uploads, media presign and the signed media PUT, blob downloads (docs/protocol.md "Uploads").
-import * as U from "../../uploads/schemas";
+import * as U from "@syncdesk/protocol";
 import { defineRoute } from "../route-definition";
 import { AUTH, BODY, DEVICE_IN_HEADER, NO_AUTH } from "./common";
 

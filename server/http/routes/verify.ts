@@ -1,5 +1,5 @@
 // Verify and repair: what a device must fix to match the server (docs/protocol.md "Verify").
-import * as S from "../../sync/schemas";
+import * as S from "@syncdesk/protocol";
 import { defineRoute } from "../route-definition";
 import { BODY, DEVICE_IN_BODY, DEVICE_IN_HEADER, QUERY } from "./common";
 

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import type { z } from "zod";
 import type { MobileRoute } from "@/server/http/mobile-routes";
 import { readsDeviceHeader } from "@/server/http/route-definition";
-import { LIMITS } from "@/server/sync/schemas";
+import { LIMITS } from "@syncdesk/protocol";
 import { anyJsonValue, BAD_AUTHORIZATION, contentRange, INEXACT_NUMBER_TEXTS, INVALID_UTF8, PROTO_VALUES, WRONG_CONTENT_TYPES } from "./hostile";
 import { deepJsonText, jsonSchemaOf, mutatedValue, sampleOf } from "./json-mutate";
 import type { RawRequest } from "./raw-http";

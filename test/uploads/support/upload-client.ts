@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { z } from "zod";
-import { ZAppendResponse, ZUploadInfo, type TUploadInfo } from "@/server/uploads/schemas";
+import { ZAppendResponse, ZUploadInfo, type TUploadInfo } from "@syncdesk/protocol";
 import { bodyOf, errorOf } from "../../support/answers";
 import type { TestDevice } from "../../support/device";
 
