@@ -18,7 +18,8 @@ const buildId = path.join(root, ".next", "BUILD_ID");
 
 // Inputs of the build. Generated code is excluded: `npm install` regenerates it without any
 // source change, and the build regenerates it anyway.
-const SOURCE_DIRS = ["app", "server", "components", "prisma"];
+// packages/: the server imports @syncdesk/protocol from its sources (tsconfig `paths`).
+const SOURCE_DIRS = ["app", "server", "components", "prisma", "packages"];
 const SOURCE_FILES = [
   "instrumentation.ts",
   "next.config.mjs",
@@ -27,7 +28,12 @@ const SOURCE_FILES = [
   "package.json",
   "package-lock.json",
 ];
-const SKIP = new Set([path.join(root, "server", "db", "generated"), path.join(root, "node_modules")]);
+// A package's dist/ is only what `npm pack` ships; the server never reads it.
+const SKIP = new Set([
+  path.join(root, "server", "db", "generated"),
+  path.join(root, "node_modules"),
+  ...["protocol", "client"].map((name) => path.join(root, "packages", name, "dist")),
+]);
 
 /** True as soon as one input is newer than `since` (stops at the first one found). */
 function changedSince(since) {

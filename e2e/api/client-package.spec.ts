@@ -86,9 +86,9 @@ test("the app's types reach the client: a wrong field type and a misspelled fiel
     () => null,
     (error: { code?: number; stdout?: string }) => error,
   );
-  expect(failed?.code).toBe(2);
+  expect(failed?.code).toBeGreaterThan(0);
   const errors = (failed?.stdout ?? "").split("\n").filter((line) => /error TS\d+/.test(line));
   expect(errors).toHaveLength(2);
   expect(errors[0]).toMatch(/^usage-broken\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'boolean'/);
-  expect(errors[1]).toMatch(/^usage-broken\.ts\(\d+,\d+\): error TS2353: .*'contnet' does not exist in type 'Memo'/);
+  expect(errors[1]).toMatch(/^usage-broken\.ts\(\d+,\d+\): error TS2561: .*'contnet' does not exist in type 'Memo'/);
 });
