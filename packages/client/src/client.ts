@@ -1,21 +1,21 @@
 // SyncClient: the app's one object. Local edits go to a durable outbox at once (offline or not);
 // `sync()` pushes the outbox, pulls the server's changes and acks them. Reads show the server's
 // state with the pending edits on top. See docs/sdk.md.
-import { resolveConflict, type ConflictChoice, type EditExtra } from "./conflicts.js";
-import { readMeta, type SyncContext, type SyncEvents } from "./context.js";
-import { Emitter, type Listener } from "./emitter.js";
-import { createTransport, type FetchLike, type Transport } from "./http.js";
-import { jwtSubject, tempId, uuid } from "./ids.js";
-import { startLive, type Live, type LiveOptions } from "./live.js";
-import { queueEdit, type Edit } from "./outbox.js";
-import { pullAll, type PullReport } from "./pull.js";
-import { pushAll } from "./push.js";
-import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from "./retry.js";
-import { uploadFile, type UploadOptions, type UploadResult, type UploadSource } from "./upload.js";
-import type { SyncStorage } from "./storage/types.js";
-import type { Data, LocalConflict, RecordKey, TypeMap, TypeName, ViewRecord } from "./types.js";
-import { overlay, overlayAll } from "./view.js";
-import { LIMITS, ZConflictPage, type TConflict } from "./wire.js";
+import { resolveConflict, type ConflictChoice, type EditExtra } from "./conflicts";
+import { readMeta, type SyncContext, type SyncEvents } from "./context";
+import { Emitter, type Listener } from "./emitter";
+import { createTransport, type FetchLike, type Transport } from "./http";
+import { jwtSubject, tempId, uuid } from "./ids";
+import { startLive, type Live, type LiveOptions } from "./live";
+import { queueEdit, type Edit } from "./outbox";
+import { pullAll, type PullReport } from "./pull";
+import { pushAll } from "./push";
+import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from "./retry";
+import { uploadFile, type UploadOptions, type UploadResult, type UploadSource } from "./upload";
+import type { SyncStorage } from "./storage/types";
+import type { Data, LocalConflict, RecordKey, TypeMap, TypeName, ViewRecord } from "./types";
+import { overlay, overlayAll } from "./view";
+import { LIMITS, ZConflictPage, type TConflict } from "./wire";
 
 export type SyncClientOptions = {
   /** The server's base URL, e.g. https://sync.example.com */

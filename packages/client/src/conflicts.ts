@@ -4,12 +4,12 @@
 //   - a `server_wins` outcome or a `rejected` edit is resolved here: keeping the server's version
 //     just forgets the edit; keeping the local one (or a merge) queues it again on top of the
 //     server's current version, removing the conflict in the same write.
-import type { SyncContext } from "./context.js";
-import { SyncError } from "./http.js";
-import type { Data, EditAction, RecordKey } from "./types.js";
-import { withRetry } from "./retry.js";
-import { ZResolveResponse } from "./wire.js";
-import { overlay } from "./view.js";
+import type { SyncContext } from "./context";
+import { SyncError } from "./http";
+import type { Data, EditAction, RecordKey } from "./types";
+import { withRetry } from "./retry";
+import { ZResolveResponse } from "./wire";
+import { overlay } from "./view";
 
 export type ConflictChoice = { keep: "server" } | { keep: "local" } | { keep: "merged"; data: Data };
 

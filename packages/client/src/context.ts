@@ -1,10 +1,10 @@
 // What the sync steps (push, pull, conflicts) share with the client that runs them.
-import type { Emitter } from "./emitter.js";
-import type { Transport } from "./http.js";
-import type { RetryPolicy, Sleep } from "./retry.js";
-import type { SyncStorage } from "./storage/types.js";
-import type { Data, EditAction, LocalConflict, Meta, RecordKey } from "./types.js";
-import type { TChange, TItemConflict } from "./wire.js";
+import type { Emitter } from "./emitter";
+import type { Transport } from "./http";
+import type { RetryPolicy, Sleep } from "./retry";
+import type { SyncStorage } from "./storage/types";
+import type { Data, EditAction, LocalConflict, Meta, RecordKey } from "./types";
+import type { TChange, TItemConflict } from "./wire";
 
 export type SyncEvents = {
   /** The server did not apply an edit (or a rejected one): look at `client.conflicts()`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readEvents, SseParser } from "./events.js";
+import { readEvents, SseParser } from "./events";
 
 describe("SseParser", () => {
   it("parses events split across chunks, with comments and CRLF", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planHeal, recoverySet } from "./heal.js";
-import { keyString, type LocalRecord } from "./types.js";
+import { planHeal, recoverySet } from "./heal";
+import { keyString, type LocalRecord } from "./types";
 
 const rec = (id: string, version: number, content: string, deleted = false): LocalRecord => ({
   stream: "user:u", type: "memo", id, version, data: { content }, deleted, updated_at: "2026-12-01T00:00:00.000Z",

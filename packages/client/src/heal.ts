@@ -13,10 +13,10 @@
 //      - a record with an edit in the outbox is skipped: that edit is the device's word on it.
 //   3. The offers go to the outbox as `recovered` edits, in one write with the set's removal, and
 //      are pushed in bundles marked `recovered: true` (audited on the server as record.recovered).
-import { checksumOf } from "./checksum.js";
-import type { SyncContext } from "./context.js";
-import { readMeta } from "./context.js";
-import { keyString, type LocalRecord, type OutboxEntry, type RecordKey, type RecoveryEntry } from "./types.js";
+import { checksumOf } from "./checksum";
+import type { SyncContext } from "./context";
+import { readMeta } from "./context";
+import { keyString, type LocalRecord, type OutboxEntry, type RecordKey, type RecoveryEntry } from "./types";
 
 /** 1. */
 export const recoverySet = (records: readonly LocalRecord[]): RecoveryEntry[] =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createTransport, SyncError } from "./http.js";
+import { createTransport, SyncError } from "./http";
 
 function transportAnswering(status: number, body: unknown) {
   return createTransport({

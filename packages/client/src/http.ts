@@ -1,7 +1,7 @@
 // JSON over fetch, with the server's error envelope turned into one error type. Nothing here is
 // Node-only: React Native and browsers bring their own fetch.
 import type { z } from "zod";
-import { ZErrorBody, type TErrorCode } from "./wire.js";
+import { ZErrorBody, type TErrorCode } from "./wire";
 
 /**
  * A server's request error code (server/errors.ts), or one of the SDK's own: `network` (no

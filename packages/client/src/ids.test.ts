@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jwtSubject, tempId, uuid } from "./ids.js";
+import { jwtSubject, tempId, uuid } from "./ids";
 
 const jwt = (payload: object) =>
   `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.c2ln`;

@@ -3,16 +3,16 @@
 // (better-sqlite3, Node), "@syncdesk/client/expo-sqlite", "@syncdesk/client/op-sqlite"; the
 // React hooks are "@syncdesk/client/react". AsyncSqliteStorage (any async SQLite driver of
 // expo-sqlite's shape) needs no native module of its own and is exported here.
-export { SyncClient, type SyncClientOptions, type SyncReport } from "./client.js";
-export type { ConflictChoice } from "./conflicts.js";
-export type { SyncEvents } from "./context.js";
-export { SyncError, type FetchLike, type SyncErrorCode } from "./http.js";
-export type { Live, LiveOptions } from "./live.js";
-export type { RetryPolicy, Sleep } from "./retry.js";
-export { bytesSource, type UploadOptions, type UploadResult, type UploadSource } from "./upload.js";
-export { MemoryStorage } from "./storage/memory.js";
-export { AsyncSqliteStorage, type AsyncSqlDatabase, type SqlValue } from "./storage/async-sqlite.js";
-export type { RecordFilter, StorageWrite, SyncStorage } from "./storage/types.js";
+export { SyncClient, type SyncClientOptions, type SyncReport } from "./client";
+export type { ConflictChoice } from "./conflicts";
+export type { SyncEvents } from "./context";
+export { SyncError, type FetchLike, type SyncErrorCode } from "./http";
+export type { Live, LiveOptions } from "./live";
+export type { RetryPolicy, Sleep } from "./retry";
+export { bytesSource, type UploadOptions, type UploadResult, type UploadSource } from "./upload";
+export { MemoryStorage } from "./storage/memory";
+export { AsyncSqliteStorage, type AsyncSqlDatabase, type SqlValue } from "./storage/async-sqlite";
+export type { RecordFilter, StorageWrite, SyncStorage } from "./storage/types";
 export type {
   Data, EditAction, LocalConflict, LocalError, LocalRecord, Meta, OutboxEntry, RecordKey, TypeMap, TypeName, ViewRecord,
-} from "./types.js";
+} from "./types";

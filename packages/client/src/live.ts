@@ -1,6 +1,6 @@
 // client.live(): sync now, then again whenever the server pokes over SSE, and at least every
 // `intervalMs`. Without a live stream (no endpoint, or a fetch that cannot stream) it just polls.
-import { readEvents } from "./events.js";
+import { readEvents } from "./events";
 
 export type LiveOptions = {
   intervalMs?: number;

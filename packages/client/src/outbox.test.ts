@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildBundle, queueEdit, requeue, type Edit } from "./outbox.js";
-import type { LocalRecord, OutboxEntry } from "./types.js";
+import { buildBundle, queueEdit, requeue, type Edit } from "./outbox";
+import type { LocalRecord, OutboxEntry } from "./types";
 
 const key = (id: string) => ({ stream: "user:u", type: "memo", id });
 const memo = (content: string) => ({ content, tags: [], pinned: false });

@@ -5,8 +5,8 @@
 //     offered back after a restore, heal.ts, travel in bundles of their own marked `recovered`).
 // An edit made while another edit of the same record is in flight waits on it (base_version
 // null): its base is that edit's new version once the server answers (see settle.ts).
-import { sameKey, type Data, type EditAction, type LocalRecord, type OutboxEntry, type RecordKey } from "./types.js";
-import { LIMITS, type TPushItem } from "./wire.js";
+import { sameKey, type Data, type EditAction, type LocalRecord, type OutboxEntry, type RecordKey } from "./types";
+import { LIMITS, type TPushItem } from "./wire";
 
 export type Edit = {
   key: RecordKey;

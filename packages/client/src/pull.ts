@@ -6,14 +6,14 @@
 //      the reason history_diverged (a restore or a failover), what the device held is kept first,
 //      and after the bootstrap and its pulls what the server lost is queued back (heal.ts).
 //   4. Ack the final token, after it is durably stored.
-import type { SyncContext } from "./context.js";
-import { readMeta } from "./context.js";
-import { healFromRecovery, recoverySet } from "./heal.js";
-import { SyncError } from "./http.js";
-import { withRetry } from "./retry.js";
-import { keyString, type LocalRecord } from "./types.js";
-import { applyChanges, fromServerRecord } from "./view.js";
-import { ZAckResponse, ZBootstrapResponse, ZPullResponse } from "./wire.js";
+import type { SyncContext } from "./context";
+import { readMeta } from "./context";
+import { healFromRecovery, recoverySet } from "./heal";
+import { SyncError } from "./http";
+import { withRetry } from "./retry";
+import { keyString, type LocalRecord } from "./types";
+import { applyChanges, fromServerRecord } from "./view";
+import { ZAckResponse, ZBootstrapResponse, ZPullResponse } from "./wire";
 
 const MAX_BOOTSTRAPS = 5; // per pull: a server that keeps answering 412 is a bug, not a loop
 

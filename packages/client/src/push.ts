@@ -4,15 +4,15 @@
 //   2. Send it, retrying with backoff with the same bundle_id and body, so the server applies it
 //      once however many answers are lost.
 //   3. Settle the answer in one storage write (settle.ts), then go on with the next bundle.
-import type { SyncContext } from "./context.js";
-import { readMeta } from "./context.js";
-import { SyncError } from "./http.js";
-import { uuid } from "./ids.js";
-import { buildBundle, requeue } from "./outbox.js";
-import { withRetry } from "./retry.js";
-import { settleBundle } from "./settle.js";
-import { keyString, type Inflight, type LocalRecord, type PushAnswer } from "./types.js";
-import { ZPushResponse, type TPushResponse } from "./wire.js";
+import type { SyncContext } from "./context";
+import { readMeta } from "./context";
+import { SyncError } from "./http";
+import { uuid } from "./ids";
+import { buildBundle, requeue } from "./outbox";
+import { withRetry } from "./retry";
+import { settleBundle } from "./settle";
+import { keyString, type Inflight, type LocalRecord, type PushAnswer } from "./types";
+import { ZPushResponse, type TPushResponse } from "./wire";
 
 const PUSH = "/api/v1/sync/push";
 

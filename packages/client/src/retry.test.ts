@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SyncError } from "./http.js";
-import { backoffDelay, withRetry } from "./retry.js";
+import { SyncError } from "./http";
+import { backoffDelay, withRetry } from "./retry";
 
 const policy = { attempts: 4, baseMs: 100, maxMs: 350 };
 

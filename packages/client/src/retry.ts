@@ -1,6 +1,6 @@
 // Exponential backoff with jitter for requests that may be repeated as they are (the caller makes
 // sure of that: a push is retried with its stored body, so the server applies it once).
-import { SyncError } from "./http.js";
+import { SyncError } from "./http";
 
 export type RetryPolicy = {
   /** Tries in all, the first one included. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { settleBundle, type SettleInput } from "./settle.js";
-import type { Inflight, LocalRecord, OutboxEntry } from "./types.js";
-import type { TPushResult } from "./wire.js";
+import { settleBundle, type SettleInput } from "./settle";
+import type { Inflight, LocalRecord, OutboxEntry } from "./types";
+import type { TPushResult } from "./wire";
 
 const memo = (content: string) => ({ content, tags: [], pinned: false });
 const key = (id: string) => ({ stream: "user:u", type: "memo", id });

@@ -6,13 +6,13 @@
 //   3. conflict: the server's state it reported is taken, the edit is kept as a LocalConflict for
 //      the app, and the waiting edit stays based on the old version (so it conflicts too);
 //   4. error: kept as a rejected edit; a waiting edit of a create that never got an id goes with it.
-import type { StorageWrite } from "./storage/types.js";
+import type { StorageWrite } from "./storage/types";
 import {
   keyString, sameKey,
   type Data, type EditAction, type Inflight, type LocalConflict, type LocalRecord, type OutboxEntry, type PushAnswer, type RecordKey,
-} from "./types.js";
-import { isStale } from "./view.js";
-import type { TItemConflict } from "./wire.js";
+} from "./types";
+import { isStale } from "./view";
+import type { TItemConflict } from "./wire";
 
 export type SettleEvent =
   | { kind: "mapped"; temp_id: string; key: RecordKey }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Sha256 } from "./sha256.js";
+import { Sha256 } from "./sha256";
 
 const node = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 

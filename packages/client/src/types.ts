@@ -1,7 +1,7 @@
 // The SDK's local model: what a device stores between launches. Plain JSON values throughout, so
 // every storage (memory, SQLite, a React Native database) can keep them as they are.
-import type { SyncErrorCode } from "./http.js";
-import type { TItemConflict, TItemError, TPushResponse, TPushResult } from "./wire.js";
+import type { SyncErrorCode } from "./http";
+import type { TItemConflict, TItemError, TPushResponse, TPushResult } from "./wire";
 
 export type Data = Record<string, unknown>;
 /**

@@ -8,12 +8,12 @@
 //   4. complete with the sha256 (and `attach`); an answer lost after the server completed shows as
 //      409 with the blob key when the completion is sent again;
 //   5. forget the stored upload.
-import type { SyncContext } from "./context.js";
-import { SyncError } from "./http.js";
-import { backoffDelay, withRetry } from "./retry.js";
-import { Sha256 } from "./sha256.js";
-import type { PendingUpload } from "./types.js";
-import { ZAppendResponse, ZCompleteResponse, ZUploadInfo, type TAttach, type TRecord, type TUploadInfo } from "./wire.js";
+import type { SyncContext } from "./context";
+import { SyncError } from "./http";
+import { backoffDelay, withRetry } from "./retry";
+import { Sha256 } from "./sha256";
+import type { PendingUpload } from "./types";
+import { ZAppendResponse, ZCompleteResponse, ZUploadInfo, type TAttach, type TRecord, type TUploadInfo } from "./wire";
 
 /** The file: its size and a reader of byte ranges (a whole Uint8Array: `bytesSource`). */
 export type UploadSource = { size: number; read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>> };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { applyChanges, overlay } from "./view.js";
-import { keyString, type LocalRecord, type OutboxEntry } from "./types.js";
-import type { TChange } from "./wire.js";
+import { applyChanges, overlay } from "./view";
+import { keyString, type LocalRecord, type OutboxEntry } from "./types";
+import type { TChange } from "./wire";
 
 const key = { stream: "user:u", type: "memo", id: "a" };
 const memo = (content: string) => ({ content, tags: [], pinned: false });

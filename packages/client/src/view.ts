@@ -1,8 +1,8 @@
 // What the app sees: the server's state of a record with its pending local edits on top. Keeping
 // the two apart is what lets a pull (or a whole new bootstrap) replace the server state while the
 // unpushed edits stay and are applied again on top.
-import { keyString, type LocalRecord, type OutboxEntry, type RecordKey, type ViewRecord } from "./types.js";
-import type { TChange, TRecord } from "./wire.js";
+import { keyString, type LocalRecord, type OutboxEntry, type RecordKey, type ViewRecord } from "./types";
+import type { TChange, TRecord } from "./wire";
 
 export function overlay(key: RecordKey, base: LocalRecord | null, edits: readonly OutboxEntry[]): ViewRecord | null {
   let data = base && !base.deleted ? base.data : null;

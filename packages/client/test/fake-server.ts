@@ -2,7 +2,7 @@
 // pushes applied (a visit with a negative score rejected as invalid_data) and bootstrapped back,
 // and a gate to hold requests while a test looks at the state mid-sync. Answers follow
 // @syncdesk/protocol's schemas.
-import type { FetchLike } from "../src/http.js";
+import type { FetchLike } from "../src/http";
 
 type Item = { client_temp_id?: string; id?: string; action: string; data?: Record<string, unknown> };
 

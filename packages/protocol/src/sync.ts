@@ -1,7 +1,7 @@
 // Wire shapes of the mobile sync API (PROTOCOL.md), the single source of truth for the routes,
 // the client, the OpenAPI document and the tests. snake_case on the wire.
 import { z } from "zod";
-import { ERROR_CODE_LIST, ITEM_ERROR_CODE_LIST } from "./error-codes.js";
+import { ERROR_CODE_LIST, ITEM_ERROR_CODE_LIST } from "./error-codes";
 
 export const LIMITS = {
   maxBodyBytes: 1024 * 1024,

@@ -1,8 +1,8 @@
 // Wire shapes of uploads, media and blobs (PROTOCOL.md "Uploads", docs/protocol.md "Uploads"):
 // the routes, the OpenAPI table and the client use these. snake_case on the wire.
 import { z } from "zod";
-import { ZBlobKey } from "./blob.js";
-import { ZRecord, ZStreamName } from "./sync.js";
+import { ZBlobKey } from "./blob";
+import { ZRecord, ZStreamName } from "./sync";
 
 /** `sha256:<64 hex>` (a bare hex digest is accepted too); normalised to lowercase hex. */
 export const ZSha256 = z

@@ -3,10 +3,10 @@
 // local state and follows its events, against a fake server (test/fake-server.ts).
 import { act, renderHook, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { fakeServer } from "../../test/fake-server.js";
-import { SyncClient } from "../client.js";
-import { MemoryStorage } from "../storage/memory.js";
-import { useConflicts, useRecord, useRecords, useSyncStatus } from "./index.js";
+import { fakeServer } from "../../test/fake-server";
+import { SyncClient } from "../client";
+import { MemoryStorage } from "../storage/memory";
+import { useConflicts, useRecord, useRecords, useSyncStatus } from "./index";
 
 type Visit = { site: string; score: number; note?: string };
 type Types = { visit: Visit };

@@ -1,9 +1,9 @@
 // useRecords, useRecord and useConflicts: the client's local reads as React state, refreshed on
 // the client's events (use-client-value.ts). Typed by the client's type map, so
 // `useRecords(client, "visit")` answers `ViewRecord<Visit>[]`.
-import type { SyncClient } from "../client.js";
-import type { LocalConflict, TypeMap, TypeName, ViewRecord } from "../types.js";
-import { useClientValue } from "./use-client-value.js";
+import type { SyncClient } from "../client";
+import type { LocalConflict, TypeMap, TypeName, ViewRecord } from "../types";
+import { useClientValue } from "./use-client-value";
 
 type ReadOptions = { stream?: string };
 

@@ -1,9 +1,9 @@
 // useSyncStatus: whether a sync runs now, how many local edits wait, when the last sync finished
 // and why the last one failed (cleared by the next success), from the client's events.
 import { useEffect, useState } from "react";
-import type { SyncClient } from "../client.js";
-import type { TypeMap } from "../types.js";
-import { CHANGE_EVENTS } from "./use-client-value.js";
+import type { SyncClient } from "../client";
+import type { TypeMap } from "../types";
+import { CHANGE_EVENTS } from "./use-client-value";
 
 export type SyncStatus = {
   syncing: boolean;

@@ -2,9 +2,9 @@
 // the client says its local state moved (an edit queued, a pull page, a push answer, a bootstrap).
 // Reads may finish out of order; only the latest one is kept.
 import { useEffect, useRef, useState } from "react";
-import type { SyncClient } from "../client.js";
-import type { SyncEvents } from "../context.js";
-import type { TypeMap } from "../types.js";
+import type { SyncClient } from "../client";
+import type { SyncEvents } from "../context";
+import type { TypeMap } from "../types";
 
 /**
  * The events after which local reads may answer differently; `sync` covers what has no event of

@@ -8,9 +8,9 @@
 // the Node storage's (sql.ts). Each `write` is one transaction; this storage runs its own calls one
 // at a time, because a driver's transaction is not exclusive (expo: "any query that runs while the
 // transaction is active will be included in the transaction"). Give it a database of its own.
-import type { LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey } from "../types.js";
-import { READ, SETUP, recordParams, recordsParams, toConflict, toMeta, toOutboxEntry, toRecord, writeStatements, type MetaRow, type RecordRow, type SqlValue } from "./sql.js";
-import type { RecordFilter, StorageWrite, SyncStorage } from "./types.js";
+import type { LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey } from "../types";
+import { READ, SETUP, recordParams, recordsParams, toConflict, toMeta, toOutboxEntry, toRecord, writeStatements, type MetaRow, type RecordRow, type SqlValue } from "./sql";
+import type { RecordFilter, StorageWrite, SyncStorage } from "./types";
 
 export type { SqlValue };
 

@@ -5,7 +5,7 @@
 //   import * as SQLite from "expo-sqlite";
 //   import { openExpoSqliteStorage } from "@syncdesk/client/expo-sqlite";
 //   const storage = await openExpoSqliteStorage(await SQLite.openDatabaseAsync("sync.db"));
-import { AsyncSqliteStorage, type AsyncSqlDatabase } from "./async-sqlite.js";
+import { AsyncSqliteStorage, type AsyncSqlDatabase } from "./async-sqlite";
 
 export { AsyncSqliteStorage, type AsyncSqlDatabase };
 

@@ -1,7 +1,7 @@
 // A SyncStorage in memory: for tests, and for apps that keep nothing between launches. Values are
 // copied in and out, so a caller can never change stored state by holding on to an object.
-import { keyString, type LocalConflict, type LocalRecord, type Meta, type OutboxEntry, type RecordKey } from "../types.js";
-import type { RecordFilter, StorageWrite, SyncStorage } from "./types.js";
+import { keyString, type LocalConflict, type LocalRecord, type Meta, type OutboxEntry, type RecordKey } from "../types";
+import type { RecordFilter, StorageWrite, SyncStorage } from "./types";
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 

@@ -8,7 +8,7 @@
 // For op-sqlite versions whose `execute` is async and answers `{ rows }` as an array of objects
 // (older ones answered `rows._array` synchronously). Typed by shape: no dependency on op-sqlite. Its `execute` runs on one connection in
 // order, so a transaction is BEGIN ... COMMIT through it (AsyncSqliteStorage never interleaves).
-import { AsyncSqliteStorage, type AsyncSqlDatabase, type SqlValue } from "./async-sqlite.js";
+import { AsyncSqliteStorage, type AsyncSqlDatabase, type SqlValue } from "./async-sqlite";
 
 /** What this adapter uses of op-sqlite's DB (`execute` resolving to `{ rows }`, `close`). */
 export type OpSqliteLike = {

@@ -3,8 +3,8 @@
 // synchronously, `AsyncSqliteStorage` (React Native: expo-sqlite, op-sqlite) through an async
 // driver; both store the same bytes, so a file written by one is read by the other.
 // Parameters are positional `?` only: every SQLite binding supports them.
-import type { LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey } from "../types.js";
-import type { RecordFilter, StorageWrite } from "./types.js";
+import type { LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey } from "../types";
+import type { RecordFilter, StorageWrite } from "./types";
 
 export type SqlValue = string | number | null;
 export type Statement = { sql: string; params: SqlValue[] };

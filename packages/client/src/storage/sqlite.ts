@@ -3,9 +3,9 @@
 // crash whole or not at all. The SQL is shared with the React Native storage (sql.ts,
 // async-sqlite.ts); only the driver differs.
 import Database from "better-sqlite3";
-import type { LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey } from "../types.js";
-import { READ, SETUP, recordParams, recordsParams, toConflict, toMeta, toOutboxEntry, toRecord, writeStatements, type MetaRow, type RecordRow } from "./sql.js";
-import type { RecordFilter, StorageWrite, SyncStorage } from "./types.js";
+import type { LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey } from "../types";
+import { READ, SETUP, recordParams, recordsParams, toConflict, toMeta, toOutboxEntry, toRecord, writeStatements, type MetaRow, type RecordRow } from "./sql";
+import type { RecordFilter, StorageWrite, SyncStorage } from "./types";
 
 export class SqliteStorage implements SyncStorage {
   private readonly db: Database.Database;

@@ -1,7 +1,7 @@
 // The storage a SyncClient keeps its state in. Reads are plain; every change goes through one
 // `write`, which must be atomic (all of it or none survives a crash): that is what lets the client
 // persist a bundle before sending it and apply a pull page together with its token.
-import type { LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey } from "../types.js";
+import type { LocalConflict, LocalRecord, Meta, OutboxEntry, RecordKey } from "../types";
 
 export type StorageWrite = {
   /** Forget every record first (a new bootstrap); the outbox and conflicts stay. */
