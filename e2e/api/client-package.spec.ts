@@ -7,11 +7,12 @@ import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect, test } from "../support/fixtures";
 
 const run = promisify(execFile);
-const root = path.resolve(__dirname, "../..");
+const root = fileURLToPath(new URL("../..", import.meta.url));
 const fixture = path.join(root, "e2e/support/packed-app");
 const versionOf = (pkg: string) => JSON.parse(readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")).version as string;
 
