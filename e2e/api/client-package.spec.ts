@@ -47,7 +47,7 @@ test("the project holds only the packed packages, built to ESM and CommonJS with
   const installed = readdirSync(path.join(app, "node_modules", "@syncdesk")).sort();
   expect(installed).toEqual(["client", "protocol"]);
   const client = path.join(app, "node_modules/@syncdesk/client");
-  expect(readdirSync(client).sort()).toEqual(["dist", "package.json"]);
+  expect(readdirSync(client).sort()).toEqual(["README.md", "dist", "package.json"]);
   for (const file of ["dist/esm/index.js", "dist/esm/index.d.ts", "dist/cjs/index.js", "dist/esm/react/index.d.ts", "dist/esm/storage/expo-sqlite.js"]) {
     expect(readdirSync(path.dirname(path.join(client, file)))).toContain(path.basename(file));
   }
