@@ -3,7 +3,7 @@ import { json } from "@/server/http/json-response";
 import { pullGetRoute, pullRoute } from "@/server/http/routes/sync";
 import { recordPull } from "@/server/metrics/registry";
 import { pullForDevice } from "@/server/sync/pull-for-caller";
-import type { TPullResponse } from "@/server/sync/schemas";
+import type { TPullResponse } from "@syncdesk/protocol";
 
 export const dynamic = "force-dynamic";
 
