@@ -13,6 +13,8 @@ export type Config = {
   console: { small: number; large: number; calls: number; rounds: number };
   records: { small: number; large: number; calls: number; rounds: number };
   uploads: { bytes: number; chunk: number };
+  /** Live connections: how many, opened by how many client processes; single- and shared-stream pushes. */
+  live: { connections: number; processes: number; single: number; shared: number };
 };
 
 export type Ctx = {

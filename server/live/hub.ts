@@ -11,6 +11,7 @@ export const LIVE_CHANNEL = "syncdesk_changes";
 const MAX_PAYLOAD = 7000;
 
 export type Heads = Record<string, number>;
+/** Called with the advanced heads; must not keep or change the object (it is shared). */
 export type Listener = (heads: Heads) => void;
 
 type Hub = { instance: string; byStream: Map<string, Set<Listener>>; everything: Set<Listener> };
@@ -60,7 +61,16 @@ export function subscriberCount(): number {
   return all.size;
 }
 
+/** Listeners receive `heads` to read, not to keep or change: one object may go to thousands. */
 export function publishLocally(heads: Heads): void {
+  const streams = Object.keys(heads);
+  const only = streams.length === 1 ? streams[0] : undefined;
+  if (only !== undefined) {
+    // The common case, a commit on one stream: the same heads for every subscriber, no copies.
+    for (const listener of hub().byStream.get(only) ?? []) listener(heads);
+    for (const listener of hub().everything) listener(heads);
+    return;
+  }
   const byListener = new Map<Listener, Heads>();
   for (const [stream, head] of Object.entries(heads)) {
     for (const listener of hub().byStream.get(stream) ?? []) {
