@@ -5,5 +5,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { startServer } = await import("./server/startup");
     await startServer();
+    const { serveLiveBesideNext } = await import("./server/live/beside-next");
+    serveLiveBesideNext();
   }
 }

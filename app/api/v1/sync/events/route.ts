@@ -1,10 +1,8 @@
-import { env } from "@/server/env";
-import { handlerOf } from "@/server/http/route";
-import { eventsRoute } from "@/server/http/routes/sync";
-import { openLiveStream } from "@/server/live/events";
+import { eventsHandler } from "@/server/live/events-handler";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = handlerOf(eventsRoute, async ({ db, device, position, request }) =>
-  openLiveStream(db, device, position, { heartbeatSeconds: env().LIVE_HEARTBEAT_SECONDS, signal: request.signal }));
+// `next start` serves this path beside Next (server/live/beside-next.ts); this route answers
+// where that is not installed (development servers, tests) and is what the route table reads.
+export const GET = eventsHandler;
