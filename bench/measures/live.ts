@@ -10,6 +10,7 @@
 // beat the push's own answer (the server pokes right after the commit, then answers): those
 // latencies are negative, and kept as they are.
 import { fork, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { mintDeviceJwt } from "../../server/http/dev-token";
 import { signPullToken } from "../../server/sync/tokens";
@@ -75,8 +76,20 @@ async function pokeRound(ctx: Ctx, clients: Client[], userId: string, stream: st
   return { fromAnswer: times.map((t) => t - answered), fromSent: times.map((t) => t - sent), missing: expected - times.length };
 }
 
+/** This process's soft limit of open files (children inherit it). */
+function openFileLimit(): number {
+  const line = /Max open files\s+(\d+|unlimited)/.exec(readFileSync("/proc/self/limits", "utf8"))?.[1];
+  return line === undefined || line === "unlimited" ? Infinity : Number(line);
+}
+
 export async function measureLive(ctx: Ctx): Promise<Row[]> {
   const { connections: n, processes, single, shared } = ctx.cfg.live;
+  const limit = openFileLimit();
+  // The server (started by this process, so under the same limit) holds all n sockets.
+  if (limit < n + 500) {
+    const skipped = `needs \`ulimit -n\` above ${n + 500} (it is ${limit})`;
+    return [{ id: "live-rss", name: `Live: ${n} SSE connections`, unit: "", value: null, ratio: null, target: null, skipped }];
+  }
   const runTag = Date.now().toString(36);
   const conns = await makeConns(n, runTag);
   const clients = Array.from({ length: processes }, () => startClient(ctx.root));
