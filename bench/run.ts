@@ -43,7 +43,7 @@ const CONFIG: Config = quick
       console: { small: 100, large: 100_000, calls: 15, rounds: 3 },
       records: { small: 1000, large: 100_000, calls: 15, rounds: 3 },
       uploads: { bytes: 256 * 2 ** 20, chunk: 8 * 2 ** 20 },
-      live: { connections: 2000, processes: 1, single: 30, shared: 3 },
+      live: { connections: 2000, processes: 2, single: 30, shared: 3 },
     }
   : {
       quick,
@@ -56,7 +56,7 @@ const CONFIG: Config = quick
       console: { small: 100, large: 100_000, calls: 100, rounds: 7 },
       records: { small: 1000, large: 1_000_000, calls: 50, rounds: 5 },
       uploads: { bytes: 2 ** 30, chunk: 8 * 2 ** 20 },
-      live: { connections: 10_000, processes: 1, single: 50, shared: 5 },
+      live: { connections: 10_000, processes: 2, single: 50, shared: 5 },
     };
 
 type Measure = { id: string; run: (ctx: Ctx) => Promise<Row[]> };

@@ -13,6 +13,15 @@ export function sseFrame(event: string, data: unknown): Uint8Array {
   return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
+// A commit on a shared stream pokes every subscriber with the same news: encode it once per
+// flush pass, not once per connection (frames are never changed after they are made).
+let lastPoke: { json: string; frame: Uint8Array } | undefined;
+function pokeFrame(news: Heads): Uint8Array {
+  const json = JSON.stringify({ streams: news });
+  if (lastPoke?.json !== json) lastPoke = { json, frame: encoder.encode(`event: poke\ndata: ${json}\n\n`) };
+  return lastPoke.frame;
+}
+
 export class LiveConnection implements Beating {
   private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   private readonly sent = new Map<string, number>();
@@ -50,7 +59,7 @@ export class LiveConnection implements Beating {
     }
     this.pending.clear();
     if (!news) return;
-    this.controller?.enqueue(sseFrame("poke", { streams: news }));
+    this.controller?.enqueue(pokeFrame(news));
     metrics().pokes.inc();
   }
 
