@@ -22,8 +22,21 @@ function pokeFrame(news: Heads): Uint8Array {
   return lastPoke.frame;
 }
 
+/** Where a connection writes: its response stream's controller, or the socket (beside-next.ts). */
+export type Sink = { enqueue(chunk: Uint8Array): void; readonly desiredSize: number | null; close(): void };
+
+// The connection behind a response body, for the path beside Next to write to the socket directly.
+const byBody = new WeakMap<ReadableStream<Uint8Array>, LiveConnection>();
+
+/** The live connection whose frames `body` carries, if any. */
+export function liveConnectionOf(body: ReadableStream<Uint8Array> | null): LiveConnection | undefined {
+  return body ? byBody.get(body) : undefined;
+}
+
 export class LiveConnection implements Beating {
-  private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  private controller: Sink | undefined;
+  /** Frames given to the stream's controller (until redirected), all still queued when nobody read. */
+  enqueued = 0;
   private readonly sent = new Map<string, number>();
   private readonly pending = new Map<string, number>();
   closed = false;
@@ -31,9 +44,29 @@ export class LiveConnection implements Beating {
   /** The stream has started: `preamble` goes first, then whatever is pending. */
   start(controller: ReadableStreamDefaultController<Uint8Array>, preamble: Uint8Array[], known: Heads): void {
     this.controller = controller;
-    for (const frame of preamble) controller.enqueue(frame);
+    for (const frame of preamble) this.write(frame);
     for (const [stream, seq] of Object.entries(known)) this.sent.set(stream, seq);
     if (this.pending.size > 0) markForFlush(this);
+  }
+
+  /** Makes `body` findable by liveConnectionOf. */
+  carriedBy(body: ReadableStream<Uint8Array>): void {
+    byBody.set(body, this);
+  }
+
+  /**
+   * From now on frames go to `sink` (the socket), not through the response stream: called once
+   * every frame enqueued so far was read off the stream, within the same turn of the event loop.
+   */
+  redirect(sink: Sink): void {
+    if (this.closed) return sink.close();
+    this.controller = sink;
+    if (this.pending.size > 0) markForFlush(this);
+  }
+
+  private write(frame: Uint8Array): void {
+    this.enqueued++;
+    this.controller?.enqueue(frame);
   }
 
   /** Heads that advanced; told at the next flush pass. */
@@ -59,7 +92,7 @@ export class LiveConnection implements Beating {
     }
     this.pending.clear();
     if (!news) return;
-    this.controller?.enqueue(pokeFrame(news));
+    this.write(pokeFrame(news));
     metrics().pokes.inc();
   }
 
@@ -69,12 +102,12 @@ export class LiveConnection implements Beating {
   }
 
   beat(): void {
-    if (this.hasRoom()) this.controller?.enqueue(HEARTBEAT);
+    if (this.hasRoom()) this.write(HEARTBEAT);
   }
 
   /** A last frame before closing (e.g. `closed` when replaced), if the client keeps up. */
   send(frame: Uint8Array): void {
-    if (!this.closed && this.controller) this.controller.enqueue(frame);
+    if (!this.closed && this.controller) this.write(frame);
   }
 
   end(): void {

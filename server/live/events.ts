@@ -81,6 +81,7 @@ export async function openLiveStream(db: Db, device: DeviceContext, position: Pu
     },
     new CountQueuingStrategy({ highWaterMark: 16 }),
   );
+  connection.carriedBy(stream);
   // 6 (a connection that already ended has nothing to register)
   const replace = () => {
     connection.send(sseFrame("closed", { reason: "replaced" }));

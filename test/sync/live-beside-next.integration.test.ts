@@ -17,6 +17,7 @@ let besideUrl = "";
 let users = 0;
 
 beforeAll(async () => {
+  process.env.LIVE_HEARTBEAT_SECONDS = "1";
   server = await startTestServer();
   // What next start's server does with a live request; anything else would be Next's.
   beside = createServer((req, res) => {
@@ -45,7 +46,7 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
 }
 
 describe("GET /api/v1/sync/events beside Next", () => {
-  it("pokes after a push and unsubscribes when the client goes", async () => {
+  it("pokes after each push, beats, and unsubscribes when the client goes", async () => {
     const before = subscriberCount();
     const alice = await newDevice("alice");
     const live = await connectLive(besideUrl, alice, await freshToken(alice));
@@ -56,6 +57,9 @@ describe("GET /api/v1/sync/events beside Next", () => {
     const phone = await makeDevice(server.url, alice.userId);
     await push(phone, 1, [{ type: "memo", id: "b-1", action: "create", data: memo("hi") }]);
     expect((await live.next("poke")).data).toEqual({ streams: { [own]: 1 } });
+    await push(phone, 2, [{ type: "memo", id: "b-2", action: "create", data: memo("again") }]);
+    expect((await live.next("poke")).data).toEqual({ streams: { [own]: 2 } });
+    await live.next("heartbeat");
     live.close();
     await waitFor(() => subscriberCount() === before, "the subscription to end");
   });
