@@ -100,6 +100,8 @@ process.on("message", (raw: unknown) => {
     const current: Armed = { stream: command.stream, times: [], expected: byStream.get(command.stream) ?? 0, timer: setTimeout(() => finishArm(), command.timeoutMs) };
     armed = current;
     send({ type: "armed" });
+    // None of this process's connections is on that stream: nothing to wait for.
+    if (current.expected === 0) finishArm();
   } else {
     for (const req of requests) req.destroy();
     agent.destroy();
