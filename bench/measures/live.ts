@@ -66,9 +66,11 @@ async function pushOne(url: string, userId: string, stream: string, bundleId: nu
 
 /** Arms every client for `stream`, pushes, and gathers each connection's arrival time. */
 async function pokeRound(ctx: Ctx, clients: Client[], userId: string, stream: string, bundleId: number) {
-  for (const c of clients) c.child.send({ type: "arm", stream, timeoutMs: 15_000 });
-  await Promise.all(clients.map((c) => c.next("armed")));
+  // Waiting first: a client with no connection on the stream answers `arrived` right after `armed`.
+  const armed = clients.map((c) => c.next("armed"));
   const arrivals = clients.map((c) => c.next("arrived"));
+  for (const c of clients) c.child.send({ type: "arm", stream, timeoutMs: 15_000 });
+  await Promise.all(armed);
   const { sent, answered } = await pushOne(ctx.server.url, userId, stream, bundleId);
   const results = await Promise.all(arrivals);
   const times = results.flatMap((r) => r.times as number[]);
