@@ -26,7 +26,7 @@ export type BundleTx = {
 };
 
 const DEADLOCK_ATTEMPTS = 3;
-const isDeadlock = (error: unknown) => error instanceof Error && (error as Error & { code?: unknown }).code === "40P01";
+const isDeadlock = (error: unknown) => error instanceof Error && "code" in error && error.code === "40P01";
 
 export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: BundleTx) => Promise<T>): Promise<T> {
   const retried = writer === "push" || writer === "server_push";
