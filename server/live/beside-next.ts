@@ -37,7 +37,10 @@ export function isLiveRequest(method: string | undefined, url: string | undefine
 
 function webRequest(req: http.IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
+    if (name !== undefined && value !== undefined) headers.append(name, value);
+  }
   return new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { headers, signal });
 }
 
