@@ -22,6 +22,10 @@ export async function readFlushedLsn(primary: Db): Promise<bigint> {
 
 /** How far a hot standby has replayed; null on a server not in recovery (e.g. a promoted one). */
 export async function readReplayedLsn(replica: Db): Promise<bigint | null> {
-  const [row] = await sqlOf(replica)<{ lsn: string | null }>("SELECT pg_last_wal_replay_lsn()::text AS lsn", [], { prepare: true });
+  // pg_last_wal_replay_lsn() alone stays at its last replayed position once a standby is promoted
+  // (it is null only on a server that never recovered): such a server, writing its own history,
+  // could pass as caught up while the primary is idle.
+  const [row] = await sqlOf(replica)<{ lsn: string | null }>(
+    "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END AS lsn", [], { prepare: true });
   return row?.lsn ? parseLsn(row.lsn) : null;
 }

@@ -5,6 +5,7 @@
 // reads go back to the standby once it has caught up. PostgreSQL only (vitest.config.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "@/server/db/client";
+import { readReplayedLsn } from "@/server/db/lsn";
 import { closeReplicas, installReplicas, type ReplicaSet } from "@/server/db/replicas";
 import { env } from "@/server/env";
 import { mintDeviceJwt } from "@/server/http/dev-token";
@@ -221,5 +222,15 @@ describe("reads on a hot standby", () => {
       return (await reads("replica")) > before;
     });
     await expectEqualToPrimary(reader, stream);
+  });
+
+  // Last: the standby leaves recovery for good.
+  it("never takes a promoted standby for a replica that has caught up", async () => {
+    const [replica] = replicas.replicas;
+    await waitForReplay(primary, standby);
+    expect(await readReplayedLsn(server.db.prisma)).toBeNull(); // the primary itself
+    await standby.sql("SELECT pg_promote(true)");
+    await waitFor("the standby to leave recovery", async () => (await standby.sql<{ r: boolean }>("SELECT pg_is_in_recovery() AS r"))[0]?.r === false);
+    expect(replica && (await readReplayedLsn(replica.db))).toBeNull();
   });
 });
