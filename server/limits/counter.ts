@@ -19,6 +19,10 @@ export async function hitCounters(db: Db, keys: readonly string[], windowSeconds
 export type CounterClaim = { key: string; amount: number };
 export type ClaimedCount = CounterHit & { amount: number; remainingMs: number };
 
+// The column is an int: a refused request still adds its block (token-bucket.ts), so a key
+// flooded long enough would overflow it (a 500 instead of a 429); the count stops here instead.
+const COUNT_CEILING = 2 ** 31 - 1;
+
 /**
  * Adds `amount` hits to each key (distinct keys) in one statement; each key's count afterwards,
  * and the time left in its window in milliseconds (database time).
@@ -32,11 +36,11 @@ export async function claimCounters(db: Db, claims: readonly CounterClaim[], win
     `INSERT INTO rate_limit_counters AS c (key, count, reset_at)
      SELECT k, n, now() + make_interval(secs => $1::int) FROM unnest($2::text[], $3::int[]) AS h(k, n)
      ON CONFLICT (key) DO UPDATE SET
-       count = CASE WHEN c.reset_at <= now() THEN EXCLUDED.count ELSE c.count + EXCLUDED.count END,
+       count = CASE WHEN c.reset_at <= now() THEN EXCLUDED.count ELSE least(c.count::bigint + EXCLUDED.count, $4)::int END,
        reset_at = CASE WHEN c.reset_at <= now() THEN EXCLUDED.reset_at ELSE c.reset_at END
      RETURNING key, count, ceil(extract(epoch FROM (reset_at - now())))::int AS retry_after,
        floor(extract(epoch FROM (reset_at - now())) * 1000)::int AS remaining_ms`,
-    [windowSeconds, sorted.map((c) => c.key), sorted.map((c) => c.amount)],
+    [windowSeconds, sorted.map((c) => c.key), sorted.map((c) => c.amount), COUNT_CEILING],
     { prepare: true },
   );
   sweepNowAndThen(db);

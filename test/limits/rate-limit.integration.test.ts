@@ -157,6 +157,19 @@ describe("shared between instances", () => {
     expect((refused as AppError).details).toMatchObject({ scope: "device", limit: 200, window_seconds: 60 });
   });
 
+  it("keeps refusing a key flooded to the counter's ceiling, with 429 rather than an overflow", async () => {
+    const subject = { userId: `rl-${freshBundleId()}`, deviceId: "flood" };
+    const limits: RateLimitConfig = { windowSeconds: 60, perDevice: 10_000, perUser: 0 };
+    const key = `rl:device:${subject.userId}:${subject.deviceId}`;
+    // A window flooded by refused requests, each of which added a block of 100.
+    await server.db.prisma.rateLimitCounter.create({ data: { key, count: 2 ** 31 - 150, resetAt: new Date(Date.now() + 60_000) } });
+    const errors: unknown[] = [];
+    for (let i = 0; i < 3; i++) await enforceRateLimit(server.db.prisma, subject, limits).catch((error: unknown) => errors.push(error));
+    expect(errors).toHaveLength(3);
+    expect(errors.every((e) => e instanceof AppError && e.code === "rate_limited")).toBe(true);
+    expect(await deviceCount(subject)).toBe(2 ** 31 - 1);
+  });
+
   it("writes nothing when both limits are off", async () => {
     const subject = { userId: `rl-${freshBundleId()}`, deviceId: "off" };
     for (let i = 0; i < 5; i++) await enforceRateLimit(server.db.prisma, subject, { windowSeconds: 60, perDevice: 0, perUser: 0 });
