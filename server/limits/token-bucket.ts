@@ -81,7 +81,13 @@ export async function takeTokens(db: Db, rules: readonly BucketRule[], windowSec
     const row = byKey.get(rule.key);
     // Of the block, only what fits under the limit is this instance's to admit.
     const granted = row ? row.amount - Math.max(0, row.count - rule.limit) : 0;
-    if (row && granted > 1) buckets.set(id, { tokens: granted - 1, expiresAt: sentAt + row.remainingMs });
+    // Concurrent requests that all found the bucket empty each claimed a block: their tokens add
+    // up (all were counted), ending at the earliest window end among them, never later than any.
+    const held = buckets.get(id);
+    const kept = held && held.tokens > 0 && held.expiresAt > sentAt ? held : undefined;
+    const tokens = (kept?.tokens ?? 0) + Math.max(0, granted - 1);
+    const expiresAt = Math.min(kept?.expiresAt ?? Infinity, row ? sentAt + row.remainingMs : Infinity);
+    if (tokens > 0 && expiresAt > sentAt) buckets.set(id, { tokens, expiresAt });
     else buckets.delete(id);
     verdicts.push({ key: rule.key, admitted: granted >= 1, retryAfterSeconds: row?.retryAfterSeconds ?? windowSeconds });
   }

@@ -134,6 +134,19 @@ describe("shared between instances", () => {
     expect(await deviceCount(subject)).toBe(30);
   });
 
+  it("keeps every block a burst of concurrent requests claimed: the window is not spent early", async () => {
+    const subject = { userId: `rl-${freshBundleId()}`, deviceId: "burst" };
+    const limits: RateLimitConfig = { windowSeconds: 60, perDevice: 1000, perUser: 0 };
+    // All 100 find the bucket empty and claim a block of 10 each: the whole window is counted.
+    const burst = await Promise.all(Array.from({ length: 100 }, () => outcome(server.db.prisma, subject, limits)));
+    expect(burst.every((o) => o === "ok")).toBe(true);
+    expect(await deviceCount(subject)).toBe(1000);
+    const after: string[] = [];
+    for (let i = 0; i < 901; i++) after.push(await outcome(server.db.prisma, subject, limits));
+    expect(after.slice(0, 900).every((o) => o === "ok")).toBe(true);
+    expect(after[900]).toBe("refused");
+  });
+
   it("lets two instances claiming blocks together admit at most the limit", async () => {
     const subject = { userId: `rl-${freshBundleId()}`, deviceId: "blocks" };
     const limits: RateLimitConfig = { windowSeconds: 60, perDevice: 300, perUser: 0 };
