@@ -7,7 +7,8 @@
 // Tolerance: every admitted request was counted in the shared counter first, so all instances
 // together never admit more than the limit in a window. What a block costs is the other way: an
 // instance may hold up to BLOCK - 1 claimed but unused tokens of a key, so a client spread over
-// several instances can be refused up to (instances - 1) x (BLOCK - 1) requests early. BLOCK is
+// several instances can be refused up to (instances - 1) x (BLOCK - 1) requests early (more after
+// a burst: concurrent requests finding a bucket empty each claim a block, all kept). BLOCK is
 // 1% of the limit, at most 100; under 200 requests per window it is 1, one statement per request
 // exactly as without buckets.
 import type { Db } from "../db/client";
