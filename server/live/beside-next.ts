@@ -41,7 +41,8 @@ function webRequest(req: http.IncomingMessage, signal: AbortSignal): Request {
     const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
     if (name !== undefined && value !== undefined) headers.append(name, value);
   }
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { headers, signal });
+  // Path and query only: a crafted Host header must not change what the handler parses.
+  return new Request(new URL(req.url ?? "/", "http://localhost"), { headers, signal });
 }
 
 /** Writes `response` to `res`, waiting for the socket when it is full; stops when the client goes. */
