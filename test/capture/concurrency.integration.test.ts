@@ -4,22 +4,19 @@
 // or repeated, and each device received each seq of its stream exactly once. On PGlite the same
 // writers interleave through its single connection.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { engineOf, sqlOf, type Sql } from "@/server/db/sql";
+import { engineOf, type Sql } from "@/server/db/sql";
 import type { TChange } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
-import { createTestDatabase, testDbEngine } from "../support/database";
-import { startTestServer, type TestServer } from "../support/server";
+import { testDbEngine } from "../support/database";
+import type { TestServer } from "../support/server";
 import { bootstrapAll, pullAll, push } from "../support/sync-client";
 import { loadDemoTypes } from "../support/types";
-import { expectMirrorConsistent, setUpVisits } from "./support";
+import { expectMirrorConsistent, startVisitsServer } from "./support";
 
 let server: TestServer;
 let sql: Sql;
 beforeAll(async () => {
-  const db = await createTestDatabase();
-  await setUpVisits(db.prisma);
-  server = await startTestServer({ database: db });
-  sql = sqlOf(db.prisma);
+  ({ server, sql } = await startVisitsServer());
 });
 afterAll(async () => {
   await server?.close();

@@ -4,21 +4,18 @@
 // push (it waited first), which runs again (commit-bundle.ts): both succeed, the device gets its
 // answer, the mirror stays consistent. PGlite is one connection: the two run one after the other.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { sqlOf, type Sql } from "@/server/db/sql";
+import type { Sql } from "@/server/db/sql";
 import { makeDevice } from "../support/device";
-import { createTestDatabase, testDbEngine } from "../support/database";
-import { startTestServer, type TestServer } from "../support/server";
+import { testDbEngine } from "../support/database";
+import type { TestServer } from "../support/server";
 import { push } from "../support/sync-client";
 import { loadDemoTypes } from "../support/types";
-import { changesOf, expectMirrorConsistent, setUpVisits } from "./support";
+import { changesOf, expectMirrorConsistent, startVisitsServer } from "./support";
 
 let server: TestServer;
 let sql: Sql;
 beforeAll(async () => {
-  const db = await createTestDatabase();
-  await setUpVisits(db.prisma);
-  server = await startTestServer({ database: db });
-  sql = sqlOf(db.prisma);
+  ({ server, sql } = await startVisitsServer());
 });
 afterAll(async () => {
   await server?.close();

@@ -4,25 +4,21 @@
 // the type's policy; pushes and outside writes in one transaction each land exactly once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { announceCapturedHeads } from "@/server/capture/announce";
-import { sqlOf, type Sql } from "@/server/db/sql";
+import type { Sql } from "@/server/db/sql";
 import { commitBundle } from "@/server/sync/commit-bundle";
 import { commitRecordChange } from "@/server/sync/records";
 import { makeDevice } from "../support/device";
 import { connectLive } from "../support/live-client";
-import { createTestDatabase } from "../support/database";
-import { startTestServer, type TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
 import { bootstrapAll, pullAll, push } from "../support/sync-client";
 import { loadDemoTypes } from "../support/types";
-import { changesOf, expectMirrorConsistent, setUpVisits } from "./support";
+import { changesOf, expectMirrorConsistent, startVisitsServer } from "./support";
 
 let server: TestServer;
 let sql: Sql;
 let n = 0;
 beforeAll(async () => {
-  const db = await createTestDatabase();
-  await setUpVisits(db.prisma);
-  server = await startTestServer({ database: db });
-  sql = sqlOf(db.prisma);
+  ({ server, sql } = await startVisitsServer());
 });
 afterAll(async () => {
   await server?.close();

@@ -11,6 +11,8 @@ import { chainHash } from "@/server/sync/fingerprint";
 import { loadConfigFile } from "@/server/types/load-config";
 import { installTypes } from "@/server/types/registry";
 import type { ResourceType } from "@/server/types/resource-type";
+import { createTestDatabase } from "../support/database";
+import { startTestServer, type TestServer } from "../support/server";
 
 export const VISIT_TABLE_CONFIG = path.join(process.cwd(), "examples", "visit-table.config.json");
 
@@ -29,6 +31,13 @@ export async function setUpVisits(db: Db): Promise<ResourceType[]> {
   installTypes(types, VISIT_TABLE_CONFIG);
   await installCapture(db, types, "visit-table.config.json");
   return types;
+}
+
+/** A test server on a fresh database holding the team's tables, with their capture installed. */
+export async function startVisitsServer(): Promise<{ server: TestServer; sql: Sql }> {
+  const db = await createTestDatabase();
+  await setUpVisits(db.prisma);
+  return { server: await startTestServer({ database: db }), sql: sqlOf(db.prisma) };
 }
 
 export type ChangeRow = { stream: string; seq: string; type: string; record_id: string; op: string; version: number; data: Record<string, unknown> | null; hash: string | null; source: string | null };
