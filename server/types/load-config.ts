@@ -1,6 +1,7 @@
 // Loads the app's config at start: the file in SYNCDESK_CONFIG, else syncdesk.config.ts at the
 // project root. JSON is read as data; TS and MJS are imported at run time (TS through tsx), never
 // bundled, so a changed config takes effect on restart without a rebuild.
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -48,9 +49,25 @@ async function readConfig(file: string, shown: string): Promise<unknown> {
 }
 
 async function importTs(url: string): Promise<unknown> {
-  // tsx is resolved at run time from node_modules (an external of the server bundle).
-  const { tsImport } = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "tsx/esm/api");
-  return tsImport(url, url);
+  // tsx is resolved at run time from node_modules (an external of the server bundle). Its loader
+  // is registered for this one import and removed after it: while registered, tsx keeps Node's
+  // source-map support on, and Node then reads, parses and keeps the source map of every module
+  // the server loads later (Next's chunks: tens of MiB of strings, more under load).
+  const [esm, cjs] = await Promise.all([
+    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "tsx/esm/api"),
+    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "tsx/cjs/api"),
+  ]);
+  const sourceMaps = process.sourceMapsEnabled;
+  const namespace = randomUUID();
+  const requireHook = cjs.register({ namespace });
+  const importHook = esm.register({ namespace });
+  try {
+    return await importHook.import(url, url);
+  } finally {
+    await importHook.unregister();
+    requireHook.unregister();
+    process.setSourceMapsEnabled(sourceMaps);
+  }
 }
 
 /** The config is the module's default export (or its `config` export). */
