@@ -49,6 +49,24 @@ describe("loading a config", () => {
     expect((await loadConfigFile(mjs)).map((t) => t.name)).toEqual(["visit"]);
   });
 
+  it("leaves Node's source-map support off after a TS config, loaded or not (tsx is registered only for the import)", async () => {
+    // While tsx is registered, Node keeps the source map of every module loaded later in memory.
+    const before = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(false);
+    try {
+      const config = (version: number) => `export default { types: { visit: { version: ${version}, policy: "lww", schema: { type: "object", properties: { site: { type: "string" } } } } } };\n`;
+      expect((await loadConfigFile(file(".ts", config(1))))[0]?.version).toBe(1);
+      expect(process.sourceMapsEnabled).toBe(false);
+      expect(await failure(file(".ts", "export default {{"))).toMatch(/cannot be loaded/);
+      expect(process.sourceMapsEnabled).toBe(false);
+      // A later TS config still loads: the next import registers tsx again.
+      expect((await loadConfigFile(file(".ts", config(2))))[0]?.version).toBe(2);
+      expect(process.sourceMapsEnabled).toBe(false);
+    } finally {
+      process.setSourceMapsEnabled(before);
+    }
+  });
+
   it("names the file, the type and the field of each mistake", async () => {
     const cases: Array<[string, string]> = [
       [withVisit((v) => { v.fields.score = { merge: "maximum" }; }), 'type "visit", field "fields.score.merge"'],
