@@ -62,6 +62,10 @@ describe("loading a config", () => {
       // A later TS config still loads: the next import registers tsx again.
       expect((await loadConfigFile(file(".ts", config(2))))[0]?.version).toBe(2);
       expect(process.sourceMapsEnabled).toBe(false);
+      // One that CommonJS cannot load (top-level await) goes through tsx's ESM loader.
+      const awaiting = file(".ts", `const version: number = await Promise.resolve(3);\n${config(1).replace("version: 1", "version")}`);
+      expect((await loadConfigFile(awaiting))[0]?.version).toBe(3);
+      expect(process.sourceMapsEnabled).toBe(false);
     } finally {
       process.setSourceMapsEnabled(before);
     }

@@ -1,5 +1,5 @@
 // Loads the app's config at start: the file in SYNCDESK_CONFIG, else syncdesk.config.ts at the
-// project root. JSON is read as data; TS and MJS are imported at run time (TS through tsx), never
+// project root. JSON is read as data; TS and MJS are loaded at run time (TS through tsx), never
 // bundled, so a changed config takes effect on restart without a rebuild.
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -40,7 +40,7 @@ async function readConfig(file: string, shown: string): Promise<unknown> {
   }
   const url = pathToFileURL(file).href;
   try {
-    const loaded: unknown = extension === ".ts" ? await importTs(url) : await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ url);
+    const loaded: unknown = extension === ".ts" ? await importTs(file, url) : await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ url);
     return defaultExport(loaded);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -48,27 +48,39 @@ async function readConfig(file: string, shown: string): Promise<unknown> {
   }
 }
 
-async function importTs(url: string): Promise<unknown> {
-  // tsx is resolved at run time from node_modules (an external of the server bundle). Its loader
-  // is registered for this one import and removed after it: while registered, tsx keeps Node's
-  // source-map support on, and Node then reads, parses and keeps the source map of every module
-  // the server loads later (Next's chunks: tens of MiB of strings, more under load).
-  const [esm, cjs] = await Promise.all([
-    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "tsx/esm/api"),
-    import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "tsx/cjs/api"),
-  ]);
+// tsx is resolved at run time from node_modules (an external of the server bundle), and registered
+// only for the import: while registered it keeps Node's source-map support on, and Node then reads,
+// parses and keeps the source map of every module the server loads later (Next's chunks: tens of
+// MiB of strings). The config is required through tsx's CommonJS hook, in this thread; only a
+// config that needs ESM (top-level await, an ESM-only import) goes through its ESM loader, which on
+// Node 20 runs in a worker thread that stays for the life of the process.
+async function importTs(file: string, url: string): Promise<unknown> {
   const sourceMaps = process.sourceMapsEnabled;
-  const namespace = randomUUID();
-  const requireHook = cjs.register({ namespace });
-  const importHook = esm.register({ namespace });
   try {
-    return await importHook.import(url, url);
+    const cjs = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "tsx/cjs/api");
+    const requireHook = cjs.register({ namespace: randomUUID() });
+    try {
+      return requireHook.require(file, url) as unknown;
+    } catch (error) {
+      if (!needsEsm(error)) throw error;
+    } finally {
+      requireHook.unregister();
+    }
+    const esm = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "tsx/esm/api");
+    const importHook = esm.register({ namespace: randomUUID() });
+    try {
+      return (await importHook.import(url, url)) as unknown;
+    } finally {
+      await importHook.unregister();
+    }
   } finally {
-    await importHook.unregister();
-    requireHook.unregister();
     process.setSourceMapsEnabled(sourceMaps);
   }
 }
+
+/** A config CommonJS cannot load: top-level await, or an import of an ESM-only package. */
+const needsEsm = (error: unknown) =>
+  error instanceof Error && "code" in error && (error.code === "ERR_REQUIRE_ASYNC_MODULE" || error.code === "ERR_REQUIRE_ESM");
 
 /** The config is the module's default export (or its `config` export). */
 function defaultExport(module: unknown): unknown {
