@@ -4,6 +4,10 @@ const nextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "pino"],
   poweredByHeader: false,
   typedRoutes: false,
+  // Each route's code is loaded on its first request, not all of them at start: a sync server that
+  // never serves the console does not keep the console's module graph in memory, and V8 sizes its
+  // heap limit as a multiple of what stays live (bench/profiles/2026-12-05-memory.md).
+  experimental: { preloadEntriesOnStart: false },
   // Security headers of every route (docs/deployment.md "Limits and abuse protection"); the
   // per-request CSP of pages is set by proxy.ts. HSTS only in production builds.
   async headers() {
