@@ -3,6 +3,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, checksumOf, jsonEqual } from "./canonical";
 
+// The definition: entries without undefined, sorted by key, each written the same way.
+const reference = (value: unknown): string => {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(reference).join(",")}]`;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(",")}}`;
+};
+
 describe("canonicalJson", () => {
   it("sorts keys at every level and drops whitespace", () => {
     expect(canonicalJson({ b: 1, a: { d: [3, { f: 1, e: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"e":2,"f":1}]},"b":1}');
@@ -18,19 +26,23 @@ describe("canonicalJson", () => {
     expect(canonicalJson({ é: 1, b: 2, B: 3, "10": 4, "9": 5, "": 6 })).toBe('{"":6,"10":4,"9":5,"B":3,"b":2,"é":1}');
   });
   it("writes what the straightforward definition writes, for any JSON value", () => {
-    // The definition: entries without undefined, sorted by key, each written the same way.
-    const reference = (value: unknown): string => {
-      if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-      if (Array.isArray(value)) return `[${value.map(reference).join(",")}]`;
-      const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(",")}}`;
-    };
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         expect(canonicalJson(value)).toBe(reference(value));
         expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
       }),
       { numRuns: 500 },
+    );
+  });
+  it("writes objects of many keys, and the same keys again, as the definition does (keys sorted in place up to 32)", () => {
+    const key = fc.oneof(fc.string({ maxLength: 3 }), fc.string({ minLength: 60, maxLength: 70 }), fc.constantFrom("a", "B", "10", "9", "é", ""));
+    const object = fc.dictionary(key, fc.jsonValue({ maxDepth: 1 }), { minKeys: 0, maxKeys: 80 });
+    fc.assert(
+      fc.property(fc.array(object, { maxLength: 4 }), (objects) => {
+        expect(canonicalJson(objects)).toBe(reference(objects));
+        expect(canonicalJson(objects)).toBe(reference(objects)); // the second time with its keys quoted already
+      }),
+      { numRuns: 300 },
     );
   });
 });
