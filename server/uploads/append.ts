@@ -11,7 +11,8 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { Caller } from "../auth/caller";
 import { recordUploadBytes } from "../metrics/registry";
-import { getBlobStore, iterateStream, partialGarbage, withStorage, type AppendResult } from "../storage/blob-store";
+import { getBlobStore, partialGarbage, withStorage, type AppendResult } from "../storage/blob-store";
+import { chunkBodyOf } from "./chunk-body";
 import { BodyTooLong, capBytes, failWhenIdle, parseContentRange } from "./content-range";
 import { claimSession, keepLease, releaseSession } from "./lease";
 import { uploadLimits } from "./limits";
@@ -51,7 +52,7 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
   let result: AppendResult;
   const stopRenewing = keepLease(db, lease);
   try {
-    const body = capBytes(failWhenIdle(iterateStream(request.body), IDLE_MS), length);
+    const body = capBytes(failWhenIdle(chunkBodyOf(request), IDLE_MS), length);
     result = await withStorage("append", () => store.appendPartial(lease.row.storageKey, before, {
       offset: range.start,
       total: range.total,
