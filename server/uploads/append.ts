@@ -61,6 +61,7 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
     }));
   } catch (error) {
     await stopRenewing();
+    hash?.drop();
     await releaseSession(db, lease); // nothing saved: the chunk may be sent again at once
     throw error;
   }
@@ -78,6 +79,8 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
   // 6. Every byte hashed was stored (a store keeps a prefix of what it was given).
   if (saved && !rejected && hash && hashed.bytes === result.offset - range.start) {
     keepRunningHash(lease.row.id, lease.row.storageKey, result.offset, hash, limits.ttlMs);
+  } else {
+    hash?.drop(); // the worker forgets it (completion reads the bytes back instead)
   }
   for (const key of partialGarbage(before, result.state, saved && !rejected)) await store.delete(key).catch(() => undefined);
   if (rejected) throw new AppError("invalid_request", "The body is longer than its Content-Range", { offset: range.start });
