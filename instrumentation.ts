@@ -7,5 +7,7 @@ export async function register(): Promise<void> {
     await startServer();
     const { serveLiveBesideNext } = await import("./server/live/beside-next");
     serveLiveBesideNext();
+    const { serveChunksBesideNext } = await import("./server/uploads/beside-next");
+    serveChunksBesideNext();
   }
 }

@@ -1,4 +1,4 @@
-// `npx tsx bench/server-cpu.ts [rounds]`: the production server's own CPU per request, one request
+// `npx tsx bench/server-cpu.ts [rounds] [only]`: the production server's own CPU per request, one request
 // at a time, for the requests of the ratio measures (issue 21): an empty pull page, a pull page of
 // 1,000 changes, a 100-item push, a bootstrap page of 5,000 records and an 8 MiB upload chunk.
 // Read from /proc (utime + stime of next-server) before and after each batch of requests, so load
@@ -15,6 +15,8 @@ import { cpuSeconds, startSyncdesk, type RunningServer } from "./lib/server";
 import { summarize } from "./lib/stats";
 
 const rounds = Number(process.argv[2] ?? 3);
+/** Optional: only the requests whose label contains this word (`upload`, `pull`, ...). */
+const only = process.argv[3];
 const root = process.cwd();
 const name = `syncdesk_bench_cpu_${process.pid}`;
 
@@ -55,6 +57,7 @@ try {
   const s = server;
   const results: Record<string, number[]> = {};
   const note = (label: string, ms: number) => (results[label] ??= []).push(ms);
+  const wanted = (label: string) => !only || label.includes(only);
 
   const empty = await makeDevice("cpu-empty");
   const emptyToken = (await bootstrap(s.url, empty, 10)).token;
@@ -70,14 +73,17 @@ try {
   const uploader = await makeDevice("cpu-upload");
   let seed = 0;
 
+  // Profiling (bench/profiles/2026-12-05.md): one profile of the set-up, one of the rounds.
+  const profiling = Boolean(process.env.BENCH_SERVER_NODE_OPTIONS);
+  if (profiling) process.kill(s.pid, "SIGUSR2");
   for (let r = 0; r < rounds; r++) {
-    note("pull, empty page", await perCall(s, 200, () => pullPage(s.url, empty, emptyToken, 1)));
-    note("pull, page of 1,000 changes", await perCall(s, 60, async () => {
+    if (wanted("pull, empty page")) note("pull, empty page", await perCall(s, 200, () => pullPage(s.url, empty, emptyToken, 1)));
+    if (wanted("pull, page of 1,000 changes")) note("pull, page of 1,000 changes", await perCall(s, 60, async () => {
       const page = await pullPage(s.url, puller, pullToken, 1000);
       if (page.changes !== 1000) throw new Error(`pull: ${page.changes} changes`);
     }));
-    note("push, 100 items", await perCall(s, 40, () => push(s.url, pusher, pushBody(pusher, Array.from({ length: 100 }, () => makeDoc(++seed))))));
-    note("bootstrap, page of 5,000 records", await perCall(s, 15, async () => {
+    if (wanted("push, 100 items")) note("push, 100 items", await perCall(s, 40, () => push(s.url, pusher, pushBody(pusher, Array.from({ length: 100 }, () => makeDoc(++seed))))));
+    if (wanted("bootstrap, page of 5,000 records")) note("bootstrap, page of 5,000 records", await perCall(s, 15, async () => {
       const text = await (await fetch(`${s.url}/api/v1/sync/bootstrap`, {
         method: "POST", headers: { authorization: `Bearer ${booter.jwt}`, "content-type": "application/json", "accept-encoding": "identity" },
         body: JSON.stringify({ device_id: booter.deviceId, limit: 5000 }),
@@ -85,9 +91,10 @@ try {
       if (!text.includes('"more":true')) throw new Error(`bootstrap: ${text.slice(0, 200)}`);
     }));
     // Per chunk: 4 uploads of 4 chunks, create included (its share is a quarter request per chunk).
-    note("upload, 8 MiB chunk", (await perCall(s, 4, () => uploadChunks(s, uploader, block, 4))) / 4);
+    if (wanted("upload, 8 MiB chunk")) note("upload, 8 MiB chunk", (await perCall(s, 4, () => uploadChunks(s, uploader, block, 4))) / 4);
     process.stdout.write(`round ${r + 1}/${rounds} done\n`);
   }
+  if (profiling) process.kill(s.pid, "SIGUSR2");
   process.stdout.write("\nserver CPU per request (ms), median [min-max] over rounds\n");
   for (const [label, values] of Object.entries(results)) {
     const sum = summarize(values);

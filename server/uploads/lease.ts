@@ -43,6 +43,25 @@ export async function claimSession(db: Db, row: SessionRow, offset: number, stat
 }
 
 /**
+ * The usual chunk in one statement: claims `callerId`'s open, unexpired session `id` at `offset`
+ * when it is free. Null when anything differs (unknown, another's, busy, another offset): the
+ * caller then looks the session up and answers as claimSession does.
+ */
+export async function claimOwnSession(db: Db, callerId: string, id: string, offset: number): Promise<Lease | null> {
+  const now = new Date();
+  const token = new Date(now.getTime() + LEASE_MS);
+  const [claimed] = await db.uploadSession.updateManyAndReturn({
+    where: {
+      id, ownerId: callerId, status: "open", offset: BigInt(offset), expiresAt: { gt: now },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+    },
+    data: { leaseUntil: token },
+    select: sessionSelect,
+  });
+  return claimed ? { row: claimed, token } : null;
+}
+
+/**
  * Renews the lease while a long request (a chunk over a slow network, hashing a large upload) is
  * still working, so no other request takes the session meanwhile. Call the returned stop function
  * before saving under the lease.

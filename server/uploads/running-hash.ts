@@ -6,11 +6,12 @@
 // missing or behind the offset: completion then reads the stored bytes back, as before.
 //
 // Only the request holding the session's lease touches its entry: taking it removes it, and it is
-// put back after the new offset is saved.
-import { createHash, type Hash } from "node:crypto";
+// put back after the new offset is saved. The hashing itself runs on a worker thread
+// (hash-worker.ts), beside the receiving and the disk write.
 import { processSingleton } from "../process-singleton";
+import { OffThreadHash } from "./hash-worker";
 
-type Entry = { storageKey: string; offset: number; hash: Hash; savedAt: number };
+type Entry = { storageKey: string; offset: number; hash: OffThreadHash; savedAt: number };
 
 /** Uploads in progress on one instance whose hash is kept (each entry: a few hundred bytes). */
 export const MAX_RUNNING_HASHES = 1000;
@@ -30,11 +31,12 @@ function entries(): Map<string, Entry> {
  * Takes (and removes) the hash of session `id` when it covers exactly its first `offset` bytes; a
  * new hash when `offset` is 0; otherwise null (the bytes so far went elsewhere: hash them later).
  */
-export function takeRunningHash(id: string, storageKey: string, offset: number): Hash | null {
+export function takeRunningHash(id: string, storageKey: string, offset: number): OffThreadHash | null {
   const entry = entries().get(id);
   entries().delete(id);
   if (entry && entry.storageKey === storageKey && entry.offset === offset) return entry.hash;
-  return offset === 0 ? createHash("sha256") : null;
+  entry?.hash.drop();
+  return offset === 0 ? new OffThreadHash() : null;
 }
 
 /**
@@ -42,12 +44,15 @@ export function takeRunningHash(id: string, storageKey: string, offset: number):
  * Entries idle for `ttlMs` (the upload TTL: their sessions expired) are dropped, and the oldest
  * when the map is full.
  */
-export function keepRunningHash(id: string, storageKey: string, offset: number, hash: Hash, ttlMs: number, now = Date.now()): void {
+export function keepRunningHash(id: string, storageKey: string, offset: number, hash: OffThreadHash, ttlMs: number, now = Date.now()): void {
   const map = entries();
+  const previous = map.get(id);
+  if (previous && previous.hash !== hash) previous.hash.drop();
   map.delete(id);
   const idleBefore = now - ttlMs;
   for (const [key, entry] of map) {
     if (entry.savedAt >= idleBefore && map.size < MAX_RUNNING_HASHES) break;
+    entry.hash.drop();
     map.delete(key);
   }
   map.set(id, { storageKey, offset, hash, savedAt: now });
@@ -55,14 +60,23 @@ export function keepRunningHash(id: string, storageKey: string, offset: number, 
 
 /** Tests: forget every hash, as a restarted process (or another instance) would know none. */
 export function forgetRunningHashes(): void {
+  for (const entry of entries().values()) entry.hash.drop();
   entries().clear();
 }
 
-/** Passes `source` through, adding its bytes to `hash` and counting them in `counted.bytes`. */
-export async function* hashing(source: AsyncIterable<Uint8Array>, hash: Hash, counted: { bytes: number }): AsyncIterable<Uint8Array> {
-  for await (const chunk of source) {
-    hash.update(chunk);
-    counted.bytes += chunk.byteLength;
-    yield chunk;
+/**
+ * Passes `source` through, adding its bytes to `hash` and counting them in `counted.bytes`; at the
+ * end every byte counted is handed to the hash worker.
+ */
+export async function* hashing(source: AsyncIterable<Uint8Array>, hash: OffThreadHash, counted: { bytes: number }): AsyncIterable<Uint8Array> {
+  try {
+    for await (const chunk of source) {
+      const backlog = hash.update(chunk);
+      if (backlog) await backlog;
+      counted.bytes += chunk.byteLength;
+      yield chunk;
+    }
+  } finally {
+    hash.flush();
   }
 }

@@ -8,6 +8,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setBlobStore, type BlobStore } from "@/server/storage/blob-store";
+import { terminateHashWorker } from "@/server/uploads/hash-worker";
 import { claimSession, releaseSession } from "@/server/uploads/lease";
 import { forgetRunningHashes } from "@/server/uploads/running-hash";
 import { getUploadSessionOrThrow, partialStateOf } from "@/server/uploads/sessions";
@@ -142,6 +143,26 @@ describe.each(STORE_KINDS)("verifying a completed upload on the %s store", (kind
     expect(done.status).toBe(200);
     expect(reads.get(storageKey) ?? 0).toBeGreaterThan(0);
     expect(bodyOf(done, ZCompleteResponse).blob.sha256).toBe(`sha256:${sha256Hex(bytes)}`);
+  });
+
+  it("reads the stored bytes back when the hash worker died with the running hash", async () => {
+    const bytes = randomBytes(3 * MiB + 5);
+    const created = await createUpload(alice, bytes);
+    await resume(server.url, alice, created, bytes, 0);
+    await terminateHashWorker(); // as a crash of the worker thread would
+    const storageKey = await storageKeyOf(created.upload_id);
+
+    const done = await alice.call("POST", `/api/v1/uploads/${created.upload_id}/complete`, { sha256: sha256Hex(bytes) });
+    expect(done.status).toBe(200);
+    expect(reads.get(storageKey) ?? 0).toBeGreaterThan(0);
+    expect(bodyOf(done, ZCompleteResponse).blob.sha256).toBe(`sha256:${sha256Hex(bytes)}`);
+    // Later uploads get a new worker and their running hash again.
+    const next = randomBytes(2 * MiB);
+    const again = await createUpload(alice, next);
+    await resume(server.url, alice, again, next, 0);
+    const nextKey = await storageKeyOf(again.upload_id);
+    expect((await alice.call("POST", `/api/v1/uploads/${again.upload_id}/complete`, { sha256: sha256Hex(next) })).status).toBe(200);
+    expect(reads.get(nextKey) ?? 0).toBe(0);
   });
 
   it("refuses a wrong sha256 after reading the bytes back with 422 and keeps nothing", async () => {
