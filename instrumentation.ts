@@ -5,9 +5,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { startServer } = await import("./server/startup");
     await startServer();
-    const { serveLiveBesideNext } = await import("./server/live/beside-next");
-    serveLiveBesideNext();
-    const { serveChunksBesideNext } = await import("./server/uploads/beside-next");
-    serveChunksBesideNext();
+    const { serveBesideNext } = await import("./server/http/beside-next");
+    const { liveRoute } = await import("./server/live/beside-next");
+    const { chunkRoute } = await import("./server/uploads/beside-next");
+    serveBesideNext([liveRoute, chunkRoute]);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { isLiveRequest, routeHeaders } from "./beside-next";
+import { routeHeaders } from "../http/beside-next";
+import { isLiveRequest } from "./beside-next";
 
 // next.config.mjs has no types: read what this test needs through a schema.
 const ZConfig = z.object({

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routeHeaders } from "@/server/live/beside-next";
+import { routeHeaders } from "@/server/http/beside-next";
 import { getBlobStore } from "@/server/storage/blob-store";
 import { chunkPutId, serveChunkPut } from "@/server/uploads/beside-next";
 import { ZAppendResponse, ZCompleteResponse } from "@syncdesk/protocol";
