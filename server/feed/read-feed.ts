@@ -16,7 +16,8 @@ import { sqlOf } from "../db/sql";
 import { AppError } from "../errors";
 import type { ServiceCaller } from "../keys/service-keys";
 import { likePatterns } from "../keys/stream-patterns";
-import { ISO_UPDATED_AT, toChangeRow, toWireChange, type RawChangeRow } from "../sync/pull";
+import { toWireChange } from "../sync/change-json";
+import { ISO_UPDATED_AT, toChangeRow, type RawChangeRow } from "../sync/pull-read";
 import { openFeedCursor, signFeedCursor, type FeedCursor } from "./feed-cursor";
 import type { TServerChangesQuery, TServerChangesResponse } from "./feed-schemas";
 import { checkCursorHistory, checkNotPruned, checkRangesKept, readBounds, startPosition } from "./feed-position";
@@ -91,7 +92,8 @@ function takeSlices(events: EventRow[], cursor: FeedCursor, limit: number): Slic
 async function readSlices(db: Db, slices: Slice[], types: string[] | null): Promise<(RawChangeRow & { position: string })[]> {
   if (slices.length === 0) return [];
   return sqlOf(db)<RawChangeRow & { position: string }>(
-    `SELECT s.position, c.stream, c.seq, c.type, c.record_id, c.op, c.version, c.data, ${ISO_UPDATED_AT}, c.batch_id, c.conflict, c.hash
+    `SELECT s.position, c.stream, c.seq, c.type, c.record_id, c.op, c.version, c.data::text AS data, ${ISO_UPDATED_AT}, c.batch_id,
+       c.conflict::text AS conflict, c.hash
      FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) AS s(position, stream, lo, hi)
      JOIN changes c ON c.stream = s.stream AND c.seq BETWEEN s.lo AND s.hi
      WHERE $5::text[] IS NULL OR c.type = ANY($5::text[])

@@ -8,8 +8,8 @@ import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { notingDivergence } from "./divergence";
-import { pullChanges } from "./pull";
-import type { TPullResponse } from "@syncdesk/protocol";
+import type { PullPage } from "./change-json";
+import { readPullPage } from "./pull";
 import { openPullToken, type PullPosition } from "./tokens";
 
 /** The position of a pull token the caller may use (pulls and live updates). */
@@ -20,10 +20,10 @@ export function openTokenForCaller(caller: Caller, token: string, claimedDeviceI
   return position;
 }
 
-/** One pull page from an opened token's position, for its (checked) device. */
-export async function pullForDevice(db: Db, device: DeviceContext, position: PullPosition, limit: number): Promise<TPullResponse> {
+/** One pull page from an opened token's position, for its (checked) device (`pullPageJson` writes it). */
+export async function pullForDevice(db: Db, device: DeviceContext, position: PullPosition, limit: number): Promise<PullPage> {
   // The page may come from a replica (read-db.ts); noting a divergence is a write, on the primary.
   // The route records the page's metrics from the JSON it sends: serialising it here too cost
   // ~1 ms of server CPU per page of 1,000 changes.
-  return notingDivergence(db, device.deviceRef, () => readFrom(db, (reader) => pullChanges(reader, device, position, limit)));
+  return notingDivergence(db, device.deviceRef, () => readFrom(db, (reader) => readPullPage(reader, device, position, limit)));
 }

@@ -10,6 +10,7 @@ import { ensureDevice, type DeviceContext } from "@/server/devices/register";
 import { createStaff, type StaffIdentity } from "@/server/staff/accounts";
 import type { Role } from "@/server/staff/roles";
 import { bootstrapPage } from "@/server/sync/bootstrap";
+import { toPullResponse } from "@/server/sync/change-json";
 import { openTokenForCaller, pullForDevice } from "@/server/sync/pull-for-caller";
 import { applyPush } from "@/server/sync/push";
 import { ZPushRequest, ZPushResponse, type TChange, type TPushResponse } from "@syncdesk/protocol";
@@ -91,7 +92,7 @@ export async function tokenAfterBootstrap(db: Db, device: DeviceContext): Promis
 export async function pullEverything(db: Db, device: DeviceContext, token: string): Promise<TChange[]> {
   const changes: TChange[] = [];
   for (;;) {
-    const page = await pullForDevice(db, device, openTokenForCaller(device, token, device.deviceId), 1000);
+    const page = toPullResponse(await pullForDevice(db, device, openTokenForCaller(device, token, device.deviceId), 1000));
     changes.push(...page.changes);
     if (!page.more) return changes;
     token = page.token;

@@ -110,39 +110,62 @@ it("holds back for a bootstrap in progress: its pages and its final token stay u
   expect(await streamState(server.db.prisma, STREAM)).toMatchObject({ compactedUntil: 14, seqs: [] });
 });
 
-it("refuses a pull page that a compaction raced, instead of delivering it with a hole", async () => {
+/** `db` whose engine runs `after` once, right after the first statement that reads compaction points. */
+function racingClient(db: TestServer["db"]["prisma"], after: () => Promise<unknown>) {
+  const racing = Object.create(db) as typeof db;
+  const engine = engineOf(db);
+  const state = { ran: false };
+  const sql: Sql = async <T>(text: string, params?: readonly unknown[], options?: SqlOptions) => {
+    const rows = await engine.sql<T>(text, params, options);
+    if (!state.ran && text.includes("compacted_until_seq")) {
+      state.ran = true;
+      await after();
+    }
+    return rows;
+  };
+  attachEngine(racing, { ...engine, sql });
+  return { racing, state };
+}
+
+async function compactableHistory(): Promise<{ reader: TestDevice; token: string }> {
   const reader = await makeDevice(server.url, "alice");
   const token = await freshToken(reader); // position 0: the snapshot was empty
   await push(writer, 1, memoCreates(5, "old")); // 1-5
   await push(writer, 2, memoCreates(5, "m")); // 6-10
   await ageChanges(server.db.prisma, STREAM, 40, 5);
   await expireBootstrapHolds(server.db.prisma);
+  return { reader, token };
+}
 
-  // The pull checks the position (0 >= compacted 0); compaction commits right after that check,
-  // before the pull reads a single change.
+it("delivers a page whole when compaction commits right after the page's statement (the check and the read share one snapshot)", async () => {
+  const { reader, token } = await compactableHistory();
   const db = server.db.prisma;
-  let compacted = false;
-  // The check reads compacted_until_seq through the engine's SQL path (server/db/sql.ts): a client
-  // whose path lets compaction in right after that read.
-  const racing = Object.create(db) as typeof db;
-  const engine = engineOf(db);
-  const sql: Sql = async <T>(text: string, params?: readonly unknown[], options?: SqlOptions) => {
-    const rows = await engine.sql<T>(text, params, options);
-    if (!compacted && text.includes("compacted_until_seq")) {
-      compacted = true;
-      await compact(db);
-    }
-    return rows;
-  };
-  attachEngine(racing, { ...engine, sql });
+  const { racing, state } = racingClient(db, () => compact(db));
   const device = await ensureDevice(db, { userId: "alice", streams: [STREAM] }, reader.deviceId);
-  const position = openPullToken(env().syncTokenSecret, token);
 
-  await expect(pullChanges(racing, device, position, 100)).rejects.toMatchObject({
+  const page = await pullChanges(racing, device, openPullToken(env().syncTokenSecret, token), 100);
+  expect(state.ran).toBe(true);
+  expect(await streamState(db, STREAM)).toMatchObject({ compactedUntil: 5, seqs: [6, 7, 8, 9, 10] });
+  // Read before compaction deleted anything: no hole, and its position (10) is past the point.
+  expect(page.changes.map((c) => c.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const next = await pull(reader, page.token);
+  expect(next.status).toBe(200);
+  expect(next.body).toMatchObject({ changes: [], more: false });
+});
+
+it("refuses a pull page that a compaction raced, instead of delivering it with a hole", async () => {
+  const { reader, token } = await compactableHistory();
+  // Two streams: the first in name order is read with the check; the compaction of the second
+  // commits after that statement and before the second stream's own read.
+  const db = server.db.prisma;
+  const { racing, state } = racingClient(db, () => compact(db));
+  const device = await ensureDevice(db, { userId: "alice", streams: ["aaa:quiet", STREAM] }, reader.deviceId);
+
+  await expect(pullChanges(racing, device, openPullToken(env().syncTokenSecret, token), 100)).rejects.toMatchObject({
     code: "bootstrap_required",
     details: { reason: "compacted", bootstrap_url: "/api/v1/sync/bootstrap" },
   });
-  expect(compacted).toBe(true);
+  expect(state.ran).toBe(true);
   expect(await streamState(db, STREAM)).toMatchObject({ compactedUntil: 5, seqs: [6, 7, 8, 9, 10] });
 });
 

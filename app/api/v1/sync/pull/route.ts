@@ -1,15 +1,18 @@
 import { handlerOf } from "@/server/http/route";
-import { json } from "@/server/http/json-response";
+import { jsonText } from "@/server/http/json-response";
 import { pullGetRoute, pullRoute } from "@/server/http/routes/sync";
 import { recordPull } from "@/server/metrics/registry";
 import { pullForDevice } from "@/server/sync/pull-for-caller";
-import type { TPullResponse } from "@syncdesk/protocol";
+import { pullPageJson, type PullPage } from "@/server/sync/change-json";
 
 export const dynamic = "force-dynamic";
 
-/** The page serialised once: the metrics take its byte length from the text sent (issue 21). */
-function answer(page: TPullResponse): Response {
-  const response = json(page);
+/**
+ * The page written once, its stored documents spliced in as text (change-json.ts): the metrics
+ * take its byte length from the text sent (issue 21).
+ */
+function answer(page: PullPage): Response {
+  const response = jsonText(pullPageJson(page));
   recordPull(page.changes.length, Number(response.headers.get("content-length")));
   return response;
 }

@@ -1,0 +1,53 @@
+// A change on the wire (PROTOCOL.md "Pull"), from a row whose `data` and `conflict` are JSON text
+// (pull-read.ts). The pull answer is written as text with the stored documents spliced in as
+// PostgreSQL prints them: the same JSON values as parsing and serialising them again, without
+// doing either (bench/profiles/2026-12-05-pull.md). PostgreSQL's text differs only in spacing and
+// number spelling (`1.50` stays `1.50`), which no JSON reader tells apart; keys come out in jsonb's
+// order, which is the order JavaScript already saw, integer-like keys aside (ordered by number on
+// parsing, whatever the text). In-process callers get objects (`toWireChange`).
+import type { TChange, TPullResponse } from "@syncdesk/protocol";
+import type { ChangeRow } from "./pull-read";
+
+/** A pull page: the changes as read, the answer's other fields ready. */
+export type PullPage = Omit<TPullResponse, "changes"> & { changes: ChangeRow[] };
+
+const opOf = (row: ChangeRow) => (row.op === "delete" ? "delete" : "upsert");
+// JSON `null` stored as a value counts as no value, as it did when parsed (null) before.
+const hasData = (row: ChangeRow): row is ChangeRow & { data: string } => row.op !== "delete" && row.data !== null && row.data !== "null";
+// Only an object or array is a conflict hint (a stored scalar never was).
+const hasConflict = (row: ChangeRow): row is ChangeRow & { conflict: string } =>
+  row.conflict !== null && (row.conflict.startsWith("{") || row.conflict.startsWith("["));
+
+/** The change as an object (parsing its JSON text): what `changeJson` writes, for in-process callers. */
+export function toWireChange(row: ChangeRow): TChange {
+  const change: TChange = {
+    seq: Number(row.seq), stream: row.stream, type: row.type, id: row.recordId, op: opOf(row), version: row.version,
+    updated_at: row.updatedAt,
+  };
+  if (hasData(row)) change.data = JSON.parse(row.data) as Record<string, unknown>;
+  if (row.batchId) change.batch_id = row.batchId;
+  if (hasConflict(row)) change.conflict = JSON.parse(row.conflict) as TChange["conflict"];
+  return change;
+}
+
+/** The change's JSON text, fields in `toWireChange`'s order. */
+export function changeJson(row: ChangeRow): string {
+  // seq is a safe integer, op one of two words, updated_at ISO text and batch_id a UUID: none
+  // needs escaping. stream, type and id are any text.
+  let text = `{"seq":${Number(row.seq)},"stream":${JSON.stringify(row.stream)},"type":${JSON.stringify(row.type)},` +
+    `"id":${JSON.stringify(row.recordId)},"op":"${opOf(row)}","version":${row.version},"updated_at":"${row.updatedAt}"`;
+  if (hasData(row)) text += `,"data":${row.data}`;
+  if (row.batchId) text += `,"batch_id":"${row.batchId}"`;
+  if (hasConflict(row)) text += `,"conflict":${row.conflict}`;
+  return `${text}}`;
+}
+
+/** The page's answer as JSON text (what `JSON.stringify(toPullResponse(page))` means). */
+export function pullPageJson(page: PullPage): string {
+  const changes = page.changes.map(changeJson).join(",");
+  return `{"token":${JSON.stringify(page.token)},"changes":[${changes}],"more":${page.more},"server_time":${JSON.stringify(page.server_time)}}`;
+}
+
+export function toPullResponse(page: PullPage): TPullResponse {
+  return { token: page.token, changes: page.changes.map(toWireChange), more: page.more, server_time: page.server_time };
+}
