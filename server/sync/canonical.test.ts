@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, checksumOf, jsonEqual } from "./canonical";
+import { canonicalJson, canonicalPushRequest, checksumOf, jsonEqual, notedCanonical } from "./canonical";
+import type { TPushRequest } from "@syncdesk/protocol";
 
 // The definition: entries without undefined, sorted by key, each written the same way.
 const reference = (value: unknown): string => {
@@ -55,5 +56,29 @@ describe("checksumOf", () => {
   it("is independent of key order", () => {
     expect(checksumOf({ x: 1, y: 2 })).toBe(checksumOf({ y: 2, x: 1 }));
     expect(jsonEqual({ x: 1 }, { x: 2 })).toBe(false);
+  });
+});
+
+describe("canonicalPushRequest", () => {
+  const data = fc.dictionary(fc.string(), fc.jsonValue());
+  const item = fc.record({
+    type: fc.string(), id: fc.option(fc.string(), { nil: undefined }), action: fc.constantFrom("create" as const, "update" as const, "delete" as const),
+    data: fc.option(data, { nil: undefined }), base_version: fc.option(fc.nat(), { nil: undefined }),
+    client_temp_id: fc.option(fc.string(), { nil: undefined }), updated_at: fc.option(fc.string(), { nil: undefined }),
+  });
+  const request = fc.record({
+    device_id: fc.string(), bundle_id: fc.nat(), mode: fc.constantFrom("partial" as const, "atomic" as const),
+    items: fc.array(item, { minLength: 1, maxLength: 5 }), recovered: fc.option(fc.boolean(), { nil: undefined }),
+  });
+
+  it("is the request's canonical JSON (its hash is the idempotency key's body check), noting each item's data text", () => {
+    fc.assert(
+      fc.property(request, (value) => {
+        const pushed = value as TPushRequest;
+        expect(canonicalPushRequest(pushed)).toBe(canonicalJson(pushed));
+        for (const { data: itemData } of pushed.items) if (itemData) expect(notedCanonical(itemData)).toBe(canonicalJson(itemData));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

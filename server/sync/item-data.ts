@@ -3,7 +3,7 @@
 import type { FieldRules } from "../types/field-rules";
 import { checkGuards, type GuardViolation, type GuardWriter } from "../types/guards";
 import type { DataIssue, ResourceType } from "../types/resource-type";
-import { canonicalJson } from "./canonical";
+import { canonicalJson, notedCanonical } from "./canonical";
 import { ItemError } from "./item-error";
 import type { RecordData } from "./records";
 import { LIMITS, type TPushItem } from "@syncdesk/protocol";
@@ -40,7 +40,9 @@ export function validData(type: ResourceType, item: TPushItem, live: RecordData 
   // Oversize data is payload_too_large, also when it fails the schema (likely, being oversize).
   if (!parsed.ok && tooLarge(JSON.stringify(item.data))) throw dataTooLarge();
   if (!parsed.ok) throw invalidData(type, parsed.issues);
-  const canonical = canonicalJson(parsed.data);
+  // Data validated in place (no defaults to fill, nothing carried) is the request's object, whose
+  // text the request's canonical JSON noted.
+  const canonical = notedCanonical(parsed.data) ?? canonicalJson(parsed.data);
   if (tooLarge(canonical)) throw dataTooLarge();
   canonicals.set(parsed.data, canonical);
   return parsed.data;

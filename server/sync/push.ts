@@ -13,7 +13,7 @@ import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
 import { recordPush } from "../metrics/registry";
 import { applyItems } from "./apply-items";
-import { canonicalJson, sha256Hex } from "./canonical";
+import { canonicalPushRequest, sha256Hex } from "./canonical";
 import { commitBundle } from "./commit-bundle";
 import { auditRecovered } from "./recovered";
 import type { TPushRequest, TPushResponse, TPushResult } from "@syncdesk/protocol";
@@ -25,7 +25,7 @@ type Answer = { response: TPushResponse; stored: boolean };
 
 /** `writer`: a device's push, or the team's backend writing through the server API (server-push.ts). */
 export async function applyPush(db: Db, device: DeviceContext, request: TPushRequest, writer: "device" | "server" = "device"): Promise<TPushResponse> {
-  const text = canonicalJson(request);
+  const text = canonicalPushRequest(request);
   const claim = { device, request, text, hash: sha256Hex(text), batchId: randomUUID(), now: new Date() };
   const answer = await commitBundle(db, writer === "server" ? "server_push" : "push", async (tx): Promise<Answer> => {
     // 1.
