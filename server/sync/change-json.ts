@@ -30,11 +30,21 @@ export function toWireChange(row: ChangeRow): TChange {
   return change;
 }
 
+/** JSON string literals of the few names a page repeats on every change (its streams and types). */
+function quoter(): (name: string) => string {
+  const quoted = new Map<string, string>();
+  return (name) => {
+    let text = quoted.get(name);
+    if (text === undefined) quoted.set(name, (text = JSON.stringify(name)));
+    return text;
+  };
+}
+
 /** The change's JSON text, fields in `toWireChange`'s order. */
-export function changeJson(row: ChangeRow): string {
+export function changeJson(row: ChangeRow, quote: (name: string) => string = JSON.stringify): string {
   // seq is a safe integer, op one of two words, updated_at ISO text and batch_id a UUID: none
   // needs escaping. stream, type and id are any text.
-  let text = `{"seq":${Number(row.seq)},"stream":${JSON.stringify(row.stream)},"type":${JSON.stringify(row.type)},` +
+  let text = `{"seq":${Number(row.seq)},"stream":${quote(row.stream)},"type":${quote(row.type)},` +
     `"id":${JSON.stringify(row.recordId)},"op":"${opOf(row)}","version":${row.version},"updated_at":"${row.updatedAt}"`;
   if (hasData(row)) text += `,"data":${row.data}`;
   if (row.batchId) text += `,"batch_id":"${row.batchId}"`;
@@ -44,7 +54,8 @@ export function changeJson(row: ChangeRow): string {
 
 /** The page's answer as JSON text (what `JSON.stringify(toPullResponse(page))` means). */
 export function pullPageJson(page: PullPage): string {
-  const changes = page.changes.map(changeJson).join(",");
+  const quote = quoter();
+  const changes = page.changes.map((row) => changeJson(row, quote)).join(",");
   return `{"token":${JSON.stringify(page.token)},"changes":[${changes}],"more":${page.more},"server_time":${JSON.stringify(page.server_time)}}`;
 }
 
