@@ -27,6 +27,12 @@ export type StagedChange = {
   hint: ChangeHint | null;
 };
 
+/**
+ * The sync batch row's answer (a push's stored response and counts): the flush writes it in its
+ * own statement, one round trip less per push than an UPDATE of its own.
+ */
+export type BatchAnswer = { response: string; status: string; ok: number; errors: number; conflicts: number };
+
 /** What a bundle is part of: the sync batch (pushes and replays) and who wrote it. */
 export type BundleOrigin = { batchId: string | null; source: TChangeSource };
 
@@ -45,8 +51,11 @@ export type Bundle = {
   stagedRecords(): Iterable<RecordRow & { lastSeq: bigint }>;
   /** Marks a record's table row as written by its item (capture/write-item.ts): close() skips it. */
   tableWritten(key: RecordKey): void;
-  /** Writes staged records and changes and the new heads. Call once, before commit. */
-  close(): Promise<void>;
+  /**
+   * Writes staged records and changes, the new heads and `answer` (on the bundle's batch row), in
+   * one statement. Call once, before commit.
+   */
+  close(answer?: BatchAnswer): Promise<void>;
   /** Forgets every staged write (an atomic rejection): close() then writes nothing. */
   discard(): void;
   /** How many changes close() writes. */
@@ -145,9 +154,12 @@ export async function openBundle(sql: Sql, streams: readonly string[], origin: B
     changeCount: () => changes.length,
     advancedHeads: () =>
       Object.fromEntries([...heads].filter(([name, head]) => head !== start.get(name)).map(([name, head]) => [name, Number(head)])),
-    async close() {
+    async close(answer) {
       const moved = [...heads].filter(([name, head]) => head !== start.get(name));
-      if (moved.length === 0 && staged.size === 0) return;
+      if (moved.length === 0 && staged.size === 0) {
+        if (answer && batchId) await writeBatchAnswer(sql, batchId, answer);
+        return;
+      }
       const { rows, headHashes } = chainChanges(changes, startHashes);
       // Table-backed types: the team's table first (capture/write-table.ts).
       const unwritten = [...staged.values()].filter((r) => !tableRowsWritten.has(keyOf(r)));
@@ -161,6 +173,7 @@ export async function openBundle(sql: Sql, streams: readonly string[], origin: B
         }))),
         source.kind,
         source.id,
+        ...answerParams(answer),
       ], { prepare: true });
     },
   };
@@ -191,9 +204,25 @@ const FLUSH_SQL = `
     ON CONFLICT (stream, type, id) DO UPDATE SET
       version = EXCLUDED.version, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
       checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at, last_seq = EXCLUDED.last_seq
+  ), b AS (
+    UPDATE sync_batches SET response = $7::jsonb, status = $8, ok_count = $9::int, error_count = $10::int, conflict_count = $11::int
+    WHERE $7::jsonb IS NOT NULL AND id = $3::uuid
   )
   UPDATE streams s SET head_seq = m.head, head_hash = m.hash, updated_at = now()
   FROM m WHERE s.name = m.name`;
+
+const answerParams = (answer: BatchAnswer | undefined) =>
+  answer ? [answer.response, answer.status, answer.ok, answer.errors, answer.conflicts] : [null, null, null, null, null];
+
+/** The batch row's answer alone, for a transaction whose flush writes nothing (or that opened no bundle). */
+export async function writeBatchAnswer(sql: Sql, batchId: string, answer: BatchAnswer): Promise<void> {
+  await sql(
+    `UPDATE sync_batches SET response = $2::jsonb, status = $3, ok_count = $4::int, error_count = $5::int, conflict_count = $6::int
+     WHERE id = $1::uuid`,
+    [batchId, ...answerParams(answer)],
+    { prepare: true },
+  );
+}
 
 const recordRow = (r: StagedRecord) => ({
   stream: r.stream, type: r.type, id: r.id, version: r.version, data: r.dataInChange ? undefined : r.data, deleted: r.deleted,

@@ -3,8 +3,8 @@
 //   1. one transaction on the engine's SQL path (server/db/sql.ts);
 //   2. the work reads what it must, then opens the bundle once it knows its streams (their head
 //      rows are locked in name order until commit: bundle.ts);
-//   3. the bundle is flushed (records, changes, heads) just before commit; a work that discarded
-//      it (an atomic rejection) writes no change;
+//   3. the bundle is flushed (records, changes, heads, and the batch row's answer when the work
+//      gave one) just before commit; a work that discarded it (an atomic rejection) writes no change;
 //   4. after commit, the advanced heads are announced to live updates and the commit is measured.
 // A work that throws rolls everything back; nothing is announced. A push that PostgreSQL aborts
 // to break a deadlock (with a SQL writer of a table-backed type creating the same key at the same
@@ -14,7 +14,7 @@ import type { Db } from "../db/client";
 import { engineOf, type Sql } from "../db/sql";
 import { recordBundleCommit } from "../metrics/registry";
 import { announceCommit } from "./announce";
-import { openBundle, type Bundle, type BundleOrigin } from "./bundle";
+import { openBundle, writeBatchAnswer, type BatchAnswer, type Bundle, type BundleOrigin } from "./bundle";
 
 export type BundleWriter = "push" | "server_push" | "replay" | "resolve" | "upload" | "restore";
 
@@ -23,6 +23,8 @@ export type BundleTx = {
   sql: Sql;
   /** Opens the bundle (once) on `streams`, locking their heads. */
   open(streams: readonly string[], origin: BundleOrigin): Promise<Bundle>;
+  /** The batch row's answer, written with the flush (bundle.ts) just before commit. */
+  answer(batchId: string, answer: BatchAnswer): void;
 };
 
 const DEADLOCK_ATTEMPTS = 3;
@@ -42,6 +44,7 @@ export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: B
 async function commitBundleOnce<T>(db: Db, writer: BundleWriter, work: (tx: BundleTx) => Promise<T>): Promise<T> {
   const started = performance.now();
   let bundle: Bundle | undefined;
+  let answered: { batchId: string; answer: BatchAnswer } | undefined;
   // 1.
   const result = await engineOf(db).transaction(async (sql) => {
     // 2.
@@ -52,9 +55,12 @@ async function commitBundleOnce<T>(db: Db, writer: BundleWriter, work: (tx: Bund
         bundle = await openBundle(sql, streams, origin);
         return bundle;
       },
+      answer: (batchId, answer) => void (answered = { batchId, answer }),
     });
     // 3.
-    await bundle?.close();
+    if (bundle && answered && bundle.batchId !== answered.batchId) throw new Error("a batch answer is for the bundle's own batch");
+    if (bundle) await bundle.close(answered?.answer);
+    else if (answered) await writeBatchAnswer(sql, answered.batchId, answered.answer);
     return value;
   });
   // 4.

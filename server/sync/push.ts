@@ -14,6 +14,7 @@ import { AppError } from "../errors";
 import { recordPush } from "../metrics/registry";
 import { applyItems } from "./apply-items";
 import { canonicalPushRequest, sha256Hex } from "./canonical";
+import type { BatchAnswer } from "./bundle";
 import { commitBundle } from "./commit-bundle";
 import { auditRecovered } from "./recovered";
 import type { TPushRequest, TPushResponse, TPushResult } from "@syncdesk/protocol";
@@ -35,7 +36,7 @@ export async function applyPush(db: Db, device: DeviceContext, request: TPushReq
     const { results } = await applyItems(tx, { device, batchId: claim.batchId, mode: request.mode, now: claim.now, entries, writer });
     // 3.
     const response = buildResponse(claim, results);
-    await updateBatch(tx.sql, claim.batchId, response);
+    tx.answer(claim.batchId, batchAnswerOf(response)); // written with the flush, just before commit
     if (request.recovered) await auditRecovered(tx.sql, device, claim.batchId, request, response.results);
     return { response, stored: false };
   });
@@ -76,14 +77,9 @@ async function insertBatch(sql: Sql, claim: Claim): Promise<boolean> {
   return inserted.length === 1;
 }
 
-async function updateBatch(sql: Sql, batchId: string, response: TPushResponse): Promise<void> {
+function batchAnswerOf(response: TPushResponse): BatchAnswer {
   const count = (status: TPushResult["status"]) => response.results.filter((r) => r.status === status).length;
-  await sql(
-    `UPDATE sync_batches SET response = $2::jsonb, status = $3, ok_count = $4::int, error_count = $5::int, conflict_count = $6::int
-     WHERE id = $1::uuid`,
-    [batchId, JSON.stringify(response), response.status, count("ok"), count("error"), count("conflict")],
-    { prepare: true },
-  );
+  return { response: JSON.stringify(response), status: response.status, ok: count("ok"), errors: count("error"), conflicts: count("conflict") };
 }
 
 function buildResponse(claim: Claim, results: TPushResult[]): TPushResponse {
