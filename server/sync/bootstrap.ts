@@ -15,15 +15,10 @@ import type { DeviceContext } from "../devices/register";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { checkPosition } from "./pull";
-import type { RecordData } from "./records";
 import { getResourceType, typeVersions } from "../types/registry";
-import type { TBootstrapRequest, TBootstrapResponse, TRecord } from "@syncdesk/protocol";
+import type { TBootstrapRequest, TBootstrapResponse } from "@syncdesk/protocol";
+import { toBootstrapResponse, type BootstrapPage, type SnapshotRow } from "./bootstrap-json";
 import { openBootstrapCursor, signBootstrapCursor, signPullToken, type BootstrapCursor } from "./tokens";
-
-type RecordRowRaw = {
-  stream: string; type: string; id: string; version: number; data: RecordData;
-  deleted: boolean; checksum: string; updated_at: string;
-};
 
 async function startCursor(db: Db, device: DeviceContext, types: string[] | undefined): Promise<BootstrapCursor> {
   const unknown = (types ?? []).filter((t) => !getResourceType(t));
@@ -49,17 +44,18 @@ async function startCursor(db: Db, device: DeviceContext, types: string[] | unde
  * are ASCII (ZStreamName), so JavaScript's order is the column's byte order (COLLATE "C").
  * Through pg itself (server/db/sql.ts "sqlOf"): Prisma's raw result mapping copies every row once
  * more, and parsing 5,000 timestamps into Dates only to print them again costs as much; both cost
- * CPU and, over a 1M-record bootstrap, peak memory.
+ * CPU and, over a 1M-record bootstrap, peak memory. `data` comes as its JSON text, spliced into the
+ * answer as it is (bootstrap-json.ts).
  */
-async function readSnapshotPage(db: Db, cursor: BootstrapCursor, streams: string[], take: number): Promise<RecordRowRaw[]> {
+async function readSnapshotPage(db: Db, cursor: BootstrapCursor, streams: string[], take: number): Promise<SnapshotRow[]> {
   const [afterStream, afterType, afterId] = cursor.after ?? ["", "", ""];
-  const rows: RecordRowRaw[] = [];
+  const rows: SnapshotRow[] = [];
   for (const stream of [...streams].sort()) {
     if (rows.length >= take) break;
     if (stream < afterStream) continue;
     const [type, id] = stream === afterStream ? [afterType, afterId] : ["", ""];
-    rows.push(...(await sqlOf(db)<RecordRowRaw>(
-      `SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum,
+    rows.push(...(await sqlOf(db)<SnapshotRow>(
+      `SELECT r.stream, r.type, r.id, r.version, r.data::text AS data, r.deleted, r.checksum,
          to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at
        FROM records r
        WHERE r.stream = $1 AND (r.stream, r.type, r.id) > ($1, $2, $3)
@@ -73,7 +69,8 @@ async function readSnapshotPage(db: Db, cursor: BootstrapCursor, streams: string
   return rows;
 }
 
-export async function bootstrapPage(db: Db, device: DeviceContext, request: TBootstrapRequest): Promise<TBootstrapResponse> {
+/** The page as read, for the route to write as text (bootstrapPageJson). */
+export async function readBootstrapPage(db: Db, device: DeviceContext, request: TBootstrapRequest): Promise<BootstrapPage> {
   const secret = env().syncTokenSecret;
   const owner = { userId: device.userId, deviceId: device.deviceId };
   const cursor = request.cursor
@@ -84,13 +81,9 @@ export async function bootstrapPage(db: Db, device: DeviceContext, request: TBoo
   await checkPosition(db, cursor, new Map(streams.map((s) => [s, cursor.h[s] ?? 0])));
   const rows = await readSnapshotPage(db, cursor, streams, request.limit + 1);
   const more = rows.length > request.limit;
-  const page = rows.slice(0, request.limit);
-  const last = page.at(-1);
-  // The wire record (toWireRecord's shape) straight from the row; updated_at comes as ISO text.
-  const items = page.map((r): TRecord => ({
-    type: r.type, id: r.id, stream: r.stream, version: r.version, data: r.data, deleted: r.deleted,
-    updated_at: r.updated_at, checksum: r.checksum,
-  }));
+  if (more) rows.length = request.limit;
+  const items = rows;
+  const last = items.at(-1);
   const serverTime = new Date().toISOString();
   if (more && last) {
     const next = signBootstrapCursor(secret, { ...cursor, after: [last.stream, last.type, last.id] });
@@ -106,4 +99,9 @@ export async function bootstrapPage(db: Db, device: DeviceContext, request: TBoo
     exp: Math.floor(Date.now() / 1000) + env().SYNC_TOKEN_TTL_SECONDS,
   });
   return { items, cursor: null, more: false, token, server_time: serverTime };
+}
+
+/** The page as objects, for in-process callers (tests, scripts). */
+export async function bootstrapPage(db: Db, device: DeviceContext, request: TBootstrapRequest): Promise<TBootstrapResponse> {
+  return toBootstrapResponse(await readBootstrapPage(db, device, request));
 }
