@@ -10,14 +10,15 @@
 //      delivers every one of their later changes, so pages + pull equal the server's state.
 import { holdBootstrapSnapshot } from "../compaction/holds";
 import type { Db } from "../db/client";
-import { sqlOf } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
+import { sqlOf } from "../db/sql";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { checkPosition } from "./pull";
 import { getResourceType, typeVersions } from "../types/registry";
 import type { TBootstrapRequest, TBootstrapResponse } from "@syncdesk/protocol";
-import { toBootstrapResponse, type BootstrapPage, type SnapshotRow } from "./bootstrap-json";
+import { toBootstrapResponse, type BootstrapPage } from "./bootstrap-json";
+import { readSnapshotPage } from "./snapshot-read";
 import { openBootstrapCursor, signBootstrapCursor, signPullToken, type BootstrapCursor } from "./tokens";
 
 async function startCursor(db: Db, device: DeviceContext, types: string[] | undefined): Promise<BootstrapCursor> {
@@ -36,39 +37,6 @@ async function startCursor(db: Db, device: DeviceContext, types: string[] | unde
   return { k: "boot", u: device.userId, d: device.deviceId, h, fp, f: filter, t: typeVersions(filter), after: null, exp };
 }
 
-/**
- * The next `take` records of the snapshot after the cursor's key, in (stream, type, id) order, with
- * one keyset scan per stream. A single scan across all the device's streams walked the records of
- * every other stream in between (on the first page, all streams sorting before the device's):
- * ~180 ms for a first page behind 300k records of others, 0.4 ms per stream this way. Stream names
- * are ASCII (ZStreamName), so JavaScript's order is the column's byte order (COLLATE "C").
- * Through pg itself (server/db/sql.ts "sqlOf"): Prisma's raw result mapping copies every row once
- * more, and parsing 5,000 timestamps into Dates only to print them again costs as much; both cost
- * CPU and, over a 1M-record bootstrap, peak memory. `data` comes as its JSON text, spliced into the
- * answer as it is (bootstrap-json.ts).
- */
-async function readSnapshotPage(db: Db, cursor: BootstrapCursor, streams: string[], take: number): Promise<SnapshotRow[]> {
-  const [afterStream, afterType, afterId] = cursor.after ?? ["", "", ""];
-  const rows: SnapshotRow[] = [];
-  for (const stream of [...streams].sort()) {
-    if (rows.length >= take) break;
-    if (stream < afterStream) continue;
-    const [type, id] = stream === afterStream ? [afterType, afterId] : ["", ""];
-    rows.push(...(await sqlOf(db)<SnapshotRow>(
-      `SELECT r.stream, r.type, r.id, r.version, r.data::text AS data, r.deleted, r.checksum,
-         to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at
-       FROM records r
-       WHERE r.stream = $1 AND (r.stream, r.type, r.id) > ($1, $2, $3)
-         AND NOT r.deleted AND r.last_seq <= $4::bigint
-         AND ($5::text[] IS NULL OR r.type = ANY($5::text[]))
-       ORDER BY r.stream, r.type, r.id
-       LIMIT $6::int`,
-      [stream, type, id, String(cursor.h[stream] ?? 0), cursor.f, take - rows.length],
-    )));
-  }
-  return rows;
-}
-
 /** The page as read, for the route to write as text (bootstrapPageJson). */
 export async function readBootstrapPage(db: Db, device: DeviceContext, request: TBootstrapRequest): Promise<BootstrapPage> {
   const secret = env().syncTokenSecret;
@@ -79,14 +47,10 @@ export async function readBootstrapPage(db: Db, device: DeviceContext, request: 
   // Streams granted after the snapshot began are not in it: the pull from the token picks them up.
   const streams = Object.keys(cursor.h).filter((s) => device.streams.includes(s));
   await checkPosition(db, cursor, new Map(streams.map((s) => [s, cursor.h[s] ?? 0])));
-  const rows = await readSnapshotPage(db, cursor, streams, request.limit + 1);
-  const more = rows.length > request.limit;
-  if (more) rows.length = request.limit;
-  const items = rows;
-  const last = items.at(-1);
+  const { items, last, more } = await readSnapshotPage(db, cursor, streams, request.limit);
   const serverTime = new Date().toISOString();
   if (more && last) {
-    const next = signBootstrapCursor(secret, { ...cursor, after: [last.stream, last.type, last.id] });
+    const next = signBootstrapCursor(secret, { ...cursor, after: last });
     return { items, cursor: next, more: true, token: null, server_time: serverTime };
   }
   const token = signPullToken(secret, {

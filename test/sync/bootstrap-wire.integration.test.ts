@@ -1,5 +1,5 @@
-// The bootstrap page is written as text with each stored document spliced in as PostgreSQL prints
-// it (server/sync/bootstrap-json.ts), no longer parsed and serialised again. What a device reads
+// The bootstrap page is written as text: each record's JSON written by PostgreSQL, the stored
+// document as it prints it (server/sync/snapshot-read.ts), no longer parsed and serialised again. What a device reads
 // must be what it read before: the same JSON values, in the same key order once parsed, on
 // documents that could tell the two apart (escapes, unicode, nesting, number spellings,
 // integer-like keys, JSON null and scalars, ids and checksums that need escaping), and the same
@@ -19,7 +19,7 @@ let alice: TestDevice;
 
 beforeEach(async () => {
   server = await startTestServer();
-  alice = await makeDevice(server.url, "alice");
+  alice = await makeDevice(server.url, "alice", { streams: ["org:x"] });
 });
 afterEach(() => server.close());
 
@@ -97,4 +97,24 @@ it("answers the same JSON values, in the same key order, as parsing and serialis
   const device = await ensureDevice(server.db.prisma, { userId: "alice", streams: [STREAM] }, alice.deviceId);
   const objects = await bootstrapPage(server.db.prisma, device, { device_id: alice.deviceId, limit: 100 });
   expect(JSON.stringify(objects.items)).toBe(JSON.stringify(before));
+});
+
+it("ends a page at a stream's last record and goes on in the next stream, whatever the limit", async () => {
+  const sql = engineOf(server.db.prisma).sql;
+  const keys = [["org:x", "a"], ["org:x", "b"], ["org:x", "c"], [STREAM, "a"], [STREAM, "b"]] as const;
+  for (const [i, [stream, id]] of keys.entries()) {
+    await sql(`INSERT INTO records (stream, type, id, version, data, deleted, checksum, updated_at, last_seq)
+      VALUES ($1, 'memo', $2, 1, $3::jsonb, false, 'c', now(), 1)`, [stream, id, JSON.stringify({ n: i })]);
+  }
+  for (const stream of ["org:x", STREAM]) {
+    await sql("INSERT INTO streams (name, head_seq) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET head_seq = 1", [stream]);
+  }
+  for (const limit of [1, 2, 3, 4, 5, 6]) {
+    const pages: TBootstrapResponse[] = [await bootstrap({ limit })];
+    while (pages.at(-1)?.more) pages.push(await bootstrap({ limit, cursor: pages.at(-1)?.cursor }));
+    expect(pages.map((p) => p.items.length), `limit ${limit}`).toEqual(limit >= 5 ? [5] : [...Array(Math.floor(5 / limit)).fill(limit), ...(5 % limit ? [5 % limit] : [])]);
+    expect(pages.flatMap((p) => p.items.map((r) => [r.stream, r.id, r.data]))).toEqual(keys.map(([stream, id], n) => [stream, id, { n }]));
+    expect(pages.slice(0, -1).every((p) => p.more && p.cursor && p.token === null)).toBe(true);
+    expect(pages.at(-1)).toMatchObject({ more: false, cursor: null, token: expect.any(String) });
+  }
 });
