@@ -15,7 +15,8 @@ const { ensureDevice } = await import("../server/devices/register");
 const { findUnstorableJson } = await import("../server/http/storable-json");
 const { canonicalJson, sha256Hex } = await import("../server/sync/canonical");
 const { pullChanges } = await import("../server/sync/pull");
-const { bootstrapPage } = await import("../server/sync/bootstrap");
+const { readBootstrapPage } = await import("../server/sync/bootstrap");
+const { bootstrapPageJson } = await import("../server/sync/bootstrap-json");
 const { applyPush } = await import("../server/sync/push");
 const { ZPushRequest } = await import("@syncdesk/protocol");
 const { signPullToken, openPullToken } = await import("../server/sync/tokens");
@@ -88,8 +89,8 @@ try {
     ORDER BY r.stream, r.type, r.id LIMIT 5001`, [["user:prof"], [20000], null, "user:prof", "memo", "r-00015000"]);
     console.log(plan.rows.map((r: Record<string, string>) => Object.values(r)[0]).join("\n"));
   }
-  await time("bootstrapPage (domain, first page) + JSON.stringify", 10, async () =>
-    JSON.stringify(await bootstrapPage(db, device, { device_id: "prof-phone", limit: 5000 })));
+  await time("readBootstrapPage (domain, first page) + bootstrapPageJson", 10, async () =>
+    bootstrapPageJson(await readBootstrapPage(db, device, { device_id: "prof-phone", limit: 5000 })));
 
   // Push: a 100-item bundle of new records.
   console.log("-- push, 100-item bundle");

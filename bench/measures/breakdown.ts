@@ -44,7 +44,8 @@ export async function measureBreakdown(ctx: Ctx): Promise<Row[]> {
   const { findInexactNumbers } = await import("../../server/http/exact-json");
   const { canonicalJson, sha256Hex } = await import("../../server/sync/canonical");
   const { pullChanges } = await import("../../server/sync/pull");
-  const { bootstrapPage } = await import("../../server/sync/bootstrap");
+  const { readBootstrapPage } = await import("../../server/sync/bootstrap");
+  const { bootstrapPageJson } = await import("../../server/sync/bootstrap-json");
   const { applyPush } = await import("../../server/sync/push");
   const { ZPushRequest } = await import("@syncdesk/protocol");
   const { loadTypes, typeVersions } = await import("../../server/types/registry");
@@ -107,8 +108,8 @@ export async function measureBreakdown(ctx: Ctx): Promise<Row[]> {
       WHERE stream = 'user:breakdown-boot' AND NOT deleted AND last_seq <= 6000 ORDER BY stream, type, id LIMIT 5001`;
     stages.push(await stage("bootstrap", "Prisma $queryRaw of 5,001 records", 10, () => db.$queryRawUnsafe(sql)));
     stages.push(await stage("bootstrap", "raw pg of the same rows", 10, () => ctx.admin.query(sql)));
-    stages.push(await stage("bootstrap", "bootstrapPage (domain) + JSON.stringify", 10, async () =>
-      JSON.stringify(await bootstrapPage(db, booter, { device_id: "b", limit: 5000 }))));
+    stages.push(await stage("bootstrap", "readBootstrapPage (domain) + bootstrapPageJson", 10, async () =>
+      bootstrapPageJson(await readBootstrapPage(db, booter, { device_id: "b", limit: 5000 }))));
   } finally {
     await database.close();
   }
