@@ -1,6 +1,7 @@
 // `npx tsx bench/server-cpu.ts [rounds] [only]`: the production server's own CPU per request, one request
-// at a time, for the requests of the ratio measures (issue 21): an empty pull page, a pull page of
-// 1,000 changes, a 100-item push, a bootstrap page of 5,000 records and an 8 MiB upload chunk.
+// at a time, for the requests of the ratio measures (issue 21): an empty pull page (also of a device
+// last seen two minutes before), a pull page of 1,000 changes, a 100-item push, a bootstrap page of
+// 5,000 records and an 8 MiB upload chunk.
 // Read from /proc (utime + stime of next-server) before and after each batch of requests, so load
 // from other work on the machine adds little to it, unlike the wall-clock ratios of `npm run bench`.
 // Writes nothing but its table; the figures go into bench/profiles/*.md by hand.
@@ -78,6 +79,12 @@ try {
   if (profiling) process.kill(s.pid, "SIGUSR2");
   for (let r = 0; r < rounds; r++) {
     if (wanted("pull, empty page")) note("pull, empty page", await perCall(s, 200, () => pullPage(s.url, empty, emptyToken, 1)));
+    // A phone that polls less often than last_seen_at's resolution (a minute): its device row is
+    // stale on every call (server/devices/register.ts). The bench's own statement makes it so.
+    if (wanted("pull, empty page, last seen 2 min ago")) note("pull, empty page, last seen 2 min ago", await perCall(s, 100, async () => {
+      await admin.query("UPDATE devices SET last_seen_at = now() - interval '2 minutes' WHERE user_id = $1 AND device_id = $2", [empty.userId, empty.deviceId]);
+      await pullPage(s.url, empty, emptyToken, 1);
+    }));
     if (wanted("pull, page of 1,000 changes")) note("pull, page of 1,000 changes", await perCall(s, 60, async () => {
       const page = await pullPage(s.url, puller, pullToken, 1000);
       if (page.changes !== 1000) throw new Error(`pull: ${page.changes} changes`);

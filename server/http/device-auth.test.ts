@@ -45,4 +45,21 @@ describe("verified tokens", () => {
     const last = token.at(-2) === "A" ? "B" : "A";
     expect(await refusal(`${token.slice(0, -2)}${last}${token.at(-1)}`)).toBe("invalid_token");
   });
+
+  it("derives the same caller on every request of a token, each request its own copy", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const token = await new SignJWT({ streams: ["team:b", "team:a", "user:dave"] }).setProtectedHeader({ alg: "HS256" }).setSubject("dave")
+      .setExpirationTime(exp).sign(new TextEncoder().encode(config.SYNC_JWT_SECRET));
+    const first = await authenticateDevice(request(token));
+    expect(first).toEqual({ userId: "dave", streams: ["team:a", "team:b", "user:dave"] });
+    first.streams.push("team:x");
+    expect(await authenticateDevice(request(token))).toEqual({ userId: "dave", streams: ["team:a", "team:b", "user:dave"] });
+  });
+
+  it("refuses a token with unusable claims on every request, not only the first", async () => {
+    const token = await new SignJWT({ streams: ["not a stream!"] }).setProtectedHeader({ alg: "HS256" }).setSubject("erin")
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 600).sign(new TextEncoder().encode(config.SYNC_JWT_SECRET));
+    expect(await refusal(token)).toBe("invalid_token");
+    expect(await refusal(token)).toBe("invalid_token");
+  });
 });
