@@ -21,6 +21,7 @@ import type { TItemConflict, TPushItem } from "@syncdesk/protocol";
 import { checkUniqueFields } from "./unique";
 import { checkMediaFields } from "./media-check";
 import { storeConflict } from "./store-conflict";
+import { capturedTable } from "../capture/install";
 import { tableItemProblem } from "../capture/write-table";
 import { writeTableItem } from "../capture/write-item";
 import { sourceOfCaller } from "../feed/source";
@@ -66,13 +67,19 @@ export async function applyItem(ctx: ItemContext, item: TPushItem, index: number
   const id = (item.id && ctx.tempIds.get(item.id)) ?? item.id ?? randomUUID();
   if (item.action === "create" && item.client_temp_id) ctx.tempIds.set(item.client_temp_id, id);
   const key = { stream, type: type.name, id };
-  // A server-assigned id is a fresh UUID: nothing to read.
-  const existing = item.id ? await ctx.bundle.readRecord(key) : null;
-  // A server-assigned id is fresh: no other stream's row can hold it.
-  const tableProblem = await tableItemProblem(ctx.sql, key, existing === null && item.id !== undefined);
-  if (tableProblem) throw new ItemError("forbidden", tableProblem);
+  // A server-assigned id is a fresh UUID: nothing to read. A record the bundle already knows (the
+  // prefetch read every named one) is taken without an await: each promise of the ~100 items of a
+  // push costs memory (Next's AsyncLocalStorage tracks every one), and so does each step below
+  // that has nothing to do for the item's type.
+  const known = item.id ? ctx.bundle.knownRecord(key) : null;
+  const existing = known !== undefined ? known : await ctx.bundle.readRecord(key);
+  if (capturedTable(key.type)) {
+    // A server-assigned id is fresh: no other stream's row can hold it.
+    const tableProblem = await tableItemProblem(ctx.sql, key, existing === null && item.id !== undefined);
+    if (tableProblem) throw new ItemError("forbidden", tableProblem);
+  }
   const data = validData(type, item, existing && !existing.deleted ? existing.data : null, ctx.writer);
-  await checkMediaFields(ctx.sql, type, data, ctx.device.userId, stream);
+  if (data && type.mediaFields?.length) await checkMediaFields(ctx.sql, type, data, ctx.device.userId, stream);
 
   if (!existing) {
     if (item.action !== "create") throw new ItemError("not_found", `No ${type.name} ${id}`);
@@ -97,10 +104,12 @@ async function write(
   // The guards hold between committed values, whatever the policy or the rules merged.
   const before = existing && !existing.deleted ? existing.data : null;
   checkWriteGuards(type, before, data, ctx.writer);
-  if (data) await checkUniqueFields(ctx.sql, type, key, data, ctx.bundle);
+  if (data && type.uniqueFields?.length) await checkUniqueFields(ctx.sql, type, key, data, ctx.bundle);
   const hint = conflict && { fields: conflict.fields, reason: conflict.resolution ?? "client_wins" };
   // A table-backed type's row first: the team's table may refuse it (capture/write-item.ts).
-  await writeTableItem(ctx.sql, ctx.bundle, { ...key, data: data ?? {}, deleted: item.action === "delete" }, sourceOfCaller(ctx.device));
+  if (capturedTable(key.type)) {
+    await writeTableItem(ctx.sql, ctx.bundle, { ...key, data: data ?? {}, deleted: item.action === "delete" }, sourceOfCaller(ctx.device));
+  }
   const row = commitRecordChange(ctx.bundle, key, existing, {
     op: item.action === "delete" ? "delete" : "upsert",
     data,

@@ -42,6 +42,8 @@ export type Bundle = {
   nextSeq(stream: string): bigint;
   /** The record as this bundle sees it: staged writes first, then the database. */
   readRecord(key: RecordKey): Promise<RecordRow | null>;
+  /** readRecord's answer when the bundle knows it without a query (staged, read or prefetched); else undefined. */
+  knownRecord(key: RecordKey): RecordRow | null | undefined;
   /** The record as committed before this bundle (null when absent or never read by it). */
   committedRecord(key: RecordKey): RecordRow | null;
   /** Loads many records in one query (an optimisation; readRecord works without it). */
@@ -124,6 +126,10 @@ export async function openBundle(sql: Sql, streams: readonly string[], origin: B
       if (head === undefined) throw new Error(`stream ${stream} is not locked by this bundle`);
       heads.set(stream, head + 1n);
       return head + 1n;
+    },
+    knownRecord(key) {
+      const id = keyOf(key);
+      return staged.get(id) ?? loaded.get(id);
     },
     async readRecord(key) {
       const id = keyOf(key);
@@ -236,8 +242,10 @@ const changeRow = (c: StagedChange, hash: string) => ({
 
 /** The changes' rows with their chained hashes (in seq order per stream), and each stream's last hash. */
 function chainChanges(changes: StagedLink[], startHashes: Map<string, string | null>) {
-  const ordered = [...changes].sort((a, b) =>
-    a.key.stream === b.key.stream ? (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0) : a.key.stream < b.key.stream ? -1 : 1);
+  const before = (a: StagedLink, b: StagedLink) =>
+    a.key.stream === b.key.stream ? (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0) : a.key.stream < b.key.stream ? -1 : 1;
+  // Staged in seq order; one stream (most bundles) is in order already, and Array#sort would copy.
+  const ordered = changes.every((c, i) => i === 0 || before(changes[i - 1] as StagedLink, c) < 0) ? changes : [...changes].sort(before);
   const headHashes = new Map<string, string | null>(startHashes);
   const rows = ordered.map((c) => {
     const hash = chainHash(headHashes.get(c.key.stream) ?? null, { seq: c.seq, type: c.key.type, id: c.key.id, op: c.op, version: c.version, checksum: c.checksum });

@@ -1,11 +1,13 @@
 // Canonical JSON (keys sorted, no whitespace) and the record checksum of PROTOCOL.md.
-import { createHash } from "node:crypto";
-import { canonicalJson, type TPushRequest } from "@syncdesk/protocol";
+import { hash } from "node:crypto";
+import { canonicalJson, sortKeysInPlace, type TPushRequest } from "@syncdesk/protocol";
 
 export { canonicalJson };
 
+// One-shot: a Hash object (a stream with its state) per call was a large part of what a push
+// allocated per item (a record checksum and a chain hash each).
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 export function checksumOf(data: unknown): string {
@@ -40,7 +42,7 @@ function noteData(key: string, value: unknown): string | undefined {
 /** canonicalJson of an object whose members' text `member` may write instead. */
 function canonicalObject(object: object, member: (key: string, value: unknown) => string | undefined): string {
   let out = "{";
-  for (const key of Object.keys(object).sort()) {
+  for (const key of sortKeysInPlace(Object.keys(object))) {
     const value: unknown = Reflect.get(object, key);
     if (value === undefined) continue;
     out += (out.length === 1 ? "" : ",") + JSON.stringify(key) + ":" + (member(key, value) ?? canonicalJson(value));

@@ -10,7 +10,7 @@
 // any difference in content at or before a position changes its fingerprint. The chain starts at
 // the first change written after the column existed (prev = null): older changes are unhashed,
 // and positions at them are checked against the stream's head only.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 export type ChainLink = { seq: bigint; type: string; id: string; op: string; version: number; checksum: string };
 
@@ -18,7 +18,8 @@ export type ChainLink = { seq: bigint; type: string; id: string; op: string; ver
 export function chainHash(prev: string | null, link: ChainLink): string {
   // JSON of an array: unambiguous whatever the ids contain (no separator can be forged).
   const input = JSON.stringify([prev ?? "", link.seq.toString(), link.type, link.id, link.op, link.version, link.checksum]);
-  return createHash("sha256").update(input).digest().subarray(0, 16).toString("base64url");
+  // One-shot (no Hash object per change): a push hashes one link per item.
+  return hash("sha256", input, "buffer").subarray(0, 16).toString("base64url");
 }
 
 /** What the database says about one position a device holds. */

@@ -65,6 +65,7 @@ async function importTs(file: string, url: string): Promise<unknown> {
       if (!needsEsm(error)) throw error;
     } finally {
       requireHook.unregister();
+      await stopEsbuild();
     }
     const esm = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "tsx/esm/api");
     const importHook = esm.register({ namespace: randomUUID() });
@@ -87,4 +88,15 @@ function defaultExport(module: unknown): unknown {
   if (typeof module !== "object" || module === null) return module;
   const exports = module as Record<string, unknown>;
   return exports.default ?? exports.config;
+}
+
+// tsx's CommonJS hook compiles with esbuild's synchronous API, which runs in a worker thread (its
+// own V8 heap, ~10 MiB of the server's RSS) that esbuild keeps for the life of the process. The
+// server compiles nothing after its config: the worker is stopped (esbuild starts it again if ever
+// called). esbuild is tsx's dependency, resolved where tsx was; when it cannot be loaded, nothing
+// started it.
+async function stopEsbuild(): Promise<void> {
+  type Esbuild = { stop?: () => Promise<void>; default?: { stop?: () => Promise<void> } };
+  const esbuild = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "esbuild").catch(() => null)) as Esbuild | null;
+  await (esbuild?.stop ?? esbuild?.default?.stop)?.();
 }

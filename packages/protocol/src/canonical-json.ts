@@ -15,7 +15,7 @@ export function canonicalJson(value: unknown): string {
     return out + "]";
   }
   const object = value as Record<string, unknown>;
-  const keys = sortKeys(Object.keys(object));
+  const keys = sortKeysInPlace(Object.keys(object));
   let out = "{";
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
@@ -27,7 +27,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Array#sort copies every array into a work area; an object's few keys are sorted in place. */
-function sortKeys(keys: string[]): string[] {
+export function sortKeysInPlace(keys: string[]): string[] {
   if (keys.length > 32) return keys.sort();
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i] as string;
