@@ -53,6 +53,12 @@ describe("checksumOf", () => {
     const expected = createHash("sha256").update('{"a":1,"b":[true]}').digest("hex");
     expect(checksumOf({ b: [true], a: 1 })).toBe(`sha256:${expected}`);
   });
+  it("hashes the UTF-8 bytes of any text, as Node's streaming hash does", () => {
+    fc.assert(fc.property(fc.jsonValue(), fc.string({ unit: "binary" }), (value, text) => {
+      const data = { value, text };
+      expect(checksumOf(data)).toBe(`sha256:${createHash("sha256").update(canonicalJson(data)).digest("hex")}`);
+    }));
+  });
   it("is independent of key order", () => {
     expect(checksumOf({ x: 1, y: 2 })).toBe(checksumOf({ y: 2, x: 1 }));
     expect(jsonEqual({ x: 1 }, { x: 2 })).toBe(false);

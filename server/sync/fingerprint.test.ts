@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { chainHash, judgePosition, type StoredPosition } from "./fingerprint";
 
@@ -12,6 +13,13 @@ describe("chainHash", () => {
       expect(chainHash(null, { ...link, ...changed })).not.toBe(base);
     }
     expect(chainHash(base, link)).not.toBe(base);
+  });
+
+  it("is the first 16 bytes of sha256 over the link's JSON array, as stored fingerprints were computed", () => {
+    const prev = chainHash(null, link);
+    const linked = { ...link, id: "m-ü-\u{1F600}", seq: 12345678901234567890n };
+    const input = JSON.stringify([prev, linked.seq.toString(), linked.type, linked.id, linked.op, linked.version, linked.checksum]);
+    expect(chainHash(prev, linked)).toBe(createHash("sha256").update(input).digest().subarray(0, 16).toString("base64url"));
   });
 
   it("cannot be forged by moving characters between fields", () => {
