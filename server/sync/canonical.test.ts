@@ -46,6 +46,22 @@ describe("canonicalJson", () => {
       { numRuns: 300 },
     );
   });
+  it("writes nested objects of many distinct keys (beyond the one-pass limit) as the definition does", () => {
+    const wide = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${199 - i}`, { [`n${i}`]: [i, { [`m${i}`]: null }] }]));
+    expect(canonicalJson(wide)).toBe(reference(wide));
+    const deep = Array.from({ length: 100 }, (_, i) => ({ [`a${i}`]: i, z: { [`b${i}`]: true } }));
+    expect(canonicalJson(deep)).toBe(reference(deep));
+  });
+  it("keeps an own __proto__ key where it is and writes no prototype for objects without one", () => {
+    const parsed: unknown = JSON.parse('{"b":{"__proto__":{"x":1}},"a":{"y":2},"c":[{}]}');
+    expect(canonicalJson(parsed)).toBe('{"a":{"y":2},"b":{"__proto__":{"x":1}},"c":[{}]}');
+  });
+  it("writes objects without a prototype as plain ones, and other objects by their own keys", () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: [2] });
+    expect(canonicalJson({ o: bare })).toBe('{"o":{"a":[2],"b":1}}');
+    class Point { constructor(public y: number, public x: number) {} }
+    expect(canonicalJson({ p: new Point(2, 1), d: new Date(0) })).toBe('{"d":{},"p":{"x":1,"y":2}}');
+  });
 });
 
 describe("checksumOf", () => {

@@ -8,10 +8,52 @@
  * it allocates is most of what makes the server's heap grow under concurrent pushes.
  */
 export function canonicalJson(value: unknown): string {
+  const keys = propertyList(value);
+  if (keys) return JSON.stringify(value, keys) ?? "null";
+  return concatenated(value);
+}
+
+// JSON.stringify with a list of keys writes every object's members in the list's order, as one
+// flat string (no intermediate strings per member). With the union of the value's keys, sorted,
+// that is the canonical JSON. It costs one lookup per object and listed key, so it is used only
+// for plain JSON (objects of Object.prototype or none, arrays, primitives: no toJSON) whose
+// objects times keys stay small; anything else is built by concatenation below.
+const PROPERTY_LIST_WORK = 4096;
+
+function propertyList(value: unknown): string[] | null {
+  if (value === null || typeof value !== "object") return null;
+  const keys = new Set<string>();
+  const stack: unknown[] = [value];
+  let objects = 0;
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    if (Array.isArray(next)) {
+      for (let i = 0; i < next.length; i++) {
+        const item: unknown = next[i];
+        if (item !== null && typeof item === "object") stack.push(item);
+      }
+      continue;
+    }
+    const proto: unknown = Object.getPrototypeOf(next);
+    if (proto !== Object.prototype && proto !== null) return null;
+    objects++;
+    const object = next as Record<string, unknown>;
+    for (const key in object) {
+      // Listed, `__proto__` would make JSON.stringify write the prototype of objects without one.
+      if (key === "__proto__") return null;
+      keys.add(key);
+      const member = object[key];
+      if (member !== null && typeof member === "object") stack.push(member);
+    }
+    if (objects * keys.size > PROPERTY_LIST_WORK) return null;
+  }
+  return sortKeysInPlace([...keys]);
+}
+
+function concatenated(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) {
     let out = "[";
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + concatenated(value[i]);
     return out + "]";
   }
   const object = value as Record<string, unknown>;
@@ -21,7 +63,7 @@ export function canonicalJson(value: unknown): string {
     const key = keys[i] as string;
     const member = object[key];
     if (member === undefined) continue;
-    out += (out.length === 1 ? "" : ",") + quotedKey(key) + ":" + canonicalJson(member);
+    out += (out.length === 1 ? "" : ",") + quotedKey(key) + ":" + concatenated(member);
   }
   return out + "}";
 }
