@@ -2,10 +2,9 @@
 // (@syncdesk/client's checksum.ts) on every platform it runs on.
 /**
  * Keys sorted by UTF-16 code units (Array#sort's default order), undefined members left out, as
- * JSON.stringify would. Built by string concatenation: every push hashes its whole request and
- * every record's data with it, and the entries/map/join version cost twice the CPU (bench). Few
- * allocations besides the output: a push of 100 items runs this over every item twice, and what
- * it allocates is most of what makes the server's heap grow under concurrent pushes.
+ * JSON.stringify would. Few allocations besides the output: every push hashes its whole request
+ * and every record's data with it, and what it allocates is a large part of what makes the
+ * server's heap grow under concurrent pushes (the entries/map/join version also cost twice the CPU).
  */
 export function canonicalJson(value: unknown): string {
   const keys = propertyList(value);
