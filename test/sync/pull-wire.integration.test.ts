@@ -15,6 +15,7 @@ import { openPullToken } from "@/server/sync/tokens";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { freshToken } from "../support/sync-client";
+import { TRICKY_JSON_TEXTS } from "../support/tricky-json";
 
 const STREAM = "user:alice";
 
@@ -29,13 +30,7 @@ afterEach(() => server.close());
 
 // Each document as JSON text, stored as jsonb from exactly this text.
 const DOCUMENTS: { op?: string; data: string | null; conflict?: string; id?: string }[] = [
-  { data: '{"text": "héllo 😀 ĉ \u2028 \u2029 中文 \\u00e9", "emoji🎉key": 1, "": "empty key"}' },
-  { data: '{"q": "say \\"hi\\"", "b": "back\\\\slash", "ctl": "\\u0001\\u001f\\n\\t\\r\\b\\f", "slash": "a\\/b", "html": "<script>&</script>"}' },
-  { data: '{"a": {"b": [1, {"c": [[], {}]}, null, true, false]}, "empty": {}, "arr": [], "deep": [[[["x"]]]]}' },
-  { data: '{"i": 9007199254740991, "neg": -42, "f": 1.5, "small": 1e-7, "big": 1e21, "trail": 1.50, "exp": 2.5E+3, "zero": 0, "negzero": -0, "huge": 1.5e300, "tiny": 5e-324, "pi": 3.141592653589793}' },
-  { data: '{"10": "ten", "2": "two", "a": 1, "01": "zero-one", "-1": "minus", "1.5": "x", "4294967295": "max", "b": {"3": 3, "1": 1, "z": 0}}' },
-  { data: '{"dup": 1, "dup": 2, "long key that sorts after": true, "k": false}' },
-  { data: "null" },
+  ...TRICKY_JSON_TEXTS.map((data) => ({ data })),
   { data: null },
   { data: '"just a string"' },
   { data: "[1, \"two\", {\"3\": 4}]" },

@@ -13,7 +13,7 @@ import { ZAppendResponse, ZCompleteResponse } from "@syncdesk/protocol";
 import { bodyOf, errorOf } from "../support/answers";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
-import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex } from "./support/upload-client";
+import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex, settledOffset } from "./support/upload-client";
 
 const MiB = 2 ** 20;
 let server: TestServer;
@@ -37,16 +37,6 @@ afterAll(async () => {
   await new Promise((resolve) => beside?.close(resolve));
   await server?.close();
 });
-
-/** Waits until no request holds the session (an interrupted PUT has saved what reached it). */
-async function settled(uploadId: string): Promise<number> {
-  for (let i = 0; i < 300; i++) {
-    const row = await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: uploadId } });
-    if (row.leaseUntil === null) return Number(row.offset);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("the session stays leased");
-}
 
 /** A PUT with a chunked body (no Content-Length): the server learns its length by reading it. */
 function chunkedPut(url: string, headers: Record<string, string>, body: Uint8Array): Promise<{ status: number; headers: IncomingHttpHeaders; body: unknown }> {
@@ -104,7 +94,7 @@ describe("chunk PUTs beside Next", () => {
       throw new Error("the server never read the chunk");
     };
     await interruptedPut(besideUrl, alice, created.upload_url, bytes, 0, 8 * MiB, 3 * MiB, receiving);
-    const offset = await settled(created.upload_id);
+    const offset = await settledOffset(server.db, created.upload_id);
     expect(offset).toBeGreaterThan(0);
     expect(offset).toBeLessThanOrEqual(3 * MiB);
     expect(await serverOffset(alice, created.upload_id)).toBe(offset);

@@ -12,7 +12,7 @@ import { ZBootstrapResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { STORE_KINDS, startTestStore, type TestStore } from "./support/stores";
-import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex } from "./support/upload-client";
+import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex, settledOffset } from "./support/upload-client";
 import { errorOf, bodyOf } from "../support/answers";
 
 const MiB = 2 ** 20;
@@ -25,16 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-/** Waits until no request holds the session (an interrupted PUT has saved what reached it). */
-async function settled(uploadId: string): Promise<{ offset: number }> {
-  for (let i = 0; i < 300; i++) {
-    const row = await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: uploadId } });
-    if (row.leaseUntil === null) return { offset: Number(row.offset) };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the session stays leased");
-}
 
 /**
  * Until the server is reading the chunk's body (it holds the session's lease) and, on the file
@@ -79,14 +69,14 @@ describe.each(STORE_KINDS)("resumable uploads on the %s store", (kind) => {
 
     // First interruption: 3 MiB of the first 8 MiB chunk arrive, then the connection drops.
     await interruptedPut(server.url, alice, created.upload_url, bytes, 0, 8 * MiB, 3 * MiB, () => receiving(store, created.upload_id, 0, 3 * MiB));
-    const first = await settled(created.upload_id);
+    const first = { offset: await settledOffset(server.db, created.upload_id) };
     expect(first.offset).toBeGreaterThan(0);
     expect(first.offset).toBeLessThanOrEqual(3 * MiB);
     expect(await serverOffset(alice, created.upload_id)).toBe(first.offset);
 
     // Second interruption: from the server's offset, 6 MiB of a full chunk.
     await interruptedPut(server.url, alice, created.upload_url, bytes, first.offset, first.offset + 8 * MiB, 6 * MiB, () => receiving(store, created.upload_id, first.offset, 6 * MiB));
-    const second = await settled(created.upload_id);
+    const second = { offset: await settledOffset(server.db, created.upload_id) };
     expect(second.offset).toBeGreaterThan(first.offset);
     expect(second.offset).toBeLessThanOrEqual(first.offset + 6 * MiB);
 

@@ -16,7 +16,7 @@ import { ZCompleteResponse } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startTestServer, type TestServer } from "../support/server";
 import { STORE_KINDS, startTestStore, type TestStore } from "./support/stores";
-import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex, type Created } from "./support/upload-client";
+import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex, settledOffset, type Created } from "./support/upload-client";
 import { errorOf, bodyOf } from "../support/answers";
 
 const MiB = 2 ** 20;
@@ -62,16 +62,6 @@ async function receiving(test: TestStore, uploadId: string, length: number): Pro
   throw new Error("the server never read the chunk");
 }
 
-/** Until no request holds the session (an interrupted PUT has saved what reached it). */
-async function settled(uploadId: string): Promise<number> {
-  for (let i = 0; i < 300; i++) {
-    const row = await server.db.prisma.uploadSession.findUniqueOrThrow({ where: { id: uploadId } });
-    if (row.leaseUntil === null) return Number(row.offset);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("the session stays leased");
-}
-
 /** What a client sees after a refused completion: 422, and nothing kept anywhere. */
 async function expectNothingKept(store: BlobStore, device: TestDevice, created: Created, answer: { status: number; body: unknown }, storageKey: string) {
   expect(answer.status).toBe(422);
@@ -104,7 +94,7 @@ describe.each(STORE_KINDS)("verifying a completed upload on the %s store", (kind
     expect((await putChunk(server.url, alice, created.upload_url, bytes, 0, 2 * MiB)).status).toBe(200);
     // 1 MiB of the next chunk arrives, then the connection drops: what arrived is stored and hashed.
     await interruptedPut(server.url, alice, created.upload_url, bytes, 2 * MiB, 4 * MiB, 1 * MiB, () => receiving(test, created.upload_id, 3 * MiB));
-    const kept = await settled(created.upload_id);
+    const kept = await settledOffset(server.db, created.upload_id);
     expect(kept).toBeGreaterThan(2 * MiB);
     expect(kept).toBeLessThan(4 * MiB);
     await resume(server.url, alice, created, bytes, await serverOffset(alice, created.upload_id));

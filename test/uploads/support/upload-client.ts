@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ZAppendResponse, ZUploadInfo, type TUploadInfo } from "@syncdesk/protocol";
 import { bodyOf, errorOf } from "../../support/answers";
 import type { TestDevice } from "../../support/device";
+import type { TestDatabase } from "../../support/database";
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 
@@ -89,4 +90,14 @@ export async function resume(baseUrl: string, device: TestDevice, created: Creat
     else if (answer.status === 200) at = bodyOf(answer, ZAppendResponse).offset;
     else throw new Error(`chunk at ${at} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   }
+}
+
+/** The saved offset once no request holds the session (an interrupted PUT has saved what reached it). */
+export async function settledOffset(db: TestDatabase, uploadId: string): Promise<number> {
+  for (let i = 0; i < 300; i++) {
+    const row = await db.prisma.uploadSession.findUniqueOrThrow({ where: { id: uploadId } });
+    if (row.leaseUntil === null) return Number(row.offset);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("the session stays leased");
 }
