@@ -13,6 +13,7 @@ import { getResourceType, loadTypes, typesFile } from "./types/registry";
 import { recordTypeVersions } from "./types/type-epochs";
 import { sqlOf } from "./db/sql";
 import { startCaptureAnnouncer } from "./capture/announce";
+import { startCaptureSequencer } from "./capture/sequence";
 import { installCapture } from "./capture/install";
 
 export const FIRST_ADMIN_EMAIL = "admin@syncdesk.local";
@@ -34,6 +35,7 @@ export async function bootServer(): Promise<void> {
   const captured = await installCapture(database.prisma, types, typesFile());
   if (captured.length > 0) {
     logger.info({ tables: captured.map((t) => t.name) }, `Capturing changes of ${captured.map((t) => t.name).join(", ")}`);
+    startCaptureSequencer(database.prisma);
     startCaptureAnnouncer(database.prisma);
   }
 

@@ -16,6 +16,11 @@ type Column = { name: string; type: string; typname: string; category: string; n
  */
 export type CheckedTable = TableBinding & { type: string; keyType: string; columns: string[]; deferred: string[] };
 
+export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The table's name as SQL (each part quoted). */
+export const tableSql = (t: CheckedTable) => t.name.split(".").map(quoteIdent).join(".");
+
 // Column types per JSON Schema type whose values round-trip exactly through jsonb.
 const FITS: Record<string, (c: Column) => boolean> = {
   string: (c) => ["text", "varchar"].includes(c.typname),

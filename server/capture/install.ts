@@ -1,17 +1,21 @@
 // Installs table capture at start (INTEGRATION.md section 3; docs/tables.md), in one transaction:
 //   1. one installer at a time across instances starting together: a transaction advisory lock;
 //   2. check each table-backed type's table (check-table.ts); a misfit rolls everything back;
-//   3. per table: its row in capture_tables and its triggers (dropped and created again, so a
+//   3. the tables are locked against writers until commit (as creating their triggers would),
+//      and the outside writes already logged are sequenced with the bindings they were made under,
+//      so the reconcile below reads rows no logged write is still to change;
+//   4. per table: its row in capture_tables and its triggers (dropped and created again, so a
 //      restart is idempotent); a table new to capture, or whose binding changed, is reconciled:
 //      its rows and the type's live mirror records are staged, and the commit-time flush writes
 //      the difference (rows that existed before capture appear as sql inserts);
-//   4. types that left the config, or moved to another table: their triggers are dropped and
+//   5. types that left the config, or moved to another table: their triggers are dropped and
 //      their capture_tables row removed (their mirror records stay, like any type's).
 import type { Db } from "../db/client";
 import { engineOf, type Sql } from "../db/sql";
 import { processSingleton } from "../process-singleton";
 import type { ResourceType, TableBinding } from "../types/resource-type";
-import { checkTable, type CheckedTable } from "./check-table";
+import { checkTable, tableSql, type CheckedTable } from "./check-table";
+import { sequenceBatch } from "./sequence";
 
 const LOCK = "SELECT pg_advisory_xact_lock(hashtext('syncdesk.capture.install'))";
 const TRIGGERS = ["syncdesk_capture_insert", "syncdesk_capture_update", "syncdesk_capture_delete", "syncdesk_capture_truncate"];
@@ -40,6 +44,9 @@ export async function installCapture(db: Db, types: readonly ResourceType[], fil
     const result: CheckedTable[] = [];
     for (const type of bound) result.push(await checkTable(sql, file, type));
     // 3.
+    for (const table of result) await sql(`LOCK TABLE ${tableSql(table)} IN SHARE ROW EXCLUSIVE MODE`);
+    for (;;) if ((await sequenceBatch(sql, true)).transactions === 0) break;
+    // 4.
     for (const table of result) {
       const before = installed.get(table.type);
       if (before && before.table_name !== table.name) await dropTriggers(sql, before.table_name);
@@ -51,7 +58,7 @@ export async function installCapture(db: Db, types: readonly ResourceType[], fil
         [table.type, table.name, table.key, table.keyType, table.streamColumn, table.streamPrefix, table.columns]);
       if (!before || changed(before, table)) await reconcile(sql, table);
     }
-    // 4.
+    // 5.
     for (const [type, row] of installed) {
       if (result.some((t) => t.type === type)) continue;
       await dropTriggers(sql, row.table_name);

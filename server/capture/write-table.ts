@@ -9,13 +9,11 @@ import type { Sql } from "../db/sql";
 import { invalidFields } from "../errors";
 import type { TChangeSource } from "../feed/source";
 import type { RecordKey, RecordRow } from "../sync/records";
-import type { CheckedTable } from "./check-table";
+import { quoteIdent, tableSql, type CheckedTable } from "./check-table";
+
 import { capturedTable } from "./install";
 import { refusalOf } from "./table-refusal";
 
-export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-const tableSql = (t: CheckedTable) => t.name.split(".").map(quoteIdent).join(".");
 
 export type TableRow = Pick<RecordRow, "stream" | "type" | "id" | "data" | "deleted">;
 

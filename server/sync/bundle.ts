@@ -87,7 +87,7 @@ async function loadRecords(sql: Sql, keys: RecordKey[]): Promise<RecordRow[]> {
   return rows.map(toRecordRow);
 }
 
-type HeadRow = { name: string; head_seq: bigint | string; head_hash: string | null };
+export type HeadRow = { name: string; head_seq: bigint | string; head_hash: string | null };
 
 const LOCK_HEADS = "SELECT name, head_seq, head_hash FROM streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE";
 
@@ -97,7 +97,7 @@ const LOCK_HEADS = "SELECT name, head_seq, head_hash FROM streams WHERE name = A
  * always created, then locked in one sorted statement: locking the existing ones before creating
  * the others would take locks out of name order, and two such bundles could deadlock.
  */
-async function lockHeads(sql: Sql, names: string[]): Promise<HeadRow[]> {
+export async function lockHeads(sql: Sql, names: string[]): Promise<HeadRow[]> {
   if (names.length === 1) {
     const rows = await sql<HeadRow>(LOCK_HEADS, [names], { prepare: true });
     if (rows.length === 1) return rows;

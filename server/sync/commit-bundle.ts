@@ -9,8 +9,12 @@
 // A work that throws rolls everything back; nothing is announced. A push that PostgreSQL aborts
 // to break a deadlock (with a SQL writer of a table-backed type creating the same key at the same
 // moment: capture takes the key before the head, a push the head before the key; docs/tables.md)
-// runs again from the start: it wrote nothing, and its work reads everything it needs anew.
+// runs again from the start: it wrote nothing, and its work reads everything it needs anew. So
+// does any work whose table rows an outside writer changed before the capture sequencer took that
+// write (the commit-time flush refuses to commit it: its work read a mirror that was behind), once
+// the sequencer has caught up (capture/sequence.ts).
 import type { Db } from "../db/client";
+import { drainCaptured } from "../capture/sequence";
 import { engineOf, type Sql } from "../db/sql";
 import { recordBundleCommit } from "../metrics/registry";
 import { announceCommit } from "./announce";
@@ -28,7 +32,10 @@ export type BundleTx = {
 };
 
 const DEADLOCK_ATTEMPTS = 3;
-const isDeadlock = (error: unknown) => error instanceof Error && "code" in error && error.code === "40P01";
+const CAPTURE_ATTEMPTS = 5;
+const codeOf = (error: unknown) => (error instanceof Error && "code" in error ? error.code : undefined);
+const isDeadlock = (error: unknown) => codeOf(error) === "40P01";
+const isCaptureBehind = (error: unknown) => codeOf(error) === "40001" && error instanceof Error && error.message.startsWith("syncdesk capture:");
 
 export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: BundleTx) => Promise<T>): Promise<T> {
   const retried = writer === "push" || writer === "server_push";
@@ -36,7 +43,8 @@ export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: B
     try {
       return await commitBundleOnce(db, writer, work);
     } catch (error) {
-      if (!retried || attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
+      if (isCaptureBehind(error) && attempt < CAPTURE_ATTEMPTS) await drainCaptured(db);
+      else if (!retried || attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
     }
   }
 }

@@ -30,6 +30,7 @@ const EXEMPT: Record<string, string> = {
   devices: "per device, referenced by device_checkpoints: a reference table at moderate size",
   audit_log: "operator history across everything; pruned after AUDIT_RETENTION_DAYS",
   capture_announce: "heads of committed SQL writes in flight only (table capture), taken by the next announcer pass",
+  capture_log: "committed outside writes of captured tables until the sequencer takes them (seconds): a queue, not data",
   capture_pending: "rows of transactions in flight only (table capture), emptied at each commit",
   capture_tables: "configuration: one row per table-backed type",
   type_versions: "configuration: one row per type version",
