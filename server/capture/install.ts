@@ -33,6 +33,8 @@ declare module "../process-singleton" {
  */
 const checked = processSingleton("capturedTables", () => new Map<string, CheckedTable>());
 export const capturedTable = (type: string): CheckedTable | undefined => checked.get(type);
+/** Whether any type is table-backed in this process. */
+export const anyCaptured = (): boolean => checked.size > 0;
 
 export async function installCapture(db: Db, types: readonly ResourceType[], file: string): Promise<CheckedTable[]> {
   const bound = types.filter((t): t is ResourceType & { table: TableBinding } => t.table !== null);

@@ -14,6 +14,7 @@
 // write (the commit-time flush refuses to commit it: its work read a mirror that was behind), once
 // the sequencer has caught up (capture/sequence.ts).
 import type { Db } from "../db/client";
+import { anyCaptured } from "../capture/install";
 import { drainCaptured } from "../capture/sequence";
 import { engineOf, type Sql } from "../db/sql";
 import { recordBundleCommit } from "../metrics/registry";
@@ -55,6 +56,8 @@ async function commitBundleOnce<T>(db: Db, writer: BundleWriter, work: (tx: Bund
   let answered: { batchId: string; answer: BatchAnswer } | undefined;
   // 1.
   const result = await engineOf(db).transaction(async (sql) => {
+    // The team's tables' triggers tell this transaction from an outside writer by this setting.
+    if (anyCaptured()) await sql("SELECT set_config('syncdesk.in_bundle', 'on', true)");
     // 2.
     const value = await work({
       sql,

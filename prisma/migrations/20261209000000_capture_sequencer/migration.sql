@@ -1,5 +1,6 @@
 -- Outside writers no longer flush at commit (docs/tables.md "How it works", "Cost"). A
--- transaction that is not Syncdesk's (no syncdesk.source set) stages the images of the rows each
+-- transaction that is not Syncdesk's (neither syncdesk.in_bundle, set first thing by every
+-- Syncdesk writer while capture is installed, nor syncdesk.source) stages the images of the rows each
 -- statement wrote in capture_log, one row per statement: the writer pays one insert per statement
 -- and holds no stream head. After commit, server/capture/sequence.ts turns the committed log into
 -- changes, one bundle per transaction, in commit order, and deletes it in the same transaction.
@@ -31,7 +32,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   xid BIGINT;
 BEGIN
-  IF nullif(current_setting('syncdesk.source', true), '') IS NULL THEN
+  IF current_setting('syncdesk.in_bundle', true) IS DISTINCT FROM 'on' AND nullif(current_setting('syncdesk.source', true), '') IS NULL THEN
     IF TG_OP = 'INSERT' THEN
       INSERT INTO capture_log (xid, type, role, rows)
       SELECT txid_current(), TG_ARGV[0], current_user, jsonb_agg(to_jsonb(n)) FROM new_rows n HAVING count(*) > 0;
@@ -90,7 +91,7 @@ BEGIN
   IF current_setting('syncdesk.capture_check', true) IS DISTINCT FROM 'off' AND EXISTS (
     SELECT 1 FROM capture_log l JOIN capture_tables c ON c.type = l.type
     JOIN (SELECT p.type, array_agg(p.id) AS ids FROM capture_pending p WHERE p.xid = v_xid AND p.type <> '' GROUP BY p.type) k ON k.type = l.type
-    WHERE l.gone && k.ids OR EXISTS (SELECT 1 FROM jsonb_array_elements(l.rows) r WHERE r ->> c.key_column = ANY(k.ids))
+    WHERE l.xid <> v_xid AND (l.gone && k.ids OR EXISTS (SELECT 1 FROM jsonb_array_elements(l.rows) r WHERE r ->> c.key_column = ANY(k.ids)))
   ) THEN
     RAISE EXCEPTION 'syncdesk capture: an outside write to these rows is not sequenced yet'
       USING ERRCODE = 'serialization_failure', HINT = 'syncdesk_capture_behind';
