@@ -1,13 +1,15 @@
 // Deliver 4 of issue 17: several connections writing the team's table by plain SQL (inserts,
 // updates, moves between streams, deletes) while devices push and pull. In the end every device
 // holds exactly the table's rows of its stream, every stream's seqs run 1..head with none skipped
-// or repeated, and each device received each seq of its stream exactly once. On PGlite the same
-// writers interleave through its single connection.
+// or repeated, and each device received each seq of its stream exactly once. The sequencer runs
+// as on a started server, and device pushes that meet an outside write it has not taken yet run
+// again after it (sequencer.integration.test.ts shows commit order across connections). On
+// PGlite the same writers interleave through its single connection.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { drainCaptured, startCaptureSequencer } from "@/server/capture/sequence";
 import { engineOf, type Sql } from "@/server/db/sql";
 import type { TChange } from "@syncdesk/protocol";
 import { makeDevice, type TestDevice } from "../support/device";
-import { testDbEngine } from "../support/database";
 import type { TestServer } from "../support/server";
 import { bootstrapAll, pullAll, push } from "../support/sync-client";
 import { loadDemoTypes } from "../support/types";
@@ -15,10 +17,14 @@ import { expectMirrorConsistent, startVisitsServer } from "./support";
 
 let server: TestServer;
 let sql: Sql;
+let stopSequencer: () => void = () => {};
 beforeAll(async () => {
   ({ server, sql } = await startVisitsServer());
+  // As a started server does (server/startup.ts): outside writes become changes after commit.
+  stopSequencer = startCaptureSequencer(server.db.prisma);
 });
 afterAll(async () => {
+  stopSequencer();
   await server?.close();
   await loadDemoTypes();
 });
@@ -96,6 +102,7 @@ it("keeps every device equal to the table while SQL writers and devices race", a
     ...Array.from({ length: SQL_WRITERS }, (_, w) => sqlWriter(w)),
     ...devices.map((device, i) => deviceLoop(device, locals[i] as Local, 100 + i)),
   ]);
+  await drainCaptured(server.db.prisma);
   for (const [i, device] of devices.entries()) await sync(device, locals[i] as Local);
 
   const table = await sql<{ id: string; owner_id: string; data: Record<string, unknown> }>(`
@@ -111,41 +118,3 @@ it("keeps every device equal to the table while SQL writers and devices race", a
   }
   await expectMirrorConsistent(sql);
 }, 300_000);
-
-it(`commits a SQL write's changes only while holding its stream's head lock, on ${testDbEngine()}`, async () => {
-  await sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-1', 'locker', 's', 1)");
-  const pool = server.db.pool;
-  if (!pool) {
-    // PGlite is one connection: transactions run one after another, so commit order is trivially
-    // seq order. The write still waits for a transaction that holds the head until it ends.
-    let written = false;
-    await engineOf(server.db.prisma).transaction(async (tx) => {
-      await tx("SELECT 1 FROM streams WHERE name = 'user:locker' FOR UPDATE");
-      await tx("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-h', 'locker', 's', 3)");
-      void sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-2', 'locker', 's', 2)").then(() => { written = true; });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(written).toBe(false);
-    });
-    await expect.poll(() => written).toBe(true);
-  } else {
-    const holder = await pool.connect();
-    try {
-      await holder.query("BEGIN");
-      // The holder will advance the head itself when it commits.
-      await holder.query("SELECT 1 FROM streams WHERE name = 'user:locker' FOR UPDATE");
-      await holder.query("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-h', 'locker', 's', 3)");
-      let written = false;
-      const write = sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('lock-2', 'locker', 's', 2)").then(() => { written = true; });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      // The row is inserted, but its commit waits in the flush for the head lock.
-      expect(written).toBe(false);
-      expect(await sql("SELECT count(*)::int AS n FROM changes WHERE stream = 'user:locker'")).toEqual([{ n: 1 }]);
-      await holder.query("COMMIT");
-      await write;
-    } finally {
-      holder.release();
-    }
-  }
-  expect((await sql<{ seq: string; record_id: string }>("SELECT seq::text, record_id FROM changes WHERE stream = 'user:locker' ORDER BY changes.seq")))
-    .toEqual([{ seq: "1", record_id: "lock-1" }, { seq: "2", record_id: "lock-h" }, { seq: "3", record_id: "lock-2" }]);
-});
