@@ -3,9 +3,10 @@
 //
 // Order: a transaction comes after every transaction whose effects it saw or overwrote, because
 // the statement that did so staged its log row (a sequence value) after that transaction had
-// committed. So transactions are taken by their last log id. A batch is the first `limit` log rows
-// by id, less any transaction with a row beyond them (it sorts after every complete one anyway);
-// a single transaction larger than a batch is taken whole.
+// committed. So transactions are taken by their last log id. A batch is the first log rows by id
+// that wrote at most `limit` rows (at least one log row), less any transaction with a log row
+// beyond them (it sorts after every complete one anyway); a single transaction larger than a
+// batch is taken whole.
 import type { Sql } from "../db/sql";
 import type { RecordData } from "../sync/records";
 
@@ -15,7 +16,8 @@ export type RowEvent = { type: string; id: string; stream: string | null; data: 
 export type LoggedTransaction = { role: string; logIds: string[]; rows: RowEvent[] };
 
 const COMPLETE = `
-  WITH head AS (SELECT id, xid FROM capture_log ORDER BY id LIMIT $1), cut AS (SELECT max(id) AS m FROM head)
+  WITH first AS (SELECT id, xid, sum(n) OVER (ORDER BY id) - n AS before FROM capture_log ORDER BY id LIMIT $1),
+  head AS (SELECT id, xid FROM first WHERE before < $1), cut AS (SELECT max(id) AS m FROM head)
   SELECT h.xid::text FROM head h GROUP BY h.xid
   HAVING NOT EXISTS (SELECT 1 FROM capture_log l, cut WHERE l.xid = h.xid AND l.id > cut.m)`;
 
@@ -39,7 +41,7 @@ const ROWS = `
 
 type Row = { last: string | bigint; log_id: string; role: string; type: string; id: string | null; stream: string | null; data: RecordData | null };
 
-/** The next complete transactions of the log (at most about `limit` log rows), oldest first. */
+/** The next complete transactions of the log (about `limit` rows written), oldest first. */
 export async function readLoggedTransactions(sql: Sql, limit: number): Promise<LoggedTransaction[]> {
   let xids = (await sql<{ xid: string }>(COMPLETE, [limit])).map((r) => r.xid);
   if (xids.length === 0) xids = (await sql<{ xid: string }>(FIRST)).map((r) => r.xid);

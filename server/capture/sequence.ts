@@ -24,8 +24,8 @@ import { readLoggedTransactions } from "./sequence-read";
 
 const LOCK = "hashtext('syncdesk.capture.sequence')";
 
-/** Log rows one pass reads at most (one transaction larger than that is read whole). */
-const BATCH_ROWS = 2_000;
+/** Rows written (by all log rows) one pass reads at most; one transaction larger than that is read whole. */
+const BATCH_ROWS = 5_000;
 
 export type Sequenced = { transactions: number; changes: number; heads: Heads };
 

@@ -20,13 +20,14 @@ CREATE TABLE "capture_log" (
     "role" TEXT NOT NULL,
     "rows" JSONB,
     "gone" TEXT[],
+    "n" INTEGER NOT NULL,
     CONSTRAINT "capture_log_pkey" PRIMARY KEY ("id")
 );
 CREATE INDEX "capture_log_xid_idx" ON "capture_log"("xid");
 
 -- rows: to_jsonb of each row the statement inserted or updated (its state after the statement);
--- gone: keys of rows it deleted, or whose key an UPDATE changed. A statement that touched no row
--- stages nothing.
+-- gone: keys of rows it deleted, or whose key an UPDATE changed; n: how many rows it wrote (what a
+-- sequencer batch is sized by). A statement that touched no row stages nothing.
 CREATE OR REPLACE FUNCTION "syncdesk_capture_stage"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -34,17 +35,18 @@ DECLARE
 BEGIN
   IF current_setting('syncdesk.in_bundle', true) IS DISTINCT FROM 'on' AND nullif(current_setting('syncdesk.source', true), '') IS NULL THEN
     IF TG_OP = 'INSERT' THEN
-      INSERT INTO capture_log (xid, type, role, rows)
-      SELECT txid_current(), TG_ARGV[0], current_user, jsonb_agg(to_jsonb(n)) FROM new_rows n HAVING count(*) > 0;
+      INSERT INTO capture_log (xid, type, role, rows, n)
+      SELECT txid_current(), TG_ARGV[0], current_user, jsonb_agg(to_jsonb(r)), count(*) FROM new_rows r HAVING count(*) > 0;
     ELSIF TG_OP = 'UPDATE' THEN
       EXECUTE format(
-        'INSERT INTO capture_log (xid, type, role, rows, gone)
-         SELECT txid_current(), $1, current_user, (SELECT jsonb_agg(to_jsonb(n)) FROM new_rows n),
-                nullif(ARRAY(SELECT %1$I::text FROM old_rows EXCEPT SELECT %1$I::text FROM new_rows), ''{}'')
-         WHERE EXISTS (SELECT 1 FROM new_rows)', TG_ARGV[1]) USING TG_ARGV[0];
+        'INSERT INTO capture_log (xid, type, role, rows, gone, n)
+         SELECT txid_current(), $1, current_user, r.rows, nullif(g.gone, ''{}''), r.n + cardinality(g.gone)
+         FROM (SELECT jsonb_agg(to_jsonb(x)) AS rows, count(*)::int AS n FROM new_rows x) r,
+              (SELECT ARRAY(SELECT %1$I::text FROM old_rows EXCEPT SELECT %1$I::text FROM new_rows) AS gone) g
+         WHERE r.n > 0', TG_ARGV[1]) USING TG_ARGV[0];
     ELSE
       EXECUTE format(
-        'INSERT INTO capture_log (xid, type, role, gone) SELECT txid_current(), $1, current_user, array_agg(%I::text) FROM old_rows HAVING count(*) > 0',
+        'INSERT INTO capture_log (xid, type, role, gone, n) SELECT txid_current(), $1, current_user, array_agg(%I::text), count(*) FROM old_rows HAVING count(*) > 0',
         TG_ARGV[1]) USING TG_ARGV[0];
     END IF;
     RETURN NULL;
