@@ -2,8 +2,11 @@
 // visit that appears as a row of the team's table; UPDATE and DELETE made by SQL reach the device
 // on its next pull; a device edit based on a version an outside writer superseded goes through
 // the type's policy; pushes and outside writes in one transaction each land exactly once.
+// Outside SQL writes become changes when the capture sequencer takes them, after commit: the
+// in-process test server runs no sequencer, so each drainCaptured below stands for the pass a
+// started server runs within SEQUENCE_INTERVAL_MS (server/startup.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { announceCapturedHeads } from "@/server/capture/announce";
+import { drainCaptured } from "@/server/capture/sequence";
 import type { Sql } from "@/server/db/sql";
 import { commitBundle } from "@/server/sync/commit-bundle";
 import { commitRecordChange } from "@/server/sync/records";
@@ -42,6 +45,7 @@ describe("a device syncing a table-backed type", () => {
 
     await sql("UPDATE visits SET status = 'submitted' WHERE id = 'done-when'");
     await sql("DELETE FROM visits WHERE id = 'done-when'");
+    await drainCaptured(server.db.prisma);
     const pulled = await pullAll(device, token);
     const changes = pulled.pages.flatMap((p) => p.changes);
     expect(changes.map((c) => [c.op, c.version, c.data?.status])).toEqual([["upsert", 1, "draft"], ["upsert", 2, "submitted"], ["delete", 3, undefined]]);
@@ -51,6 +55,7 @@ describe("a device syncing a table-backed type", () => {
   it("bootstraps rows written by SQL, and applies device updates and deletes to the table", async () => {
     const owner = user();
     await sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('from-sql', $1, 'Quay', 1)", [owner]);
+    await drainCaptured(server.db.prisma);
     const device = await makeDevice(server.url, owner);
     const { pages } = await bootstrapAll(device);
     expect(pages.flat().map((r) => [r.id, r.version, r.data])).toEqual([["from-sql", 1, { site: "Quay", score: 1 }]]);
@@ -68,16 +73,21 @@ describe("a device syncing a table-backed type", () => {
     const device = await makeDevice(server.url, owner);
     await push(device, 1, [{ type: "visit", id: "merged", action: "create", data: visit }]);
     await sql("UPDATE visits SET score = 9, tags = '[\"roof\", \"door\"]', visits = 3 WHERE id = 'merged'");
+    // Not drained: the push's commit finds the outside write unsequenced, refuses (40001), and
+    // commitBundle sequences it and runs the push again, which then sees version 2.
     const answer = await push(device, 2, [{ type: "visit", id: "merged", action: "update", base_version: 1, data: { ...visit, score: 5, tags: ["roof", "gate"], visits: 2 } }]);
     expect(answer.results[0]).toMatchObject({ status: "ok", version: 3, conflict: { resolution: "merged" } });
     // max(9, 5); union of both additions; counter 3 + (2 - 1).
     expect(await row("merged")).toMatchObject({ score: "9", visits: 4 });
     expect(new Set((await row("merged"))?.tags as string[])).toEqual(new Set(["roof", "door", "gate"]));
+    expect((await changesOf(sql, `user:${owner}`)).map((c) => [c.version, c.source?.split(":")[0]])).toEqual([[1, "device"], [2, "sql"], [3, "device"]]);
+    await expectMirrorConsistent(sql);
   });
 
   it("refuses a stream outside the type's prefix and an id another stream's row holds", async () => {
     const owner = user();
     await sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('taken', 'someone-else', 's', 1)");
+    await drainCaptured(server.db.prisma);
     const device = await makeDevice(server.url, owner, { streams: [`user:${owner}`, "team:x"] });
     const answer = await push(device, 1, [
       { type: "visit", action: "create", stream: "team:x", data: visit },
@@ -109,8 +119,8 @@ describe("a device syncing a table-backed type", () => {
     try {
       await live.next("ready");
       await sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('live', $1, 's', 1)", [owner]);
-      // The pass a started server runs every ANNOUNCE_INTERVAL_MS (server/startup.ts).
-      await announceCapturedHeads(server.db.prisma);
+      // The sequencer's pass announces what it sequenced (no announcer pass involved).
+      await drainCaptured(server.db.prisma);
       expect((await live.next("poke")).data).toEqual({ streams: { [`user:${owner}`]: 1 } });
     } finally {
       live.close();

@@ -1,8 +1,11 @@
 // Deliver 1 of issue 17: the start checks a table-backed type's table and says what does not fit
 // (file, type, field); capture installs idempotently, safely from several starts at once, picks
-// up rows that were there before it, and leaves when the type leaves the config.
+// up rows that were there before it, and leaves when the type leaves the config. Outside SQL
+// writes become changes when the capture sequencer takes them, after commit: each drainCaptured
+// below stands for the pass a started server runs within SEQUENCE_INTERVAL_MS (server/startup.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installCapture } from "@/server/capture/install";
+import { drainCaptured } from "@/server/capture/sequence";
 import { sqlOf, type Sql } from "@/server/db/sql";
 import { loadConfigFile } from "@/server/types/load-config";
 import type { ResourceType } from "@/server/types/resource-type";
@@ -57,6 +60,7 @@ describe("installing capture", () => {
     expect(await triggers()).toEqual(["syncdesk_capture_delete", "syncdesk_capture_insert", "syncdesk_capture_truncate", "syncdesk_capture_update"]);
     expect((await changesOf(sql, "user:alice")).map((c) => [c.record_id, c.op])).toEqual([["old", "upsert"]]);
     await sql("UPDATE visits SET score = 2");
+    await drainCaptured(db.prisma);
     expect((await changesOf(sql, "user:alice")).map((c) => c.version)).toEqual([1, 2]);
   });
 
@@ -66,7 +70,9 @@ describe("installing capture", () => {
     expect(await triggers()).toEqual([]);
     expect(await sql("SELECT type FROM capture_tables")).toEqual([]);
     await sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('unseen', 'alice', 's', 1)");
+    await drainCaptured(db.prisma);
     expect(await changesOf(sql, "user:alice")).toEqual([]);
+    expect(await sql("SELECT 1 FROM capture_log")).toEqual([]);
     await install();
     expect((await changesOf(sql, "user:alice")).map((c) => c.record_id)).toEqual(["unseen"]);
   });

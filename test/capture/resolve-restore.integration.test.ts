@@ -2,8 +2,12 @@
 // and staff restores of a table-backed type write the team's table exactly once and emit one
 // change and one feed event (docs/tables.md "Attribution"). A row trigger of the test's own counts
 // the writes the table receives. One the table's constraints refuse is a 400 naming the
-// constraint (the console and the resolve route show it) and changes nothing.
+// constraint (the console and the resolve route show it) and changes nothing. Outside SQL writes
+// become changes when the capture sequencer takes them, after commit: the in-process test server
+// runs no sequencer, so each drainCaptured below stands for the pass a started server runs within
+// SEQUENCE_INTERVAL_MS (server/startup.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drainCaptured } from "@/server/capture/sequence";
 import { resolveConflict } from "@/server/conflicts/resolve";
 import { restoreRecord } from "@/server/records/restore";
 import { sqlOf, type Sql } from "@/server/db/sql";
@@ -44,6 +48,8 @@ async function storedConflict(id: string): Promise<{ device: TestDevice; stream:
   const device = await makeDevice(server.url, owner);
   await push(device, 1, [{ type: "visit", id, action: "create", data: base }]);
   await sql("UPDATE visits SET site = 'By SQL' WHERE id = $1", [id]);
+  // Not drained: the stale push's commit refuses (40001) while the SQL write is unsequenced, and
+  // commitBundle sequences it and runs the push again, which then meets version 2.
   const answer = await push(device, 2, [{ type: "visit", id, action: "update", base_version: 1, data: { ...base, site: "By device" } }]);
   const conflictId = answer.results[0]?.conflict?.conflict_id;
   expect(answer.results[0]).toMatchObject({ status: "conflict" });
@@ -87,6 +93,7 @@ describe("resolving and restoring a table-backed type", () => {
     const device = await makeDevice(server.url, owner);
     await push(device, 1, [{ type: "visit", id: "restored", action: "create", data: base }]);
     await sql("UPDATE visits SET site = 'Overwritten', score = 7 WHERE id = 'restored'");
+    await drainCaptured(server.db.prisma);
     await sql("DELETE FROM visit_writes");
     const before = { changes: (await changesOf(sql, stream)).length, events: await feedEvents(stream) };
     const staff = await createStaffAs(server.db.prisma, "support");
@@ -113,6 +120,7 @@ describe("resolving and restoring a table-backed type", () => {
     await sql("ALTER TABLE visits DROP CONSTRAINT visits_no_forbidden");
     await sql("UPDATE visits SET site = 'Forbidden' WHERE id = 'refused-resolve'");
     await sql("UPDATE visits SET site = 'Fine' WHERE id = 'refused-resolve'");
+    await drainCaptured(server.db.prisma);
     await sql("ALTER TABLE visits ADD CONSTRAINT visits_no_forbidden CHECK (site <> 'Forbidden') NOT VALID");
     const version = (await sql<{ version: number }>("SELECT version FROM records WHERE stream = $1 AND id = 'refused-resolve'", [stream]))[0]?.version ?? 0;
     await expect(restoreRecord(server.db.prisma, staff, { stream, type: "visit", id: "refused-resolve" }, { version: version - 1, expectedVersion: version, reason: "test" }))

@@ -4,7 +4,10 @@
 // killed first, so a transaction still running rolls back as it would in a crash), then the same
 // data is opened again (migrations checked as at boot) and served on the same port. Between the
 // two, devices meet refused connections. The Node process itself stays: module-level state of the
-// app (in-process live hub, caches) survives, which a real restart would lose.
+// app (in-process live hub, caches) survives, which a real restart would lose. The in-process
+// test server runs none of a started server's background passes (server/startup.ts); a test that
+// needs one gives it as `background`: started with each server on its database, stopped before
+// that server closes.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -52,9 +55,16 @@ async function durableData(): Promise<DurableData> {
   };
 }
 
-export async function startRestartableServer(): Promise<RestartableServer> {
+/** A background pass a started server runs on its database; returns its (awaited) stop. */
+export type Background = (db: TestDatabase) => () => Promise<void>;
+
+export async function startRestartableServer(options: { background?: Background } = {}): Promise<RestartableServer> {
   const data = await durableData();
-  let current = await startTestServer({ database: await data.open(), drain: true });
+  const serve = async (port?: number) => {
+    const server = await startTestServer({ database: await data.open(), port, drain: true });
+    return { server, stop: options.background?.(server.db) ?? (async () => {}) };
+  };
+  let { server: current, stop: stopBackground } = await serve();
   const port = Number(new URL(current.url).port);
   let restarting: Promise<void> | null = null;
   let restarts = 0;
@@ -63,12 +73,13 @@ export async function startRestartableServer(): Promise<RestartableServer> {
   const restart = (): Promise<void> => {
     restarting ??= (async () => {
       const started = Date.now();
+      await stopBackground();
       // close() cuts the connections and stops listening before its first await; the crash then
       // hits requests still running, and close() waits for them before closing the database.
       const closing = current.close();
       await data.crash();
       await closing;
-      current = await startTestServer({ database: await data.open(), port, drain: true });
+      ({ server: current, stop: stopBackground } = await serve(port));
       restarts++;
       restartMs += Date.now() - started;
     })().finally(() => {
@@ -93,6 +104,7 @@ export async function startRestartableServer(): Promise<RestartableServer> {
     close: async () => {
       await restarting?.catch(() => {});
       try {
+        await stopBackground();
         await current.close();
       } finally {
         await data.remove();
