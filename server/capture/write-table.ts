@@ -12,6 +12,7 @@ import type { RecordKey, RecordRow } from "../sync/records";
 import { quoteIdent, tableSql, type CheckedTable } from "./check-table";
 
 import { capturedTable } from "./install";
+import { CaptureBehind } from "./capture-behind";
 import { refusalOf } from "./table-refusal";
 
 
@@ -79,6 +80,22 @@ export async function writeTableRows(sql: Sql, table: CheckedTable, rows: readon
     await sql(`DELETE FROM ${name} t USING jsonb_populate_recordset(NULL::${name}, $1::jsonb) x WHERE t.${key} = x.${key}`, [JSON.stringify(deletes)]);
   }
   if (deferred) await sql(`SET CONSTRAINTS ${deferred} DEFERRED`);
+  await refuseIfLogged(sql, table, rows.map((r) => r.id));
+}
+
+/**
+ * The rows were just written or locked (an upsert that found another stream's row locks it and
+ * writes nothing, so the commit-time flush never hears of it): an outside write to any of them
+ * still in capture_log means the caller decided on a mirror that was behind, and must run again
+ * once the sequencer has taken it (commit-bundle.ts). Outside writes committed later wait for
+ * these row locks.
+ */
+async function refuseIfLogged(sql: Sql, table: CheckedTable, ids: string[]): Promise<void> {
+  const [logged] = await sql(
+    `SELECT 1 FROM capture_log l WHERE l.type = $1 AND l.xid <> txid_current()
+       AND (l.gone && $2::text[] OR EXISTS (SELECT 1 FROM jsonb_array_elements(l.rows) r WHERE r ->> $3 = ANY($2::text[]))) LIMIT 1`,
+    [table.type, ids, table.key]);
+  if (logged) throw new CaptureBehind();
 }
 
 /**

@@ -14,7 +14,9 @@
 // write (the commit-time flush refuses to commit it: its work read a mirror that was behind), once
 // the sequencer has caught up (capture/sequence.ts).
 import type { Db } from "../db/client";
+import { AppError } from "../errors";
 import { anyCaptured } from "../capture/install";
+import { isCaptureBehind } from "../capture/capture-behind";
 import { drainCaptured } from "../capture/sequence";
 import { engineOf, type Sql } from "../db/sql";
 import { recordBundleCommit } from "../metrics/registry";
@@ -34,9 +36,12 @@ export type BundleTx = {
 
 const DEADLOCK_ATTEMPTS = 3;
 const CAPTURE_ATTEMPTS = 5;
-const codeOf = (error: unknown) => (error instanceof Error && "code" in error ? error.code : undefined);
-const isDeadlock = (error: unknown) => codeOf(error) === "40P01";
-const isCaptureBehind = (error: unknown) => codeOf(error) === "40001" && error instanceof Error && error.message.startsWith("syncdesk capture:");
+const isDeadlock = (error: unknown) => error instanceof Error && "code" in error && error.code === "40P01";
+
+/** Outside writers kept changing the rows faster than the work could run after the sequencer. */
+const captureBusy = () => new AppError("unavailable", "Other writers keep changing these rows of the team's table; retry", {
+  reason: "capture_behind", retry_after_seconds: 1,
+});
 
 export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: BundleTx) => Promise<T>): Promise<T> {
   const retried = writer === "push" || writer === "server_push";
@@ -44,7 +49,8 @@ export async function commitBundle<T>(db: Db, writer: BundleWriter, work: (tx: B
     try {
       return await commitBundleOnce(db, writer, work);
     } catch (error) {
-      if (isCaptureBehind(error) && attempt < CAPTURE_ATTEMPTS) await drainCaptured(db);
+      if (isCaptureBehind(error) && attempt >= CAPTURE_ATTEMPTS) throw captureBusy();
+      if (isCaptureBehind(error)) await drainCaptured(db);
       else if (!retried || attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
     }
   }

@@ -84,6 +84,34 @@ describe("the capture sequencer", () => {
   });
 });
 
+describe("a device write meeting an outside write the sequencer has not taken", () => {
+  it("refuses a create of an id an outside write gave another stream, and writes nothing", async () => {
+    await sql("INSERT INTO visits (id, owner_id, site, score) VALUES ('taken', 'erin', 's', 1)");
+    const device = await makeDevice(server.url, "frank");
+    await bootstrapAll(device);
+    const answer = await push(device, 1, [{ type: "visit", id: "taken", action: "create", data: { site: "mine", score: 2 } }]);
+    expect(answer.results.map((r) => [r.status, r.error?.code])).toEqual([["error", "forbidden"]]);
+    expect(await sql("SELECT owner_id, site FROM visits WHERE id = 'taken'")).toEqual([{ owner_id: "erin", site: "s" }]);
+    expect(await changesOf(sql, "user:frank")).toEqual([]);
+    expect((await changesOf(sql, "user:erin")).map((c) => [c.record_id, c.op])).toEqual([["taken", "upsert"]]);
+    await expectMirrorConsistent(sql);
+  });
+
+  it("does not answer ok for an update of a row an outside write moved to another stream", async () => {
+    const device = await makeDevice(server.url, "gina");
+    await bootstrapAll(device);
+    await push(device, 1, [{ type: "visit", id: "moved", action: "create", data: { site: "a", score: 1 } }]);
+    await sql("UPDATE visits SET owner_id = 'hank' WHERE id = 'moved'");
+    const answer = await push(device, 2, [{ type: "visit", id: "moved", action: "update", base_version: 1, data: { site: "by device", score: 1 } }]);
+    // The row left the device's stream (a delete there): an update of it is a conflict, not a write.
+    expect(answer.results.map((r) => [r.status, r.error?.code])).toEqual([["conflict", undefined]]);
+    expect(await sql("SELECT owner_id, site FROM visits WHERE id = 'moved'")).toEqual([{ owner_id: "hank", site: "a" }]);
+    expect((await changesOf(sql, "user:gina")).map((c) => [c.op, c.version, c.source?.split(":")[0]])).toEqual([["upsert", 1, "device"], ["delete", 2, "sql"]]);
+    expect((await changesOf(sql, "user:hank")).map((c) => [c.op, c.data?.site])).toEqual([["upsert", "a"]]);
+    await expectMirrorConsistent(sql);
+  });
+});
+
 describe(`commit order across writers on ${testDbEngine()}`, () => {
   it("never makes a writer wait for a stream head, and sequences a transaction after the one whose row it overwrote", async () => {
     const pool = server.db.pool;
