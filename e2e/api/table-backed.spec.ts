@@ -54,7 +54,13 @@ test("a pushed visit becomes a row, and SQL updates and deletes of rows reach th
     await client.query("UPDATE visits SET status = 'closed', score = 5 WHERE id = 'v-1'");
     await client.query("DELETE FROM visits WHERE id = 'v-2'");
   });
-  const page = ZPullResponse.parse(await post("pull", { token }));
+  // The server's sequencer takes SQL writes within about 50 ms of their commit: a device sees them
+  // on its next pull (docs/tables.md "What is captured").
+  let page = ZPullResponse.parse(await post("pull", { token }));
+  await expect.poll(async () => {
+    page = ZPullResponse.parse(await post("pull", { token }));
+    return page.changes.length;
+  }, { timeout: 10_000 }).toBe(4);
   const byId = (changes: TChange[], id: string) => changes.filter((c) => c.id === id).map((c) => ({ op: c.op, version: c.version, data: c.data }));
   expect(byId(page.changes, "v-1")).toEqual([
     { op: "upsert", version: 1, data: { site: "North yard", score: 4, tags: ["roof"], note: "" } },

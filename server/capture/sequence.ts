@@ -13,7 +13,7 @@
 // After commit, the advanced heads are announced to live connections, like a push's.
 import type { Db } from "../db/client";
 import { logger } from "../log";
-import { engineOf, type Sql } from "../db/sql";
+import { engineOf, sqlOf, type Sql } from "../db/sql";
 import { recordBundleCommit } from "../metrics/registry";
 import { announceCommit } from "../sync/announce";
 import { lockHeads } from "../sync/bundle";
@@ -100,6 +100,8 @@ const WRITE = `
 
 /** One batch in its own transaction, announced after commit; how many transactions it took. */
 export async function sequenceCaptured(db: Db, wait = false): Promise<number> {
+  // An idle pass is one autocommit read, not a transaction.
+  if (!wait && (await sqlOf(db)("SELECT 1 FROM capture_log LIMIT 1")).length === 0) return 0;
   const started = performance.now();
   const done = await engineOf(db).transaction((sql) => sequenceBatch(sql, wait));
   if (done.transactions === 0) return 0;
