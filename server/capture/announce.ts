@@ -1,7 +1,8 @@
-// Live pokes for changes written by SQL (docs/tables.md "How it works"). The capture flush runs
-// inside the writer's transaction and cannot NOTIFY without serialising every captured commit on
-// PostgreSQL's notify lock (migration 20261208010000_capture_announce); it leaves each advanced
-// stream's head in capture_announce instead. Each instance takes the committed rows every
+// Live pokes for the changes the commit-time flush adds inside Syncdesk's own transactions (what
+// a team's trigger or default wrote beyond the bundle; docs/tables.md "How it works"; the
+// sequencer announces outside writes itself). The flush runs inside the writer's transaction and
+// cannot NOTIFY without serialising every captured commit on PostgreSQL's notify lock (migration
+// 20261208010000_capture_announce); it leaves each advanced stream's head in capture_announce. Each instance takes the committed rows every
 // interval (DELETE ... RETURNING: one instance gets each row) and announces them like a push's
 // commit (server/sync/announce.ts): its own live connections at once, the others through NOTIFY.
 import type { Db } from "../db/client";
