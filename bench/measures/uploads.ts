@@ -6,7 +6,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { makeDevice, type Device } from "../lib/client";
-import { peakRssMiB, resetPeakRss, rssMiB } from "../lib/server";
+import { makeUploadAgent, putBytes } from "../lib/put-bytes";
+import { cpuSeconds, peakRssMiB, resetPeakRss, rssMiB } from "../lib/server";
 import { now, summarize } from "../lib/stats";
 import type { Ctx, Row } from "../lib/types";
 
@@ -39,7 +40,7 @@ async function diskRound(dir: string, round: number, block: Buffer, bytes: numbe
 }
 
 /** One resumable upload from create to complete; MiB/s from the first chunk to the completion. */
-async function uploadRound(ctx: Ctx, device: Device, block: Buffer<ArrayBuffer>, bytes: number, sha256: string): Promise<{ rate: number; blobKey: string }> {
+async function uploadRound(ctx: Ctx, device: Device, block: Buffer<ArrayBuffer>, bytes: number, sha256: string): Promise<{ rate: number; blobKey: string; serverMs: number; clientMs: number; chunks: number }> {
   const headers = { authorization: `Bearer ${device.jwt}`, "x-device-id": device.deviceId };
   const created = await fetch(`${ctx.server.url}/api/v1/uploads`, {
     method: "POST", headers: { ...headers, "content-type": "application/json" },
@@ -50,19 +51,31 @@ async function uploadRound(ctx: Ctx, device: Device, block: Buffer<ArrayBuffer>,
   const size = Math.min(info.chunk_size || block.length, block.length);
   const url = new URL(info.upload_url, ctx.server.url).toString();
   const started = now();
-  for (let offset = 0; offset < bytes; offset += size) {
-    const end = Math.min(bytes, offset + size);
-    const res = await fetch(url, { method: "PUT", headers: { ...headers, "content-type": "application/octet-stream", "content-range": `bytes ${offset}-${end - 1}/${bytes}` }, body: block.subarray(0, end - offset) });
-    if (!res.ok) throw new Refused(`chunk at ${offset} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-    await res.arrayBuffer();
+  const server0 = cpuSeconds(ctx.server.pid);
+  const client0 = process.cpuUsage();
+  let chunks = 0;
+  const agent = makeUploadAgent();
+  try {
+    for (let offset = 0; offset < bytes; offset += size) {
+      const end = Math.min(bytes, offset + size);
+      const chunkHeaders = { ...headers, "content-type": "application/octet-stream", "content-range": `bytes ${offset}-${end - 1}/${bytes}` };
+      const res = await putBytes(agent, url, chunkHeaders, block.subarray(0, end - offset));
+      if (res.status < 200 || res.status > 299) throw new Refused(`chunk at ${offset} answered ${res.status}: ${res.text.slice(0, 200)}`);
+      chunks++;
+    }
+  } finally {
+    agent.destroy();
   }
   const done = await fetch(`${ctx.server.url}/api/v1/uploads/${info.upload_id}/complete`, {
     method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ sha256: `sha256:${sha256}` }),
   });
   const rate = bytes / 2 ** 20 / ((now() - started) / 1000);
+  const serverMs = (cpuSeconds(ctx.server.pid) - server0) * 1000;
+  const used = process.cpuUsage(client0);
+  const clientMs = (used.user + used.system) / 1000;
   if (!done.ok) throw new Refused(`complete answered ${done.status}: ${(await done.text()).slice(0, 200)}`);
   const answer = (await done.json()) as { blob: { key: string } };
-  return { rate, blobKey: answer.blob.key };
+  return { rate, blobKey: answer.blob.key, serverMs, clientMs, chunks };
 }
 
 /** Removes the uploaded blobs' bytes (file store), which would otherwise pile up run after run. */
@@ -99,9 +112,13 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
   // side ran right after a deletion would win. Kept, both sides write to new memory alike.
   const references = mkdtempSync(path.join(dataDir, "bench-upload-reference-"));
   const blobKeys: string[] = [];
+  // Per 8 MiB chunk, as the other rows report theirs: on 2 shared cores the client's CPU is the server's loss.
+  const cpu = { server: [] as number[], client: [] as number[] };
   const sent = async (size: number, digest: string): Promise<number> => {
     const round = await uploadRound(ctx, device, block, size, digest);
     blobKeys.push(round.blobKey);
+    cpu.server.push(round.serverMs / round.chunks);
+    cpu.client.push(round.clientMs / round.chunks);
     return round.rate;
   };
   const upload: number[] = [];
@@ -110,6 +127,7 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
   let reset = false;
   try {
     await sent(block.length, warmSha256); // warm-up: the routes' modules load, connections open
+    cpu.server.length = cpu.client.length = 0;
     // The reference's warm-up, as the upload has one. Its speed still swings (one round in three
     // or so ran at 1.0-1.6 GB/s instead of 0.25-0.45, from the memory the rest of the machine frees
     // and reuses): the ratio is taken per round and the median reported.
@@ -125,7 +143,7 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
         upload.push(await sent(bytes, sha256));
         disk.push(await diskRound(references, r, block, bytes));
       }
-      ctx.progress(`uploads round ${r + 1}/${ROUNDS}: upload ${upload.at(-1)?.toFixed(0)} MiB/s, disk ${disk.at(-1)?.toFixed(0)} MiB/s`);
+      ctx.progress(`uploads round ${r + 1}/${ROUNDS}: upload ${upload.at(-1)?.toFixed(0)} MiB/s, disk ${disk.at(-1)?.toFixed(0)} MiB/s; CPU per chunk: server ${cpu.server.at(-1)?.toFixed(1)} ms, client ${cpu.client.at(-1)?.toFixed(1)} ms`);
     }
   } catch (error) {
     if (error instanceof Refused) return skipped(error.message);
@@ -140,7 +158,8 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
       id: "uploads", name, unit: "MiB/s", value: summarize(upload), reference: summarize(disk),
       referenceLabel: "write + fsync to a file on the same disk", ratio: summarize(upload.map((u, i) => u / (disk[i] ?? NaN))),
       ratioLabel: "upload / disk", target: { op: ">=", value: 0.6 },
-      notes: `${ROUNDS} rounds, upload and reference alternating; ${chunk / 2 ** 20} MiB chunks, one at a time, each synced to disk before it is acknowledged; the complete step verifies the sha256`,
+      notes: `${ROUNDS} rounds, upload and reference alternating; ${chunk / 2 ** 20} MiB chunks, one at a time, each synced to disk before it is acknowledged; the complete step verifies the sha256; CPU per chunk: server ${summarize(cpu.server).median.toFixed(1)} ms, HTTP client ${summarize(cpu.client).median.toFixed(1)} ms`,
+      extra: { server_cpu_ms_per_chunk: summarize(cpu.server).median, client_cpu_ms_per_chunk: summarize(cpu.client).median },
     },
     {
       id: "uploads-rss", name: `Uploads: server peak RSS during the ${label} uploads`, unit: "MiB", value: summarize([peak]), ratio: null,
