@@ -2,8 +2,8 @@
 // into a fresh ArrayBuffer per request; 8 MiB of new external memory per chunk sets off V8's
 // "external memory pressure" collections, whose cost grows with whatever else the benchmark
 // process holds. Measured (bench/profiles/2026-12-06-uploads-full-run.md): fetch spent 18-28 ms
-// of client CPU per 8 MiB chunk with a 6 MiB heap and 55-70 ms with 176 MiB of live objects,
-// node:http 2 ms at either size; on 2 shared cores that CPU is taken from the server under test.
+// of client CPU per 8 MiB chunk with a 6 MiB heap and 68-88 ms with 176 MiB of live objects,
+// node:http 2-3 ms at either size; on 2 shared cores that CPU is taken from the server under test.
 import http from "node:http";
 
 /** One keep-alive connection, reused from chunk to chunk as a device's HTTP client would. */
