@@ -6,8 +6,7 @@ export async function register(): Promise<void> {
     const { startServer } = await import("./server/startup");
     await startServer();
     const { serveBesideNext } = await import("./server/http/beside-next");
-    const { liveRoute } = await import("./server/live/beside-next");
-    const { chunkRoute } = await import("./server/uploads/beside-next");
-    serveBesideNext([liveRoute, chunkRoute]);
+    const { BESIDE_NEXT_ROUTES } = await import("./server/http/beside-next-routes");
+    serveBesideNext(BESIDE_NEXT_ROUTES);
   }
 }

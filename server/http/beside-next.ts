@@ -1,10 +1,14 @@
-// Requests served beside Next, not through it: `next start`'s HTTP server hands a few routes
-// straight to their route handler, where Next's per-request pipeline costs too much (live
-// connections held for hours: server/live/beside-next.ts; 8 MiB upload chunks:
-// server/uploads/beside-next.ts). The handler is the one Next's route uses (authentication, rate
-// limit, checks, log line, error envelope); the answer gets the headers next.config.mjs gives
-// every route. Installed once per process from instrumentation.ts; a request no route takes, or
-// one that does not make a web Request, goes to Next as before.
+// Requests served beside Next, not through it: `next start`'s HTTP server hands the routes listed
+// in beside-next-routes.ts straight to their route handler, where Next's per-request pipeline
+// costs too much: live connections held for hours (server/live/beside-next.ts), 8 MiB upload
+// chunks (server/uploads/beside-next.ts), and the hot sync routes (pull, push, bootstrap, ack:
+// beside-next-handler.ts), where Next's router, adapters and web streams were ~1.2 ms of an empty
+// pull's ~3 ms (bench/profiles/2026-12-06-sync-beside-next.md). The handler is the one Next's
+// route uses (authentication, rate limit, checks, log line, metrics, error envelope); the answer
+// gets the headers next.config.mjs gives every route and, for the sync routes, Next's compression
+// (beside-next-answer.ts). Installed once per process from instrumentation.ts; a request no route
+// takes, or one that does not make a web Request, goes to Next as before, and Next keeps serving
+// every one of these paths itself under `next dev`.
 import http from "node:http";
 import { env } from "../env";
 import { processSingleton } from "../process-singleton";
@@ -14,7 +18,7 @@ export type BesideNextRoute = (req: http.IncomingMessage, res: http.ServerRespon
 
 declare module "../process-singleton" {
   interface ProcessSingletons {
-    besideNext: { routes: BesideNextRoute[] | null };
+    besideNext: { routes: readonly BesideNextRoute[] | null };
   }
 }
 
@@ -28,19 +32,21 @@ export function routeHeaders(production: boolean): Record<string, string> {
   };
 }
 
-/** The web Request of a Node request, without its body; throws on what cannot be one. */
-export function webRequestOf(req: http.IncomingMessage, method: string, signal: AbortSignal): Request {
+/** The web Request of a Node request, with `body` if given; throws on what cannot be one. */
+export function webRequestOf(req: http.IncomingMessage, method: string, signal: AbortSignal, body?: ReadableStream<Uint8Array>): Request {
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
     if (name !== undefined && value !== undefined) headers.append(name, value);
   }
+  // A stream body is sent as it is read (`duplex`, which the DOM's RequestInit does not declare).
+  const init: RequestInit & { duplex?: "half" } = body ? { method, headers, signal, body, duplex: "half" } : { method, headers, signal };
   // Path and query only: a crafted Host header must not change what the handler parses.
-  return new Request(new URL(req.url ?? "/", "http://localhost"), { method, headers, signal });
+  return new Request(new URL(req.url ?? "/", "http://localhost"), init);
 }
 
 /** Routes the requests `routes` take, of every HTTP server in this process, beside Next (once). */
-export function serveBesideNext(routes: BesideNextRoute[]): void {
+export function serveBesideNext(routes: readonly BesideNextRoute[]): void {
   const state = processSingleton("besideNext", () => ({ routes: null }));
   if (state.routes) return;
   state.routes = routes;

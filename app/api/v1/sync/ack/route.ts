@@ -1,7 +1,7 @@
-import { handlerOf } from "@/server/http/route";
-import { ackRoute } from "@/server/http/routes/sync";
-import { ackToken } from "@/server/sync/ack";
+import { ackHandler } from "@/server/http/sync-handlers";
 
 export const dynamic = "force-dynamic";
 
-export const POST = handlerOf(ackRoute, async ({ db, device, body }) => ackToken(db, device, body.token));
+// `next start` serves this path beside Next (server/http/beside-next-routes.ts) with the same
+// handler; this route answers where that is not installed (development servers, tests).
+export const POST = ackHandler;

@@ -1,7 +1,7 @@
-import { handlerOf } from "@/server/http/route";
-import { pushRoute } from "@/server/http/routes/sync";
-import { applyPush } from "@/server/sync/push";
+import { pushHandler } from "@/server/http/sync-handlers";
 
 export const dynamic = "force-dynamic";
 
-export const POST = handlerOf(pushRoute, async ({ db, device, body }) => applyPush(db, device, body));
+// `next start` serves this path beside Next (server/http/beside-next-routes.ts) with the same
+// handler; this route answers where that is not installed (development servers, tests).
+export const POST = pushHandler;
