@@ -136,7 +136,7 @@ describe("requests served beside Next", () => {
     async function expectSameAnswer(route: (typeof SYNC)[number], headers: Record<string, string>, body?: Buffer, chunked = false): Promise<Raw> {
       const sent = { "x-request-id": "beside-next-test", ...headers };
       const beside = await send(base, route.method, route.url, sent, body, chunked);
-      const direct = await route.next(new Request(`http://localhost${route.url}`, { method: route.method, headers: sent, body }));
+      const direct = await route.next(new Request(`http://localhost${route.url}`, { method: route.method, headers: sent, body: body && new Uint8Array(body) }));
       expect(beside.headers["x-served-by"], `${route.method} ${route.url} went to Next`).toBeUndefined();
       expect(beside.status).toBe(direct.status);
       expect(JSON.parse(beside.body.toString())).toEqual(await direct.json());
