@@ -1,6 +1,7 @@
 // Compression on the production server (docs/protocol.md "Compression"): Next's own gzip is off
 // for mobile answers (no-transform), so a small answer leaves as plain JSON even to a client that
-// accepts gzip, and a large pull page is gzipped by the route builder and unpacks to the page.
+// accepts gzip, and a large pull page is gzipped (Next's compression, also beside Next) and
+// unpacks to the page.
 import { request as httpRequest } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { expect, test } from "../support/fixtures";
@@ -37,6 +38,10 @@ test("a small answer is plain JSON and a large pull page is gzip, to a client th
   expect(pushed.status).toBe(200);
   expect(pushed.headers["content-encoding"]).toBeUndefined();
   expect(pushed.headers["cache-control"]).toBe("no-store, no-transform");
+  // Served beside Next (server/http/beside-next-routes.ts), a small answer keeps its length;
+  // Next's pipeline drops a route's Content-Length and sends it chunked.
+  expect(pushed.headers["content-length"]).toBe(String(pushed.bytes.byteLength));
+  expect(boot.headers["content-length"]).toBe(String(boot.bytes.byteLength));
   expect((JSON.parse(pushed.bytes.toString("utf8")) as { status: string }).status).toBe("applied");
 
   const pulled = await rawPost(`${baseURL}/api/v1/sync/pull`, jwt, { token, limit: 1000 });
