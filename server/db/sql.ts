@@ -9,7 +9,7 @@
 // pool. Here the transaction is the engine's, and whatever runs inside takes its `sql`.
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { createHash } from "node:crypto";
-import type pg from "pg";
+import pg, { type QueryResultRow } from "pg";
 import { env } from "../env";
 import { processSingleton } from "../process-singleton";
 import type { Db } from "./client";
@@ -25,10 +25,21 @@ export type SqlOptions = {
 /** Runs one statement with `$1`-style parameters and returns its rows. */
 export type Sql = <T = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: SqlOptions) => Promise<T[]>;
 
+/** Runs one statement and hands each row to `onRow` as it arrives; no array of the rows is kept. */
+export type EachRow = <T = Record<string, unknown>>(text: string, params: readonly unknown[], onRow: (row: T) => void) => Promise<void>;
+
 export type SqlEngine = {
   kind: "postgres" | "pglite";
   /** Statements outside any transaction (each on a pooled connection, autocommit). */
   sql: Sql;
+  /**
+   * A statement outside any transaction whose rows are consumed one by one (a bootstrap page).
+   * Why not `sql`: pg collects a result's rows in an array that lives while they arrive. After a
+   * few hundred pages V8 pretenured such containers (allocated them in old space), and everything
+   * they held (a page's 5,000 row strings) then survived scavenges until the next full GC: the
+   * heap grew ~10 MiB per scavenge (bench/profiles/2026-12-06-bootstrap-memory.md).
+   */
+  eachRow: EachRow;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 };
@@ -41,6 +52,7 @@ export function pgEngine(pool: pg.Pool): SqlEngine {
   return {
     kind: "postgres",
     sql: runOn(pool),
+    eachRow: (text, params, onRow) => eachRowOn(pool, text, params, onRow),
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
@@ -77,10 +89,42 @@ export function pgliteEngine(db: PGlite): SqlEngine {
   return {
     kind: "pglite",
     sql: runOn(db),
+    // In process, PGlite hands back all rows at once anyway.
+    eachRow: async <T>(text: string, params: readonly unknown[], onRow: (row: T) => void) => {
+      for (const row of (await db.query<T>(text, [...params])).rows) onRow(row);
+    },
     // PGlite's own transaction: its mutex also orders it with the ORM's transactions (the adapter
     // uses the same one), so the single connection never interleaves two of them.
     transaction: (fn) => db.transaction((tx) => fn(runOn(tx))),
   };
+}
+
+// A pg Query with a 'row' listener and no callback does not collect its rows (pg/lib/query.js).
+async function eachRowOn<T>(pool: pg.Pool, text: string, params: readonly unknown[], onRow: (row: T) => void): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed: unknown;
+      const query = client.query(new pg.Query<T & QueryResultRow>({ text, values: [...params] }));
+      query.on("row", (row: T) => {
+        if (failed !== undefined) return;
+        try {
+          onRow(row);
+        } catch (error) {
+          failed = error; // the statement still runs to its end, so the connection stays usable
+        }
+      });
+      query.on("end", () => (failed === undefined ? resolve() : reject(failed instanceof Error ? failed : new Error(String(failed)))));
+      query.on("error", (error: Error) => {
+        broken = error;
+        reject(error);
+      });
+    });
+  } finally {
+    // After an error the connection may be mid-protocol: it is not given back.
+    client.release(broken);
+  }
 }
 
 declare module "../process-singleton" {

@@ -9,11 +9,12 @@
 // PostgreSQL's JSON text differs from JSON.stringify's only in which characters it escapes and, in
 // documents, in spacing and number spelling; the values are the same (test/sync/bootstrap-wire).
 import type { Db } from "../db/client";
-import { sqlOf } from "../db/sql";
+import { engineOf } from "../db/sql";
+import { RecordTexts } from "./record-texts";
 import type { BootstrapCursor } from "./tokens";
 
 /** A page of the snapshot: its records' JSON texts, the key of the last one, whether more follow. */
-export type SnapshotPage = { items: string[]; last: [string, string, string] | null; more: boolean };
+export type SnapshotPage = { items: RecordTexts; last: [string, string, string] | null; more: boolean };
 
 const RECORD_JSON = `'{"type":' || to_json(r.type)::text || ',"id":' || to_json(r.id)::text
   || ',"stream":' || to_json(r.stream)::text || ',"version":' || r.version::text
@@ -41,19 +42,24 @@ type ItemRow = { type: string; id: string; item: string };
  */
 export async function readSnapshotPage(db: Db, cursor: BootstrapCursor, streams: string[], take: number): Promise<SnapshotPage> {
   const [afterStream, afterType, afterId] = cursor.after ?? ["", "", ""];
-  const items: string[] = [];
+  const items = new RecordTexts();
   let last: [string, string, string] | null = null;
   for (const stream of [...streams].sort()) {
     if (stream < afterStream) continue;
     const [type, id] = stream === afterStream ? [afterType, afterId] : ["", ""];
     const room = take - items.length;
-    // One row past the room left says that more follow.
-    const rows = await sqlOf(db)<ItemRow>(READ_RUN, [stream, type, id, String(cursor.h[stream] ?? 0), cursor.f, room + 1]);
-    const kept = Math.min(rows.length, room);
-    for (let i = 0; i < kept; i++) items.push((rows[i] as ItemRow).item);
-    const end = rows[kept - 1];
-    if (end) last = [stream, end.type, end.id];
-    if (rows.length > room) return { items, last, more: true };
+    // One row past the room left says that more follow. Rows are copied into the page as they
+    // arrive (record-texts.ts says why); only the last kept row's key is remembered.
+    const run = { seen: 0, type: "", id: "" };
+    await engineOf(db).eachRow<ItemRow>(READ_RUN, [stream, type, id, String(cursor.h[stream] ?? 0), cursor.f, room + 1], (row) => {
+      run.seen += 1;
+      if (run.seen > room) return;
+      items.add(row.item);
+      run.type = row.type;
+      run.id = row.id;
+    });
+    if (run.seen > 0 && room > 0) last = [stream, run.type, run.id];
+    if (run.seen > room) return { items, last, more: true };
   }
   return { items, last, more: false };
 }
