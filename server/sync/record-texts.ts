@@ -4,8 +4,8 @@
 // the read's awaits, were what V8 pretenured after a few hundred pages, keeping every page's strings
 // until a full GC (bench/profiles/2026-12-06-bootstrap-memory.md). The bytes live outside V8's heap.
 
-// Large enough that a page of 5,000 ~450-byte records is ~10 chunks; each starts with room for
-// the longest record it must hold.
+// Below V8's large-object size (128 KiB) once decoded, so only the page's answer is a large string
+// (see `joined`); a chunk is bigger only when one record needs it.
 const CHUNK_BYTES = 64 * 1024;
 
 /** The records of a page: how many, and their JSON texts joined by commas. */
@@ -29,10 +29,10 @@ export class RecordTexts {
   }
 
   /**
-   * `before + texts.join(",") + after` as one flat string, decoded once. Not a concatenation of a
-   * joined string: encoding that for the answer would flatten it into a second ~2 MiB string while
-   * the first is alive, and a scavenge then (large objects count towards the young generation)
-   * moves the first into old space at once, a page's worth each time until a full GC.
+   * `before + texts.join(",") + after` as one flat string. Its parts are decoded chunk by chunk and
+   * joined once: one large string per page. Decoding one concatenated Buffer, the answer inside a
+   * template literal, made a large string survive a scavenge about every second one (a large
+   * young object is promoted after one survival): +2.4 MiB of old space each time until a full GC.
    */
   joined(before = "", after = ""): string {
     // Each chunk decoded on its own stays below V8's large-object size (128 KiB): only the result is large.
