@@ -15,19 +15,11 @@ export type RowEvent = { type: string; id: string; stream: string | null; data: 
 
 export type LoggedTransaction = { role: string; logIds: string[]; rows: RowEvent[] };
 
-const COMPLETE = `
-  WITH first AS (SELECT id, xid, sum(n) OVER (ORDER BY id) - n AS before FROM capture_log ORDER BY id LIMIT $1),
-  head AS (SELECT id, xid FROM first WHERE before < $1), cut AS (SELECT max(id) AS m FROM head)
-  SELECT h.xid::text FROM head h GROUP BY h.xid
-  HAVING NOT EXISTS (SELECT 1 FROM capture_log l, cut WHERE l.xid = h.xid AND l.id > cut.m)`;
-
-const FIRST = "SELECT xid::text FROM capture_log GROUP BY xid ORDER BY max(id) LIMIT 1";
-
 // Each image becomes the record's id, stream and data exactly as the commit-time flush reads a
 // row (syncdesk_capture_read): the schema's columns, SQL NULL as an absent property. A type no
 // longer captured yields no rows (its log rows are still taken, and deleted).
-const ROWS = `
-  SELECT max(l.id) OVER (PARTITION BY l.xid) AS last, l.id::text AS log_id, l.role, l.type, x.id, x.stream, x.data
+const rowsWhere = (where: string) => `
+  SELECT l.id::text AS log_id, l.xid::text AS xid, l.role, l.type, x.id, x.stream, x.data
   FROM capture_log l
   LEFT JOIN capture_tables c ON c.type = l.type
   LEFT JOIN LATERAL (
@@ -36,25 +28,39 @@ const ROWS = `
     FROM jsonb_array_elements(coalesce(l.rows, '[]')) r
     UNION ALL SELECT g, NULL, NULL FROM unnest(l.gone) g
   ) x ON c.type IS NOT NULL
-  WHERE l.xid = ANY($1::bigint[])
-  ORDER BY 1, l.id`;
+  WHERE ${where}
+  ORDER BY l.id`;
 
-type Row = { last: string | bigint; log_id: string; role: string; type: string; id: string | null; stream: string | null; data: RecordData | null };
+const HEAD = rowsWhere(`l.id IN (SELECT id FROM (
+  SELECT id, sum(n) OVER (ORDER BY id) - n AS before FROM capture_log ORDER BY id LIMIT $1) f WHERE f.before < $1)`);
+const BEYOND = "SELECT DISTINCT xid::text FROM capture_log WHERE id > $1::bigint AND xid = ANY($2::bigint[])";
+const FIRST = rowsWhere("l.xid = (SELECT xid FROM capture_log GROUP BY xid ORDER BY max(id) LIMIT 1)");
+
+type Row = { log_id: string; xid: string; role: string; type: string; id: string | null; stream: string | null; data: RecordData | null };
 
 /** The next complete transactions of the log (about `limit` rows written), oldest first. */
 export async function readLoggedTransactions(sql: Sql, limit: number): Promise<LoggedTransaction[]> {
-  let xids = (await sql<{ xid: string }>(COMPLETE, [limit])).map((r) => r.xid);
-  if (xids.length === 0) xids = (await sql<{ xid: string }>(FIRST)).map((r) => r.xid);
-  if (xids.length === 0) return [];
-  const transactions: LoggedTransaction[] = [];
-  let current: (LoggedTransaction & { last: string | bigint }) | undefined;
-  for (const row of await sql<Row>(ROWS, [xids])) {
-    if (current?.last !== row.last) {
-      current = { last: row.last, role: row.role, logIds: [], rows: [] };
-      transactions.push(current);
-    }
-    if (current.logIds.at(-1) !== row.log_id) current.logIds.push(row.log_id);
-    if (row.id !== null) current.rows.push({ type: row.type, id: row.id, stream: row.stream, data: row.data });
+  const head = await sql<Row>(HEAD, [limit]);
+  const cut = head.at(-1)?.log_id;
+  if (cut === undefined) return [];
+  const xids = [...new Set(head.map((r) => r.xid))];
+  const beyond = new Set((await sql<{ xid: string }>(BEYOND, [cut, xids])).map((r) => r.xid));
+  const complete = head.filter((r) => !beyond.has(r.xid));
+  const transactions = group(complete.length > 0 ? complete : await sql<Row>(FIRST));
+  return [...transactions.values()].sort((a, b) => compareIds(a.last, b.last));
+}
+
+const compareIds = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+
+/** Rows in log id order, by transaction, each transaction with its last log id. */
+function group(rows: Row[]): Map<string, LoggedTransaction & { last: string }> {
+  const byXid = new Map<string, LoggedTransaction & { last: string }>();
+  for (const row of rows) {
+    const tx = byXid.get(row.xid) ?? { role: row.role, logIds: [], rows: [], last: row.log_id };
+    byXid.set(row.xid, tx);
+    if (tx.logIds.at(-1) !== row.log_id) tx.logIds.push(row.log_id);
+    tx.last = row.log_id;
+    if (row.id !== null) tx.rows.push({ type: row.type, id: row.id, stream: row.stream, data: row.data });
   }
-  return transactions;
+  return byXid;
 }
