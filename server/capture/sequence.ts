@@ -24,7 +24,6 @@ import { readLoggedTransactions } from "./sequence-read";
 
 const LOCK = "hashtext('syncdesk.capture.sequence')";
 
-
 /** Rows written (by all log rows) one pass reads at most; one transaction larger than that is read whole. */
 const BATCH_ROWS = 5_000;
 
