@@ -47,7 +47,7 @@ export async function installCapture(db: Db, types: readonly ResourceType[], fil
     for (const type of bound) result.push(await checkTable(sql, file, type));
     // 3.
     for (const table of result) await sql(`LOCK TABLE ${tableSql(table)} IN SHARE ROW EXCLUSIVE MODE`);
-    for (;;) if ((await sequenceBatch(sql, true)).transactions === 0) break;
+    while ((await sequenceBatch(sql, true)).transactions > 0);
     // 4.
     for (const table of result) {
       const before = installed.get(table.type);

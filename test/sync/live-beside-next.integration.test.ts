@@ -1,18 +1,17 @@
 // Live connections served beside Next (server/live/beside-next.ts, what `next start` does for
 // GET /api/v1/sync/events): the same route handler as Next's route, so the same checks, events and
 // clean-up, with the headers next.config.mjs gives every route.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subscriberCount } from "@/server/live/hub";
 import { serveLive } from "@/server/live/beside-next";
 import { makeDevice, type TestDevice } from "../support/device";
 import { connectLive } from "../support/live-client";
+import { startBesideServer, type BesideServer } from "../support/beside-server";
 import { startTestServer, type TestServer } from "../support/server";
 import { freshToken, memo, push } from "../support/sync-client";
 
 let server: TestServer;
-let beside: Server;
+let beside: BesideServer | undefined;
 let besideUrl = "";
 let users = 0;
 
@@ -20,15 +19,11 @@ beforeAll(async () => {
   process.env.LIVE_HEARTBEAT_SECONDS = "1";
   server = await startTestServer();
   // What next start's server does with a live request; anything else would be Next's.
-  beside = createServer((req, res) => {
-    if (!serveLive(req, res, true)) res.writeHead(418).end();
-  });
-  await new Promise<void>((resolve) => beside.listen(0, "127.0.0.1", resolve));
-  besideUrl = `http://127.0.0.1:${(beside.address() as AddressInfo).port}`;
+  beside = await startBesideServer((req, res) => serveLive(req, res, true));
+  besideUrl = beside.url;
 });
 afterAll(async () => {
-  beside?.closeAllConnections();
-  await new Promise((resolve) => beside?.close(resolve));
+  await beside?.close();
   await server?.close();
 });
 

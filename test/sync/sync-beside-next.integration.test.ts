@@ -2,8 +2,7 @@
 // does for pull, push, bootstrap and ack): the same handlers as Next's routes, so a device that
 // syncs through either path reads and writes the same data and gets the same answers; large pages
 // are gzipped for clients that ask, as Next's compression does.
-import { request as httpRequest, createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZAckResponse, ZPullResponse, type TPullResponse } from "@syncdesk/protocol";
@@ -11,26 +10,23 @@ import { routeHeaders } from "@/server/http/beside-next";
 import { BESIDE_NEXT_ROUTES } from "@/server/http/beside-next-routes";
 import { errorOf } from "../support/answers";
 import { makeDevice, type TestDevice } from "../support/device";
+import { startBesideServer, type BesideServer } from "../support/beside-server";
 import { startTestServer, type TestServer } from "../support/server";
 import { bootstrapAll, memoCreates, okBody, pullAll, pullPage, push } from "../support/sync-client";
 
 let server: TestServer;
-let beside: Server;
+let beside: BesideServer | undefined;
 let besideUrl = "";
 let users = 0;
 
 beforeAll(async () => {
   server = await startTestServer();
   // What next start's server does: the listed routes beside Next; anything else would be Next's.
-  beside = createServer((req, res) => {
-    if (!BESIDE_NEXT_ROUTES.some((route) => route(req, res, true))) res.writeHead(418).end();
-  });
-  await new Promise<void>((resolve) => beside.listen(0, "127.0.0.1", resolve));
-  besideUrl = `http://127.0.0.1:${(beside.address() as AddressInfo).port}`;
+  beside = await startBesideServer((req, res) => BESIDE_NEXT_ROUTES.some((route) => route(req, res, true)));
+  besideUrl = beside.url;
 });
 afterAll(async () => {
-  beside?.closeAllConnections();
-  await new Promise((resolve) => beside?.close(resolve));
+  await beside?.close();
   await server?.close();
 });
 

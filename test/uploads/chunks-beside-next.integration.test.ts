@@ -3,8 +3,7 @@
 // stream, so the same checks, answers and durability, with the headers next.config.mjs gives
 // every route; an interrupted chunk keeps what arrived and the upload resumes from its offset.
 import { randomBytes } from "node:crypto";
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routeHeaders } from "@/server/http/beside-next";
 import { getBlobStore } from "@/server/storage/blob-store";
@@ -12,29 +11,28 @@ import { chunkPutId, serveChunkPut } from "@/server/uploads/beside-next";
 import { ZAppendResponse, ZCompleteResponse } from "@syncdesk/protocol";
 import { bodyOf, errorOf } from "../support/answers";
 import { makeDevice, type TestDevice } from "../support/device";
+import { startBesideServer, type BesideServer } from "../support/beside-server";
 import { startTestServer, type TestServer } from "../support/server";
 import { createUpload, interruptedPut, putChunk, resume, serverOffset, sha256Hex, settledOffset } from "./support/upload-client";
 
 const MiB = 2 ** 20;
 let server: TestServer;
-let beside: Server;
+let beside: BesideServer | undefined;
 let besideUrl = "";
 let alice: TestDevice;
 
 beforeAll(async () => {
   server = await startTestServer();
   // What next start's server does with a chunk PUT; anything else would be Next's.
-  beside = createServer((req, res) => {
+  beside = await startBesideServer((req, res) => {
     const id = chunkPutId(req.method, req.url);
-    if (id === null || !serveChunkPut(req, res, id, true)) res.writeHead(418).end();
+    return id !== null && serveChunkPut(req, res, id, true);
   });
-  await new Promise<void>((resolve) => beside.listen(0, "127.0.0.1", resolve));
-  besideUrl = `http://127.0.0.1:${(beside.address() as AddressInfo).port}`;
+  besideUrl = beside.url;
   alice = await makeDevice(server.url, `alice-${randomBytes(4).toString("hex")}`);
 });
 afterAll(async () => {
-  beside?.closeAllConnections();
-  await new Promise((resolve) => beside?.close(resolve));
+  await beside?.close();
   await server?.close();
 });
 
