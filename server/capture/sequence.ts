@@ -7,8 +7,10 @@
 //   3. plan each transaction's ops against the mirror (sequence-plan.ts);
 //   4. lock the head rows of every stream the plan writes, in name order (as every bundle does:
 //      seqs become visible in seq order), give each transaction consecutive seqs per stream and
-//      chain their fingerprints; each transaction is a bundle of its own, with one feed event per
-//      stream, attributed to the role that wrote it ("sql:<role>");
+//      chain their fingerprints; each change is attributed to the role that wrote it
+//      ("sql:<role>"). A stream's changes of one pass by one role, with no other role's between
+//      them, are one bundle: one feed event (one webhook) rather than one per transaction, so a
+//      burst of small transactions costs a feed row per stream, not per row (docs/tables.md);
 //   5. write changes, records, heads and feed events in one statement, and delete the log rows.
 // After commit, the advanced heads are announced to live connections, like a push's.
 import type { Db } from "../db/client";
@@ -53,26 +55,40 @@ export async function sequenceBatch(sql: Sql, wait: boolean): Promise<Sequenced>
   const heads = new Map((streams.length > 0 ? await lockHeads(sql, streams) : []).map((h) => [h.name, { seq: BigInt(h.head_seq), hash: h.head_hash }]));
   const changes: object[] = [];
   const records = new Map<string, object>();
-  const events: object[] = [];
+  const events = new Map<string, FeedRun[]>();
   for (const tx of planned) {
-    const from = new Map<string, bigint>();
     for (const op of tx.ops) {
       const head = heads.get(op.stream);
       if (!head) throw new Error(`sequencer: stream ${op.stream} was not locked`);
       head.seq += 1n;
       head.hash = chainHash(head.hash, { seq: head.seq, type: op.type, id: op.id, op: op.op, version: op.version, checksum: op.checksum });
-      if (!from.has(op.stream)) from.set(op.stream, head.seq);
+      extendRun(events, op.stream, tx.role, head.seq);
       changes.push({ stream: op.stream, seq: head.seq.toString(), type: op.type, record_id: op.id, op: op.op, version: op.version, data: op.data, hash: head.hash, source: `sql:${tx.role}` });
       records.set(`${op.stream}\u0000${op.type}\u0000${op.id}`, {
         stream: op.stream, type: op.type, id: op.id, version: op.version, data: op.recordData, deleted: op.op === "delete", checksum: op.checksum, last_seq: head.seq.toString(),
       });
     }
-    for (const [stream, first] of from) events.push({ n: events.length, stream, from: first.toString(), to: heads.get(stream)?.seq.toString(), role: tx.role });
   }
   // 5.
   const moved = [...heads].map(([name, h]) => ({ name, head: h.seq.toString(), hash: h.hash }));
-  await sql(WRITE, [JSON.stringify(changes), JSON.stringify([...records.values()]), JSON.stringify(moved), JSON.stringify(events), logged.flatMap((tx) => tx.logIds)]);
+  await sql(WRITE, [JSON.stringify(changes), JSON.stringify([...records.values()]), JSON.stringify(moved), JSON.stringify(feedEvents(events)), logged.flatMap((tx) => tx.logIds)]);
   return { transactions: logged.length, changes: changes.length, heads: Object.fromEntries(moved.map((m) => [m.name, Number(m.head)])) };
+}
+
+/** A feed event in the making: a stream's consecutive seqs written by one role in this pass. */
+type FeedRun = { role: string; from: bigint; to: bigint };
+
+function extendRun(runs: Map<string, FeedRun[]>, stream: string, role: string, seq: bigint): void {
+  const list = runs.get(stream) ?? [];
+  runs.set(stream, list);
+  const open = list.at(-1);
+  if (open && open.role === role) open.to = seq;
+  else list.push({ role, from: seq, to: seq });
+}
+
+function feedEvents(runs: Map<string, FeedRun[]>): object[] {
+  return [...runs].flatMap(([stream, list]) => list.map((run) => ({ stream, from: run.from.toString(), to: run.to.toString(), role: run.role })))
+    .map((event, n) => ({ n, ...event }));
 }
 
 const WRITE = `

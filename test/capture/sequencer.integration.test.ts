@@ -1,6 +1,7 @@
 // The sequencer of table capture (server/capture/sequence.ts; docs/tables.md "How it works"):
 // outside writers stage their rows in capture_log and pay no stream head; the sequencer turns
-// committed transactions into changes in commit order, one bundle each; a device push whose row
+// committed transactions into changes in commit order (a pass's run of one role's transactions
+// on a stream is one bundle); a device push whose row
 // has an outside write not yet sequenced waits for it and goes through the type's policy.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installCapture } from "@/server/capture/install";
@@ -39,6 +40,31 @@ describe("the capture sequencer", () => {
     expect((await changesOf(sql, "user:alice")).map((c) => [c.record_id, c.source])).toEqual([["a", expect.stringMatching(/^sql:/)]]);
     expect((await changesOf(sql, "user:bob")).map((c) => c.record_id)).toEqual(["b"]);
     expect(await sequenceCaptured(server.db.prisma)).toBe(0);
+    await expectMirrorConsistent(sql);
+  });
+
+  it("writes a pass's transactions on a stream by one role as one bundle, split where another role wrote between them", async () => {
+    await sql("DO $$ BEGIN CREATE ROLE syncdesk_test_job; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    await sql("GRANT INSERT, SELECT ON visits, capture_log TO syncdesk_test_job");
+    await sql("GRANT USAGE ON SEQUENCE capture_log_id_seq TO syncdesk_test_job");
+    const [{ me } = { me: "" }] = await sql<{ me: string }>("SELECT current_user AS me");
+    const write = (values: string, role?: string) => engineOf(server.db.prisma).transaction(async (tx) => {
+      if (role) await tx(`SET LOCAL ROLE ${role}`);
+      await tx(`INSERT INTO visits (id, owner_id, site, score) VALUES ${values}`);
+    });
+    await write("('a1', 'alice', 's', 1), ('b1', 'bob', 's', 1)");
+    await write("('a2', 'alice', 's', 1)");
+    await write("('a3', 'alice', 's', 1)", "syncdesk_test_job");
+    await write("('a4', 'alice', 's', 1)");
+    expect(await sequenceCaptured(server.db.prisma)).toBe(4);
+    const events = await sql("SELECT stream, from_seq::int AS from, to_seq::int AS to, source_id FROM feed_events ORDER BY id");
+    expect(events).toEqual([
+      { stream: "user:alice", from: 1, to: 2, source_id: me }, { stream: "user:alice", from: 3, to: 3, source_id: "syncdesk_test_job" },
+      { stream: "user:alice", from: 4, to: 4, source_id: me }, { stream: "user:bob", from: 1, to: 1, source_id: me },
+    ]);
+    // Each change still names its own writer.
+    expect((await changesOf(sql, "user:alice")).map((c) => [c.record_id, c.source]))
+      .toEqual([["a1", `sql:${me}`], ["a2", `sql:${me}`], ["a3", "sql:syncdesk_test_job"], ["a4", `sql:${me}`]]);
     await expectMirrorConsistent(sql);
   });
 
