@@ -3,12 +3,16 @@
 // server's pool (10 connections). Single-row autocommit INSERTs are capture's worst case (one
 // staged log row per row); 100-row INSERTs stage one log row per statement too. Rounds alternate
 // the tables. Target: capture costs at most 2x a plain write (plain / captured rows/s <= 2).
-// The sequencer runs meanwhile, as on a started server (one instance), on the same 2 cores: it is
-// part of what the writers compete with. The "sequenced" rows measure until every captured row
-// is a change: the writers' time plus what the sequencer still had to do when they finished.
+// The sequencer runs meanwhile, as on a started server (one instance): in a process of its own
+// (bench/lib/capture-sequencer.ts), as a team's writers never share Syncdesk's event loop, but on
+// the same 2 cores: it is part of what the writers compete with. The "sequenced" rows measure
+// until every captured row is a change: the writers' time plus what the sequencer still had to do
+// when they finished.
+import { fork, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import path from "node:path";
 import { installCapture } from "../../server/capture/install";
-import { drainCaptured, startCaptureSequencer } from "../../server/capture/sequence";
+import { drainCaptured } from "../../server/capture/sequence";
 import { openDatabase } from "../../server/db/client";
 import { loadConfigFile } from "../../server/types/load-config";
 import { summarize } from "../lib/stats";
@@ -44,9 +48,13 @@ export async function measureCapture(ctx: Ctx): Promise<Row[]> {
   const config = await loadConfigFile(path.join(ctx.root, "examples", "visit-table.config.json"));
   const types = config.map((t) => ({ ...t, name: "bench_visit", table: t.table && { ...t.table, name: "bench_visits_captured" } }));
   const database = await openDatabase({ url: ctx.databaseUrl });
-  const stop = startCaptureSequencer(database.prisma);
+  let sequencer: ChildProcess | undefined;
   try {
     await installCapture(database.prisma, types, "bench");
+    sequencer = fork(path.join(ctx.root, "bench", "lib", "capture-sequencer.ts"), [ctx.databaseUrl], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const exited = once(sequencer, "exit").then(([code]) => { throw new Error(`capture: the sequencer process exited (${String(code)}) before it was ready`); });
+    await Promise.race([once(sequencer, "message"), exited]);
+    exited.catch(() => undefined);
     const result: Row[] = [];
     for (const perStatement of [1, 100]) {
       const plain: number[] = [];
@@ -81,7 +89,10 @@ export async function measureCapture(ctx: Ctx): Promise<Row[]> {
     }
     return result;
   } finally {
-    stop();
+    if (sequencer?.connected) {
+      sequencer.send({ type: "stop" });
+      await once(sequencer, "exit");
+    }
     await database.close();
   }
 }

@@ -29,14 +29,15 @@ const LOCK = "hashtext('syncdesk.capture.sequence')";
 /** Rows written (by all log rows) one pass reads at most; one transaction larger than that is read whole. */
 const BATCH_ROWS = 5_000;
 
-export type Sequenced = { transactions: number; changes: number; heads: Heads };
+/** `full`: the batch reached its size, so more is probably waiting. */
+export type Sequenced = { transactions: number; changes: number; heads: Heads; full: boolean };
 
 /**
  * Sequences one batch inside the caller's transaction. `wait`: wait for a running sequencer
  * instead of leaving the work to it (a writer that needs the mirror current does).
  */
 export async function sequenceBatch(sql: Sql, wait: boolean): Promise<Sequenced> {
-  const none: Sequenced = { transactions: 0, changes: 0, heads: {} };
+  const none: Sequenced = { transactions: 0, changes: 0, heads: {}, full: false };
   // 1.
   if (wait) await sql(`SELECT pg_advisory_xact_lock(${LOCK})`);
   else if (!(await sql<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK}) AS ok`))[0]?.ok) return none;
@@ -47,7 +48,7 @@ export async function sequenceBatch(sql: Sql, wait: boolean): Promise<Sequenced>
   const mirror = await sql<MirrorRecord>(
     `SELECT r.stream, r.type, r.id, r.version, r.data, r.deleted, r.checksum FROM records r
      JOIN unnest($1::text[], $2::text[]) AS k(type, id) ON r.type = k.type AND r.id = k.id`,
-    [[...keys.values()].map((r) => r.type), [...keys.values()].map((r) => r.id)]);
+    [[...keys.values()].map((r) => r.type), [...keys.values()].map((r) => r.id)], { prepare: true });
   // 3.
   const planned = planTransactions(logged, mirror);
   // 4.
@@ -71,8 +72,9 @@ export async function sequenceBatch(sql: Sql, wait: boolean): Promise<Sequenced>
   }
   // 5.
   const moved = [...heads].map(([name, h]) => ({ name, head: h.seq.toString(), hash: h.hash }));
-  await sql(WRITE, [JSON.stringify(changes), JSON.stringify([...records.values()]), JSON.stringify(moved), JSON.stringify(feedEvents(events)), logged.flatMap((tx) => tx.logIds)]);
-  return { transactions: logged.length, changes: changes.length, heads: Object.fromEntries(moved.map((m) => [m.name, Number(m.head)])) };
+  await sql(WRITE, [JSON.stringify(changes), JSON.stringify([...records.values()]), JSON.stringify(moved), JSON.stringify(feedEvents(events)), logged.flatMap((tx) => tx.logIds)], { prepare: true });
+  const rows = logged.reduce((n, tx) => n + tx.rows.length, 0);
+  return { transactions: logged.length, changes: changes.length, heads: Object.fromEntries(moved.map((m) => [m.name, Number(m.head)])), full: rows >= BATCH_ROWS };
 }
 
 /** A feed event in the making: a stream's consecutive seqs written by one role in this pass. */
@@ -113,16 +115,21 @@ const WRITE = `
   UPDATE streams s SET head_seq = m.head, head_hash = m.hash, updated_at = now()
   FROM jsonb_to_recordset($3::jsonb) AS m(name text, head bigint, hash text) WHERE s.name = m.name`;
 
-/** One batch in its own transaction, announced after commit; how many transactions it took. */
+/** One batch in its own transaction, announced after commit. */
+async function sequencePass(db: Db, wait: boolean): Promise<Sequenced> {
+  const started = performance.now();
+  const done = await engineOf(db).transaction((sql) => sequenceBatch(sql, wait));
+  if (done.transactions === 0) return done;
+  recordBundleCommit("capture", done.changes, (performance.now() - started) / 1000);
+  await announceCommit(db, done.heads);
+  return done;
+}
+
+/** One batch (none when the log is empty); how many transactions it took. */
 export async function sequenceCaptured(db: Db, wait = false): Promise<number> {
   // An idle pass is one autocommit read, not a transaction.
   if (!wait && (await sqlOf(db)("SELECT 1 FROM capture_log LIMIT 1")).length === 0) return 0;
-  const started = performance.now();
-  const done = await engineOf(db).transaction((sql) => sequenceBatch(sql, wait));
-  if (done.transactions === 0) return 0;
-  recordBundleCommit("capture", done.changes, (performance.now() - started) / 1000);
-  await announceCommit(db, done.heads);
-  return done.transactions;
+  return (await sequencePass(db, wait)).transactions;
 }
 
 /** Sequences everything committed so far (waiting for a running sequencer). */
@@ -130,19 +137,28 @@ export async function drainCaptured(db: Db): Promise<void> {
   while ((await sequenceCaptured(db, true)) > 0);
 }
 
-/** How often an instance looks for committed outside writes when it found none. */
+/** How often an instance looks for committed outside writes. */
 export const SEQUENCE_INTERVAL_MS = 50;
 
-/** Starts the background passes (one at a time, each draining what it finds); returns a stop. */
-export function startCaptureSequencer(db: Db, intervalMs = SEQUENCE_INTERVAL_MS): () => void {
-  let running = false;
+/**
+ * Starts the background passes; returns a stop, which resolves once a running pass is done. One
+ * pass per interval, and the next one at once only while passes come back full: under a steady
+ * load of small transactions, back-to-back passes of a few rows each spent more on their fixed
+ * cost (a transaction, its commit, the head locks) than on the rows, on the cores the writers use.
+ */
+export function startCaptureSequencer(db: Db, intervalMs = SEQUENCE_INTERVAL_MS): () => Promise<void> {
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    (async () => { while ((await sequenceCaptured(db)) > 0); })()
+    running ??= (async () => {
+      if ((await sqlOf(db)("SELECT 1 FROM capture_log LIMIT 1")).length === 0) return;
+      while ((await sequencePass(db, false)).full);
+    })()
       .catch((error: unknown) => logger.warn({ err: error }, "capture: sequencing outside writes failed; the next pass retries"))
-      .finally(() => { running = false; });
+      .finally(() => { running = undefined; });
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

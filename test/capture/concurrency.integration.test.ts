@@ -17,14 +17,14 @@ import { expectMirrorConsistent, startVisitsServer } from "./support";
 
 let server: TestServer;
 let sql: Sql;
-let stopSequencer: () => void = () => {};
+let stopSequencer: () => Promise<void> = async () => {};
 beforeAll(async () => {
   ({ server, sql } = await startVisitsServer());
   // As a started server does (server/startup.ts): outside writes become changes after commit.
   stopSequencer = startCaptureSequencer(server.db.prisma);
 });
 afterAll(async () => {
-  stopSequencer();
+  await stopSequencer();
   await server?.close();
   await loadDemoTypes();
 });
