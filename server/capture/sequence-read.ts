@@ -68,12 +68,10 @@ function group(rows: Row[], columns: Map<string, string[]>): Map<string, LoggedT
   return byXid;
 }
 
-/** The record data of a row image: the schema's columns that are not SQL NULL. */
+/** The record data of a row image: the schema's columns that are not SQL NULL (own properties, even `__proto__`). */
 function dataOf(image: Record<string, unknown>, columns: string[]): RecordData {
-  const data: RecordData = {};
-  for (const column of columns) {
+  return Object.fromEntries(columns.flatMap((column) => {
     const value = image[column];
-    if (value !== null && value !== undefined) data[column] = value;
-  }
-  return data;
+    return value === null || value === undefined ? [] : [[column, value]];
+  }));
 }
