@@ -103,8 +103,6 @@ const ZEnv = z.object({
   RATE_LIMIT_DEVICE_REQUESTS: limit(600),
   RATE_LIMIT_USER_REQUESTS: limit(1200),
   REQUEST_BODY_TIMEOUT_SECONDS: limit(30),
-  /** Pushes doing their work at once per instance; the others wait, their bodies read (server/limits/work-gate.ts). */
-  PUSH_CONCURRENCY: limit(12),
   DB_STATEMENT_TIMEOUT_SECONDS: limit(30),
   LIVE_MAX_CONNECTIONS_PER_DEVICE: limit(3),
   LIVE_MAX_CONNECTIONS_PER_USER: limit(20),

@@ -12,20 +12,14 @@ import { findUnstorableJson } from "./storable-json";
 /** The parsed body, and what in it JavaScript cannot hold as sent (refused by inexact-body.ts). */
 export type JsonBody = { value: unknown; inexact: InexactValue[] };
 
-/**
- * `admit`, when given, is awaited between reading the body and parsing it (route.ts: a route's
- * work gate). The bytes wait outside V8's heap; the parsed body exists only once its work can go on.
- */
-export async function readJson(request: Request, admit?: () => Promise<void>): Promise<JsonBody> {
+export async function readJson(request: Request): Promise<JsonBody> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new AppError("invalid_request", "Content-Type must be application/json");
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > LIMITS.maxBodyBytes) throw tooLarge();
-  const bytes = await readCapped(request);
-  if (admit) await admit();
-  const text = decodeUtf8(bytes);
+  const text = await readCapped(request);
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;
@@ -43,9 +37,9 @@ function tooLarge(): AppError {
   return new AppError("payload_too_large", `The body exceeds ${LIMITS.maxBodyBytes} bytes`, { limit: LIMITS.maxBodyBytes });
 }
 
-/** Reads the body's bytes, stopping as soon as they exceed the limit (chunked uploads too). */
-async function readCapped(request: Request): Promise<Buffer> {
-  if (!request.body) return Buffer.alloc(0);
+/** Reads the body as UTF-8, stopping as soon as it exceeds the limit (chunked uploads too). */
+async function readCapped(request: Request): Promise<string> {
+  if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -62,12 +56,8 @@ async function readCapped(request: Request): Promise<Buffer> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks);
-}
-
-function decodeUtf8(bytes: Buffer): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
     throw new AppError("invalid_request", "The body is not valid UTF-8");
   }

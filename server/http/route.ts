@@ -19,7 +19,6 @@ import { json } from "./json-response";
 import { observe } from "./observe";
 import { refuseInexact } from "./inexact-body";
 import { readJson, type JsonBody } from "./read-json";
-import type { WorkGate } from "../limits/work-gate";
 import { findUnstorableJson } from "./storable-json";
 import { rateLimitDeviceId, resolveDevice } from "./request-device";
 import type { RouteContext, RouteDefinition } from "./route-definition";
@@ -34,12 +33,8 @@ export type AnswerFormat = {
   finish?(request: Request, response: Response): Promise<Response>;
 };
 
-/**
- * `quiet`: no request log line or metrics (load balancers' health checks). `gate`: the work gate
- * (server/limits/work-gate.ts) a request waits at once its body is read, held until its answer is
- * built.
- */
-export type HandlerOptions = { answer?: AnswerFormat; quiet?: boolean; gate?: () => WorkGate };
+/** `quiet`: no request log line or metrics (load balancers' health checks). */
+export type HandlerOptions = { answer?: AnswerFormat; quiet?: boolean };
 
 export function errorResponse(error: unknown): Response {
   const timedOut = databaseTimeoutError(error);
@@ -77,9 +72,7 @@ type WideContext = {
 };
 
 /** The handler's context: authentication, rate limit, input and device, in the protocol's order. */
-async function contextOf(
-  definition: RouteDefinition, request: Request, context: NextContext | undefined, admit: (() => Promise<void>) | undefined,
-): Promise<WideContext> {
+async function contextOf(definition: RouteDefinition, request: Request, context: NextContext | undefined): Promise<WideContext> {
   const input = async (sent: JsonBody | undefined) => {
     const raw = sent?.value;
     const query = Object.fromEntries(new URL(request.url).searchParams);
@@ -96,10 +89,10 @@ async function contextOf(
   const auth = definition.auth;
   switch (auth.kind) {
     case "none":
-      return { ...(await input(definition.body ? await readJson(request, admit) : undefined)), getDb };
+      return { ...(await input(definition.body ? await readJson(request) : undefined)), getDb };
     case "device": {
       const caller = await authenticateDevice(request);
-      const sent = definition.body ? await readJson(request, admit) : undefined;
+      const sent = definition.body ? await readJson(request) : undefined;
       const db = await getDb();
       await enforceRateLimit(db, { userId: caller.userId, deviceId: rateLimitDeviceId(request, sent?.value) });
       const parsed = await input(sent);
@@ -108,7 +101,7 @@ async function contextOf(
     case "service": {
       const db = await getDb();
       const service = await authenticateService(request, db, auth.scope);
-      const sent = definition.body ? await readJson(request, admit) : undefined;
+      const sent = definition.body ? await readJson(request) : undefined;
       await enforceRateLimit(db, { userId: `service:${service.name}`, deviceId: null });
       return { ...(await input(sent)), db, service };
     }
@@ -141,20 +134,15 @@ export function handlerOf<const D extends RouteDefinition>(
   definition: D, handler: (ctx: RouteContext<D>) => Promise<unknown>, options: HandlerOptions = {},
 ): RouteHandler {
   const answer = options.answer ?? { error: errorResponse };
-  if (options.gate && !definition.body) throw new Error(`The work gate of route ${definition.id} waits after its JSON body, which it has none of`);
   const run: RouteHandler = async (request, context) => {
     let response: Response;
-    let leave: (() => void) | undefined;
-    const admit = options.gate && (async () => void (leave = await options.gate?.().enter()));
     try {
-      const ctx = await contextOf(definition, request, context, admit);
+      const ctx = await contextOf(definition, request, context);
       if (!fitsDefinition(definition, ctx)) throw new Error(`The context of route ${definition.id} misses what its auth promises`);
       const result = await handler(ctx);
       response = result instanceof Response ? result : json(result, definition.status ?? 200);
     } catch (error) {
       response = answer.error(error);
-    } finally {
-      leave?.();
     }
     return answer.finish ? answer.finish(request, response) : response;
   };

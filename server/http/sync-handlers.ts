@@ -2,8 +2,6 @@
 // Next's routes (app/api/v1/sync/*/route.ts) and the path beside Next (beside-next-routes.ts)
 // answer alike: one route builder, one authentication, rate limit, log line and error envelope.
 import { readFrom } from "../db/read-db";
-import { env } from "../env";
-import { workGate } from "../limits/work-gate";
 import { recordBootstrapPage, recordPull } from "../metrics/registry";
 import { ackToken } from "../sync/ack";
 import { readBootstrapPage } from "../sync/bootstrap";
@@ -29,11 +27,7 @@ export const pullHandler = handlerOf(pullRoute, async ({ db, device, position, b
 
 export const pullGetHandler = handlerOf(pullGetRoute, async ({ db, device, position, query }) => pullAnswer(await pullForDevice(db, device, position, query.limit)));
 
-// Bounded per instance (issue 21): a push waiting for its turn holds its body's bytes, not its
-// parsed objects, so 50 devices pushing at once no longer grow the heap (work-gate.ts).
-const pushGate = () => workGate("push", () => env().PUSH_CONCURRENCY);
-
-export const pushHandler = handlerOf(pushRoute, async ({ db, device, body }) => applyPush(db, device, body), { gate: pushGate });
+export const pushHandler = handlerOf(pushRoute, async ({ db, device, body }) => applyPush(db, device, body));
 
 export const bootstrapHandler = handlerOf(bootstrapRoute, async ({ db, device, body }) => {
   // The first page records a compaction hold (a write): on the primary. Later pages only read.
