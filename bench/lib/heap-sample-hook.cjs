@@ -14,8 +14,12 @@ mkdirSync(dir, { recursive: true });
 const session = new Session();
 session.connect();
 let n = 0;
+// BENCH_HEAP_SURVIVORS=1: leave out what scavenges collected, so the profile shows what survived
+// them (promoted to the old generation, then live or collected by a full GC): what grows the old
+// generation between full GCs.
+const minor = process.env.BENCH_HEAP_SURVIVORS !== "1";
 const start = () => session.post("HeapProfiler.startSampling", {
-  samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true,
+  samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: minor,
 });
 start();
 const write = () => {

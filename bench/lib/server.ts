@@ -4,7 +4,7 @@
 // descendant that owns the listening socket.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { readFileSync, readdirSync, readlinkSync, writeFileSync, existsSync } from "node:fs";
+import { appendFileSync, readFileSync, readdirSync, readlinkSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 
 export const SECRETS = {
@@ -165,6 +165,7 @@ async function startOnce(root: string, databaseUrl: string, timeoutMs: number): 
   const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   const keep = (chunk: Buffer) => {
+    if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, chunk);
     output = (output + chunk.toString()).slice(-20_000);
   };
   child.stdout?.on("data", keep);

@@ -8,7 +8,7 @@ import { makeDevice, push, pushBody, type Device } from "../lib/client";
 import { inTransaction } from "../lib/db";
 import { canonical, makeDoc, sha256, type Doc } from "../lib/records";
 import { now, percentiles, pool, summarize, withCpu } from "../lib/stats";
-import { cpuSeconds } from "../lib/server";
+import { cpuSeconds, peakRssMiB, resetPeakRss, rssMiB } from "../lib/server";
 import type { Ctx, Row } from "../lib/types";
 
 export type Side = { rate: number; latencies: number[]; cpuMsPerBundle: number; localCpuMsPerBundle: number };
@@ -105,6 +105,9 @@ export async function measurePush(ctx: Ctx): Promise<Row[]> {
   const { devices: count, bundles, items, rounds } = ctx.cfg.push;
   const devices = await Promise.all(Array.from({ length: count }, (_, i) => makeDevice(`push-${i}`)));
   const raw = await rawDevices(ctx.rawPool, count);
+  // The push's own peak (issue 21: < 300 MiB), not what an earlier measure left the server at.
+  const rssBefore = rssMiB(ctx.server.pid);
+  const reset = resetPeakRss(ctx.server.pid);
   await httpRound(ctx, devices, 1, items); // warm-up: JIT, connections, device registration
   await rawRound(ctx.rawPool, raw, 1, items);
   const http: Side[] = [];
@@ -120,6 +123,7 @@ export async function measurePush(ctx: Ctx): Promise<Row[]> {
     }
     ctx.progress(`push round ${r + 1}/${rounds}: http ${http.at(-1)?.rate.toFixed(0)}/s, raw ${limit.at(-1)?.rate.toFixed(0)}/s`);
   }
+  const peak = peakRssMiB(ctx.server.pid);
   const h = summarize(http.map((s) => s.rate));
   const l = summarize(limit.map((s) => s.rate));
   const ratio = summarize(http.map((s, i) => s.rate / (limit[i]?.rate ?? NaN)));
@@ -134,6 +138,11 @@ export async function measurePush(ctx: Ctx): Promise<Row[]> {
       value: h, reference: l, referenceLabel: "raw SQL (pg)", ratio, target: { op: ">=", value: 0.7 },
       notes: `latency p50/p99: HTTP ${hl.p50.toFixed(0)}/${hl.p99.toFixed(0)} ms, raw ${ll.p50.toFixed(0)}/${ll.p99.toFixed(0)} ms; CPU per bundle: server ${cpuMs.toFixed(1)} ms, HTTP client ${clientMs.toFixed(1)} ms, raw ${rawMs.toFixed(1)} ms`,
       extra: { server_cpu_ms_per_bundle: cpuMs, client_cpu_ms_per_bundle: clientMs, raw_cpu_ms_per_bundle: rawMs, http_p50_ms: hl.p50, http_p99_ms: hl.p99, raw_p50_ms: ll.p50, raw_p99_ms: ll.p99, changes_per_round: count * bundles * items },
+    },
+    {
+      id: "push-rss", name: `Push: server peak RSS during the ${count} devices' pushes`, unit: "MiB",
+      value: summarize([peak]), ratio: null, target: { op: "<", value: 300, on: "value" },
+      notes: `${reset ? "VmHWM of next-server, reset before the warm-up round" : "VmHWM since server start"}; RSS before: ${rssBefore.toFixed(0)} MiB, idle after start: ${ctx.server.idleRssMiB.toFixed(0)} MiB`,
     },
   ];
 }

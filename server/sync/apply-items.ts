@@ -130,7 +130,8 @@ function toPushResult(outcome: ItemOutcome, item: TPushItem | undefined, index: 
     const details = outcome.fields && { fields: outcome.fields };
     return { ...base, status: "error", error: { code: outcome.code, message: outcome.message, ...(details && { details }) } };
   }
-  const result: TPushResult = { ...base, status: outcome.status, version: outcome.version };
+  // A literal in the spread's order (the answer's field order): one per item, the common case.
+  const result: TPushResult = { index: base.index, client_temp_id: base.client_temp_id, id: base.id, status: outcome.status, version: outcome.version };
   if (outcome.conflict) result.conflict = outcome.conflict;
   return result;
 }

@@ -146,8 +146,16 @@ export async function openBundle(sql: Sql, streams: readonly string[], origin: B
       for (const row of await loadRecords(sql, missing)) loaded.set(keyOf(row), row);
     },
     stage(record, change) {
-      staged.set(keyOf(record), { ...record, lastSeq: change.seq, dataInChange: change.data === record.data });
-      changes.push({ ...change, checksum: record.checksum });
+      // Literals, not spreads: copying by spread was the push's largest own CPU item after the
+      // GC (bench/profiles/2026-12-07-push.md); these are every field of the two types.
+      staged.set(keyOf(record), {
+        stream: record.stream, type: record.type, id: record.id, version: record.version, data: record.data, deleted: record.deleted,
+        checksum: record.checksum, updatedAt: record.updatedAt, lastSeq: change.seq, dataInChange: change.data === record.data,
+      });
+      changes.push({
+        key: change.key, seq: change.seq, op: change.op, version: change.version, data: change.data, updatedAt: change.updatedAt,
+        hint: change.hint, checksum: record.checksum,
+      });
     },
     stagedRecords: () => staged.values(),
     tableWritten: (key) => void tableRowsWritten.add(keyOf(key)),

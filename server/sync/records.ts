@@ -62,7 +62,9 @@ export function commitRecordChange(
   // A tombstone keeps its last data for the console; devices never receive it.
   const data = write.op === "delete" ? (existing?.data ?? {}) : (write.data ?? {});
   const row: RecordRow = {
-    ...key,
+    stream: key.stream,
+    type: key.type,
+    id: key.id,
     version,
     data,
     deleted: write.op === "delete",
