@@ -6,21 +6,21 @@ import { recordBootstrapPage, recordPull } from "../metrics/registry";
 import { ackToken } from "../sync/ack";
 import { readBootstrapPage } from "../sync/bootstrap";
 import { bootstrapPageJson } from "../sync/bootstrap-json";
-import { pullPageJson, type PullPage } from "../sync/change-json";
+import { pullPageBytes, type PullPage } from "../sync/change-json";
 import { pullForDevice } from "../sync/pull-for-caller";
 import { applyPush } from "../sync/push";
-import { jsonText } from "./json-response";
+import { jsonBytes, jsonText } from "./json-response";
 import { handlerOf } from "./route";
 import { ackRoute, bootstrapRoute, pullGetRoute, pullRoute, pushRoute } from "./routes/sync";
 
 /**
  * The page written once, its stored documents spliced in as text (change-json.ts): the metrics
- * take its byte length from the text sent (issue 21).
+ * take its byte length from the bytes sent (issue 21).
  */
 function pullAnswer(page: PullPage): Response {
-  const response = jsonText(pullPageJson(page));
-  recordPull(page.changes.length, Number(response.headers.get("content-length")));
-  return response;
+  const bytes = pullPageBytes(page);
+  recordPull(page.changes.length, bytes.byteLength);
+  return jsonBytes(bytes);
 }
 
 export const pullHandler = handlerOf(pullRoute, async ({ db, device, position, body }) => pullAnswer(await pullForDevice(db, device, position, body.limit)));

@@ -20,7 +20,7 @@ export function openTokenForCaller(caller: Caller, token: string, claimedDeviceI
   return position;
 }
 
-/** One pull page from an opened token's position, for its (checked) device (`pullPageJson` writes it). */
+/** One pull page from an opened token's position, for its (checked) device (`pullPageBytes` writes it). */
 export async function pullForDevice(db: Db, device: DeviceContext, position: PullPosition, limit: number): Promise<PullPage> {
   // The page may come from a replica (read-db.ts); noting a divergence is a write, on the primary.
   // The route records the page's metrics from the JSON it sends: serialising it here too cost

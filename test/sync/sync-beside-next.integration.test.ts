@@ -6,8 +6,10 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZAckResponse, ZPullResponse, type TPullResponse } from "@syncdesk/protocol";
+import { env } from "@/server/env";
 import { routeHeaders } from "@/server/http/beside-next";
 import { BESIDE_NEXT_ROUTES } from "@/server/http/beside-next-routes";
+import { openPullToken } from "@/server/sync/tokens";
 import { errorOf } from "../support/answers";
 import { makeDevice, type TestDevice } from "../support/device";
 import { startBesideServer, type BesideServer } from "../support/beside-server";
@@ -38,11 +40,15 @@ async function deviceBothWays(name: string): Promise<{ viaBeside: TestDevice; vi
   return { viaBeside, viaNext };
 }
 
-/** A pull page without `server_time`, the one field two reads of the same page differ in. */
-function sansClock(page: TPullResponse | undefined): Omit<TPullResponse, "server_time"> | undefined {
+/**
+ * A pull page without its clock: `server_time`, and the token's expiry (seconds), which two reads
+ * of the same page a second apart differ in. The token is compared as the position it signs.
+ */
+function sansClock(page: TPullResponse | undefined) {
   if (!page) return undefined;
-  const { server_time: _clock, ...rest } = page;
-  return rest;
+  const { server_time: _clock, token, ...rest } = page;
+  const { exp: _expiry, ...position } = openPullToken(env().syncTokenSecret, token);
+  return { ...rest, position };
 }
 
 function rawPost(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
