@@ -35,7 +35,9 @@ export async function waitForOtherBuilds(maxMs: number): Promise<void> {
   for (let said = false; ; said = true) {
     let running = "";
     try {
-      running = execFileSync("pgrep", ["-f", "next build"], { encoding: "utf8" }).trim();
+      // A running build titles itself "next-build (vX)"; a plain "next build" pattern also matched
+      // commands merely waiting to build (`flock <lock> npx next build` behind this very run).
+      running = execFileSync("pgrep", ["-f", "^next-build"], { encoding: "utf8" }).trim();
     } catch {
       return; // pgrep exits 1 when nothing matches
     }
