@@ -127,10 +127,12 @@ async function sequencePass(db: Db, wait: boolean): Promise<Sequenced> {
 
 /** One batch (none when the log is empty); how many transactions it took. */
 export async function sequenceCaptured(db: Db, wait = false): Promise<number> {
-  // An idle pass is one autocommit read, not a transaction.
-  if (!wait && (await sqlOf(db)("SELECT 1 FROM capture_log LIMIT 1")).length === 0) return 0;
+  if (!wait && !(await anythingLogged(db))) return 0;
   return (await sequencePass(db, wait)).transactions;
 }
+
+/** An idle pass is this one autocommit read, not a transaction. */
+const anythingLogged = async (db: Db) => (await sqlOf(db)("SELECT 1 FROM capture_log LIMIT 1")).length > 0;
 
 /** Sequences everything committed so far (waiting for a running sequencer). */
 export async function drainCaptured(db: Db): Promise<void> {
@@ -150,7 +152,7 @@ export function startCaptureSequencer(db: Db, intervalMs = SEQUENCE_INTERVAL_MS)
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     running ??= (async () => {
-      if ((await sqlOf(db)("SELECT 1 FROM capture_log LIMIT 1")).length === 0) return;
+      if (!(await anythingLogged(db))) return;
       while ((await sequencePass(db, false)).full);
     })()
       .catch((error: unknown) => logger.warn({ err: error }, "capture: sequencing outside writes failed; the next pass retries"))
