@@ -104,6 +104,8 @@ const ZEnv = z.object({
   RATE_LIMIT_USER_REQUESTS: limit(1200),
   REQUEST_BODY_TIMEOUT_SECONDS: limit(30),
   DB_STATEMENT_TIMEOUT_SECONDS: limit(30),
+  /** Bundle writes (pushes) doing their work at once per instance; the others wait as bytes (server/limits/write-gate.ts). */
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LIVE_MAX_CONNECTIONS_PER_DEVICE: limit(3),
   LIVE_MAX_CONNECTIONS_PER_USER: limit(20),
   LOGIN_MAX_FAILURES: limit(10),

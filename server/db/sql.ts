@@ -48,7 +48,7 @@ export function pgEngine(pool: pg.Pool): SqlEngine {
   // The setting is read per statement, not when the pool opens: env() is read once per process,
   // and a database may be opened before the process's environment is complete (test harnesses).
   const runOn = (target: pg.Pool | pg.PoolClient): Sql => async <T>(text: string, params: readonly unknown[] = [], opts?: SqlOptions) =>
-    (await target.query(statement(text, [...params], opts?.prepare === true && env().DATABASE_PREPARED_STATEMENTS === "true"))).rows as T[];
+    (await run(target, statement(text, [...params], opts?.prepare === true && env().DATABASE_PREPARED_STATEMENTS === "true"))).rows as T[];
   return {
     kind: "postgres",
     sql: runOn(pool),
@@ -65,13 +65,13 @@ export function pgEngine(pool: pg.Pool): SqlEngine {
       };
       client.on("error", onLost);
       try {
-        await client.query("BEGIN");
+        await run(client, { text: "BEGIN" });
         const result = await fn(runOn(client));
-        await client.query("COMMIT");
+        await run(client, { text: "COMMIT" });
         return result;
       } catch (error) {
         // A connection that cannot even roll back is not given back to the pool.
-        await client.query("ROLLBACK").catch((rollback: unknown) => {
+        await run(client, { text: "ROLLBACK" }).catch((rollback: unknown) => {
           broken = rollback instanceof Error ? rollback : new Error(String(rollback));
         });
         throw error;
@@ -97,6 +97,19 @@ export function pgliteEngine(db: PGlite): SqlEngine {
     // uses the same one), so the single connection never interleaves two of them.
     transaction: (fn) => db.transaction((tx) => fn(runOn(tx))),
   };
+}
+
+/**
+ * One statement through pg's callback interface. Why not the promise pg returns: that promise
+ * keeps the statement (its parameters: a push's data, ~40 KB per statement) reachable for a while
+ * after its answer, long enough to survive two scavenges, so every push's parameters were promoted
+ * to the old generation (~130 KiB per push, sequential pushes in a script; the heap then grew to
+ * ~4x its live size before a full GC: bench/profiles/2026-12-08-push-memory.md).
+ */
+function run(target: pg.Pool | pg.PoolClient, config: pg.QueryConfig): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    target.query(config, (error: Error | undefined, result: pg.QueryResult) => (error ? reject(error) : resolve(result)));
+  });
 }
 
 // A pg Query with a 'row' listener and no callback does not collect its rows (pg/lib/query.js).

@@ -12,14 +12,24 @@ import { findUnstorableJson } from "./storable-json";
 /** The parsed body, and what in it JavaScript cannot hold as sent (refused by inexact-body.ts). */
 export type JsonBody = { value: unknown; inexact: InexactValue[] };
 
-export async function readJson(request: Request): Promise<JsonBody> {
+/**
+ * The body's bytes: the right content type, at most LIMITS.maxBodyBytes, within the body deadline.
+ * Read apart from parsing so that a push can wait for its place in the write gate as bytes
+ * (server/limits/write-gate.ts).
+ */
+export async function readBody(request: Request): Promise<Buffer> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new AppError("invalid_request", "Content-Type must be application/json");
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > LIMITS.maxBodyBytes) throw tooLarge();
-  const text = await readCapped(request);
+  return readCapped(request);
+}
+
+/** The body's bytes as JSON: valid UTF-8 and JSON, storable, with what JavaScript cannot hold as sent. */
+export function parseJsonBody(bytes: Buffer): JsonBody {
+  const text = decodeUtf8(bytes);
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;
@@ -37,9 +47,9 @@ function tooLarge(): AppError {
   return new AppError("payload_too_large", `The body exceeds ${LIMITS.maxBodyBytes} bytes`, { limit: LIMITS.maxBodyBytes });
 }
 
-/** Reads the body as UTF-8, stopping as soon as it exceeds the limit (chunked uploads too). */
-async function readCapped(request: Request): Promise<string> {
-  if (!request.body) return "";
+/** Reads the body, stopping as soon as it exceeds the limit (chunked uploads too). */
+async function readCapped(request: Request): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -56,8 +66,12 @@ async function readCapped(request: Request): Promise<string> {
     }
     chunks.push(value);
   }
+  return Buffer.concat(chunks);
+}
+
+function decodeUtf8(bytes: Buffer): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("invalid_request", "The body is not valid UTF-8");
   }

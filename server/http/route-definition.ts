@@ -53,6 +53,11 @@ type Common = {
    * cannot hold as sent refuses that item as `invalid_data`; elsewhere it refuses the body (400).
    */
   itemData?: true;
+  /**
+   * The route writes a bundle (push, server push, WatermelonDB push): it parses its body and does
+   * its work only with a place in the write gate (server/limits/write-gate.ts).
+   */
+  writesBundle?: true;
 };
 
 /**

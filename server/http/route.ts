@@ -10,6 +10,7 @@ import type { DeviceContext } from "../devices/register";
 import { AppError, invalidFields, invalidRequest, toErrorBody } from "../errors";
 import { enforceRateLimit, retryAfterHeader } from "../limits/rate-limit";
 import { databaseTimeoutError } from "../limits/timeouts";
+import { writeGate } from "../limits/write-gate";
 import { logger } from "../log";
 import type { PullPosition } from "../sync/tokens";
 import type { ServiceCaller } from "../keys/service-keys";
@@ -18,7 +19,7 @@ import { authenticateService } from "./service-auth";
 import { json } from "./json-response";
 import { observe } from "./observe";
 import { refuseInexact } from "./inexact-body";
-import { readJson, type JsonBody } from "./read-json";
+import { parseJsonBody, readBody } from "./read-json";
 import { findUnstorableJson } from "./storable-json";
 import { rateLimitDeviceId, resolveDevice } from "./request-device";
 import type { RouteContext, RouteDefinition } from "./route-definition";
@@ -71,10 +72,35 @@ type WideContext = {
   service?: ServiceCaller;
 };
 
-/** The handler's context: authentication, rate limit, input and device, in the protocol's order. */
-async function contextOf(definition: RouteDefinition, request: Request, context: NextContext | undefined): Promise<WideContext> {
-  const input = async (sent: JsonBody | undefined) => {
-    const raw = sent?.value;
+/** What a request brings before its work: who sent it and its body's bytes, not yet parsed. */
+type Arrival =
+  | { kind: "none"; bytes?: Buffer }
+  | { kind: "device"; caller: Caller; bytes?: Buffer }
+  | { kind: "service"; db: Db; service: ServiceCaller; bytes?: Buffer };
+
+/** Authentication, then the body's bytes (read-json.ts): all a bundle write does before its place. */
+async function arrive(definition: RouteDefinition, request: Request): Promise<Arrival> {
+  const bytes = async () => (definition.body ? { bytes: await readBody(request) } : {});
+  const auth = definition.auth;
+  switch (auth.kind) {
+    case "none":
+      return { kind: "none", ...(await bytes()) };
+    case "device": {
+      const caller = await authenticateDevice(request);
+      return { kind: "device", caller, ...(await bytes()) };
+    }
+    case "service": {
+      const db = await getDb();
+      const service = await authenticateService(request, db, auth.scope);
+      return { kind: "service", db, service, ...(await bytes()) };
+    }
+  }
+}
+
+/** The handler's context: the body parsed, rate limit, input and device, in the protocol's order. */
+async function contextOf(definition: RouteDefinition, request: Request, context: NextContext | undefined, arrival: Arrival): Promise<WideContext> {
+  const sent = arrival.bytes ? parseJsonBody(arrival.bytes) : undefined;
+  const input = async () => {
     const query = Object.fromEntries(new URL(request.url).searchParams);
     const params = await flatParams(context);
     // `%00` in a query or path parameter is a 400 here, never text PostgreSQL refuses (22021).
@@ -82,28 +108,26 @@ async function contextOf(definition: RouteDefinition, request: Request, context:
       const problem = findUnstorableJson(values);
       if (problem) throw invalidFields([problem], `The ${what} is invalid: ${problem.field} ${problem.message}`);
     }
-    const body = parse(definition.body, raw, "body");
+    const body = parse(definition.body, sent?.value, "body");
     if (sent?.inexact.length) refuseInexact(definition, body, sent.inexact);
     return { request, body, query: parse(definition.query, query, "query"), params };
   };
   const auth = definition.auth;
-  switch (auth.kind) {
+  switch (arrival.kind) {
     case "none":
-      return { ...(await input(definition.body ? await readJson(request) : undefined)), getDb };
+      return { ...(await input()), getDb };
     case "device": {
-      const caller = await authenticateDevice(request);
-      const sent = definition.body ? await readJson(request) : undefined;
+      if (auth.kind !== "device") throw new Error(`route ${definition.id}: a device arrival for ${auth.kind} auth`);
+      const { caller } = arrival;
       const db = await getDb();
       await enforceRateLimit(db, { userId: caller.userId, deviceId: rateLimitDeviceId(request, sent?.value) });
-      const parsed = await input(sent);
+      const parsed = await input();
       return { ...parsed, caller, db, ...(await resolveDevice(auth.device, db, caller, request, parsed)) };
     }
     case "service": {
-      const db = await getDb();
-      const service = await authenticateService(request, db, auth.scope);
-      const sent = definition.body ? await readJson(request) : undefined;
+      const { db, service } = arrival;
       await enforceRateLimit(db, { userId: `service:${service.name}`, deviceId: null });
-      return { ...(await input(sent)), db, service };
+      return { ...(await input()), db, service };
     }
   }
 }
@@ -134,15 +158,26 @@ export function handlerOf<const D extends RouteDefinition>(
   definition: D, handler: (ctx: RouteContext<D>) => Promise<unknown>, options: HandlerOptions = {},
 ): RouteHandler {
   const answer = options.answer ?? { error: errorResponse };
+  const work = async (request: Request, context: NextContext | undefined, arrival: Arrival): Promise<Response> => {
+    const ctx = await contextOf(definition, request, context, arrival);
+    if (!fitsDefinition(definition, ctx)) throw new Error(`The context of route ${definition.id} misses what its auth promises`);
+    const result = await handler(ctx);
+    return result instanceof Response ? result : json(result, definition.status ?? 200);
+  };
   const run: RouteHandler = async (request, context) => {
     let response: Response;
+    const place = definition.writesBundle ? writeGate().place() : undefined;
     try {
-      const ctx = await contextOf(definition, request, context);
-      if (!fitsDefinition(definition, ctx)) throw new Error(`The context of route ${definition.id} misses what its auth promises`);
-      const result = await handler(ctx);
-      response = result instanceof Response ? result : json(result, definition.status ?? 200);
+      const arrival = await arrive(definition, request);
+      await place?.take();
+      // The work gets frames of its own, made once the place is taken. This one may have waited
+      // long enough to be in V8's old generation, and a young object it held across an await
+      // would then be kept by it, dead or alive, until a full GC (write-gate.ts).
+      response = await work(request, context, arrival);
     } catch (error) {
       response = answer.error(error);
+    } finally {
+      place?.leave(); // the answer is built: what the write held is garbage now
     }
     return answer.finish ? answer.finish(request, response) : response;
   };

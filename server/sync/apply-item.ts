@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Sql } from "../db/sql";
 import type { DeviceContext } from "../devices/register";
 import type { Bundle } from "./bundle";
-import { jsonEqual } from "./canonical";
+import { jsonEqual, type DataTexts } from "./canonical";
 import { decideConflict, differingFields } from "./policies";
 import {
   commitRecordChange, findDataAtVersion,
@@ -16,7 +16,7 @@ import {
 import { ItemError } from "./item-error";
 import { getResourceType } from "../types/registry";
 import type { ResourceType } from "../types/resource-type";
-import { canonicalOfValid, checkWriteGuards, validData } from "./item-data";
+import { checkWriteGuards, validData } from "./item-data";
 import type { TItemConflict, TPushItem } from "@syncdesk/protocol";
 import { checkUniqueFields } from "./unique";
 import { checkMediaFields } from "./media-check";
@@ -38,6 +38,8 @@ export type ItemContext = {
   storeConflicts: boolean;
   /** Who writes, for the field guards: a device's push, an operator's replay of one, or the team's backend. */
   writer: "device" | "replay" | "server";
+  /** Canonical texts of this run's data objects (canonical.ts). */
+  texts: DataTexts;
 };
 
 export type ItemOutcome =
@@ -78,7 +80,7 @@ export async function applyItem(ctx: ItemContext, item: TPushItem, index: number
     const tableProblem = await tableItemProblem(ctx.sql, key, existing === null && item.id !== undefined);
     if (tableProblem) throw new ItemError("forbidden", tableProblem);
   }
-  const data = validData(type, item, existing && !existing.deleted ? existing.data : null, ctx.writer);
+  const data = validData(type, item, existing && !existing.deleted ? existing.data : null, ctx.writer, ctx.texts);
   if (data && type.mediaFields?.length) await checkMediaFields(ctx.sql, type, data, ctx.device.userId, stream);
 
   if (!existing) {
@@ -113,7 +115,7 @@ async function write(
   const row = commitRecordChange(ctx.bundle, key, existing, {
     op: item.action === "delete" ? "delete" : "upsert",
     data,
-    canonical: data ? canonicalOfValid(data) : undefined,
+    canonical: data ? ctx.texts.get(data) : undefined,
     updatedAt: editTime(ctx, item),
     hint,
   });

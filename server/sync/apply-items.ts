@@ -17,6 +17,7 @@ import { lockTableRows } from "../capture/write-table";
 import { applyItem, itemStream, type ItemContext, type ItemOutcome } from "./apply-item";
 import type { Bundle } from "./bundle";
 import type { BundleTx } from "./commit-bundle";
+import type { DataTexts } from "./canonical";
 import { ItemError } from "./item-error";
 import { differingFields } from "./policies";
 import type { TPushItem, TPushRequest, TPushResult } from "@syncdesk/protocol";
@@ -32,6 +33,8 @@ export type ItemRun = {
   tempIds?: Map<string, string>;
   /** A device's push, or an operator's replay of one (held to the same field guards). */
   writer: ItemContext["writer"];
+  /** Canonical texts of the items' data, noted with the request's (push.ts); empty for a replay. */
+  texts?: DataTexts;
 };
 
 export type ItemsApplied = { results: TPushResult[]; rejected: boolean };
@@ -47,7 +50,7 @@ export async function applyItems(tx: BundleTx, run: ItemRun): Promise<ItemsAppli
   await bundle.prefetch(knownKeys(run.device, items));
   const ctx: ItemContext = {
     sql: tx.sql, device: run.device, bundle, batchId: run.batchId, now: run.now,
-    tempIds: run.tempIds ?? new Map(), storeConflicts: !atomic, writer: run.writer,
+    tempIds: run.tempIds ?? new Map(), storeConflicts: !atomic, writer: run.writer, texts: run.texts ?? new Map(),
   };
   // 3.
   const applyAll = async () => {

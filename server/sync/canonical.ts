@@ -18,25 +18,27 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-// Each push item's data as canonical text, noted while the request's canonical JSON is written
-// (push.ts) and reused by validation (item-data.ts) for data it validated in place: one
-// serialisation of every document per push instead of two (~0.35 ms CPU per 100 items).
-const noted = new WeakMap<object, string>();
+/**
+ * Canonical texts of data objects, per push: each item's data noted while the request's canonical
+ * JSON is written (push.ts), reused by validation (item-data.ts) for data it validated in place and
+ * by the record's checksum: one serialisation of every document per push instead of two (~0.35 ms
+ * CPU per 100 items). Why a Map per push, not one module-level WeakMap: V8's scavenges keep a
+ * WeakMap's entries alive while their key is, and a push's keys often outlived one scavenge, so
+ * the texts and the data were promoted to the old generation with every push
+ * (bench/profiles/2026-12-08-push-memory.md). This map goes with its push.
+ */
+export type DataTexts = Map<object, string>;
 
-/** The canonical text noted for `data` by `canonicalPushRequest`, if any. */
-export const notedCanonical = (data: object): string | undefined => noted.get(data);
-
-/** `canonicalJson(request)`, noting each item's data text. */
-export function canonicalPushRequest(request: TPushRequest): string {
+/** `canonicalJson(request)`, noting each item's data text in `texts`. */
+export function canonicalPushRequest(request: TPushRequest, texts: DataTexts): string {
+  const noteData = (key: string, value: unknown): string | undefined => {
+    if (key !== "data" || typeof value !== "object" || value === null) return undefined;
+    const text = canonicalJson(value);
+    texts.set(value, text);
+    return text;
+  };
   return canonicalObject(request, (key, value) =>
     key === "items" && Array.isArray(value) ? `[${value.map((item: object) => canonicalObject(item, noteData)).join(",")}]` : undefined);
-}
-
-function noteData(key: string, value: unknown): string | undefined {
-  if (key !== "data" || typeof value !== "object" || value === null) return undefined;
-  const text = canonicalJson(value);
-  noted.set(value, text);
-  return text;
 }
 
 /** canonicalJson of an object whose members' text `member` may write instead. */

@@ -3,17 +3,10 @@
 import type { FieldRules } from "../types/field-rules";
 import { checkGuards, type GuardViolation, type GuardWriter } from "../types/guards";
 import type { DataIssue, ResourceType } from "../types/resource-type";
-import { canonicalJson, notedCanonical } from "./canonical";
+import { canonicalJson, type DataTexts } from "./canonical";
 import { ItemError } from "./item-error";
 import type { RecordData } from "./records";
 import { LIMITS, type TPushItem } from "@syncdesk/protocol";
-
-// The canonical JSON of data validated by this push, measured for the size limit and reused for
-// its checksum when the record is written (one serialisation per item instead of two). Entries
-// go with their data objects, which nothing changes once validated.
-const canonicals = new WeakMap<RecordData, string>();
-
-export const canonicalOfValid = (data: RecordData): string | undefined => canonicals.get(data);
 
 // Values of an item's data that JavaScript could not hold as sent (server/http/exact-json.ts: a
 // rounded number, a `__proto__` key), found in the raw body before parsing changed them. The
@@ -24,8 +17,11 @@ export function refuseItemData(item: object, issues: DataIssue[]): void {
   refusals.set(item, [...(refusals.get(item) ?? []), ...issues]);
 }
 
-/** The item's data, validated (defaults filled, carried fields kept); null for a delete. */
-export function validData(type: ResourceType, item: TPushItem, live: RecordData | null, writer: GuardWriter): RecordData | null {
+/**
+ * The item's data, validated (defaults filled, carried fields kept); null for a delete. Its
+ * canonical JSON, measured for the size limit, is noted in `texts` for the record's checksum.
+ */
+export function validData(type: ResourceType, item: TPushItem, live: RecordData | null, writer: GuardWriter, texts: DataTexts): RecordData | null {
   if (item.action === "delete") return null;
   if (!item.data) throw new ItemError("invalid_data", `data is required for ${item.action}`);
   const refused = refusals.get(item);
@@ -41,10 +37,10 @@ export function validData(type: ResourceType, item: TPushItem, live: RecordData 
   if (!parsed.ok && tooLarge(JSON.stringify(item.data))) throw dataTooLarge();
   if (!parsed.ok) throw invalidData(type, parsed.issues);
   // Data validated in place (no defaults to fill, nothing carried) is the request's object, whose
-  // text the request's canonical JSON noted.
-  const canonical = notedCanonical(parsed.data) ?? canonicalJson(parsed.data);
+  // text the request's canonical JSON noted (push.ts).
+  const canonical = texts.get(parsed.data) ?? canonicalJson(parsed.data);
   if (tooLarge(canonical)) throw dataTooLarge();
-  canonicals.set(parsed.data, canonical);
+  texts.set(parsed.data, canonical);
   return parsed.data;
 }
 

@@ -13,7 +13,7 @@ import type { DeviceContext } from "../devices/register";
 import { AppError } from "../errors";
 import { recordPush } from "../metrics/registry";
 import { applyItems } from "./apply-items";
-import { canonicalPushRequest, sha256Hex } from "./canonical";
+import { canonicalPushRequest, sha256Hex, type DataTexts } from "./canonical";
 import type { BatchAnswer } from "./bundle";
 import { commitBundle } from "./commit-bundle";
 import { auditRecovered } from "./recovered";
@@ -26,14 +26,15 @@ type Answer = { response: TPushResponse; stored: boolean };
 
 /** `writer`: a device's push, or the team's backend writing through the server API (server-push.ts). */
 export async function applyPush(db: Db, device: DeviceContext, request: TPushRequest, writer: "device" | "server" = "device"): Promise<TPushResponse> {
-  const text = canonicalPushRequest(request);
+  const texts: DataTexts = new Map();
+  const text = canonicalPushRequest(request, texts);
   const claim = { device, request, text, hash: sha256Hex(text), batchId: randomUUID(), now: new Date() };
   const answer = await commitBundle(db, writer === "server" ? "server_push" : "push", async (tx): Promise<Answer> => {
     // 1.
     if (!(await insertBatch(tx.sql, claim))) return { response: await findStoredResponse(tx.sql, claim), stored: true };
     // 2.
     const entries = request.items.map((item, index) => ({ item, index }));
-    const { results } = await applyItems(tx, { device, batchId: claim.batchId, mode: request.mode, now: claim.now, entries, writer });
+    const { results } = await applyItems(tx, { device, batchId: claim.batchId, mode: request.mode, now: claim.now, entries, writer, texts });
     // 3.
     const response = buildResponse(claim, results);
     tx.answer(claim.batchId, batchAnswerOf(response)); // written with the flush, just before commit

@@ -15,7 +15,7 @@ export const serverRecordsRoute = defineRoute({
 });
 
 export const serverPushRoute = defineRoute({
-  id: "serverPush", itemData: true, method: "post", path: "/api/v1/server/push", tag: "server",
+  id: "serverPush", itemData: true, writesBundle: true, method: "post", path: "/api/v1/server/push", tag: "server",
   auth: { kind: "service", scope: "write" },
   summary: "Write records from your backend (service key, scope write)",
   description: "The same engine as a device push: policies, field rules and guards (server-only fields allowed), idempotent on (writer_id, bundle_id) per key. Every item names its `stream`, within the key's patterns (else 403, nothing written). The answer is a device push's.",

@@ -25,7 +25,7 @@ export const pullGetRoute = defineRoute({
 });
 
 export const pushRoute = defineRoute({
-  id: "push", itemData: true, method: "post", path: "/api/v1/sync/push", tag: "sync", auth: DEVICE_IN_BODY,
+  id: "push", itemData: true, writesBundle: true, method: "post", path: "/api/v1/sync/push", tag: "sync", auth: DEVICE_IN_BODY,
   summary: "Push a bundle of changes",
   description: "`(device_id, bundle_id)` is the idempotency key. Item errors and conflicts are reported per item.",
   body: S.ZPushRequest, response: S.ZPushResponse, errors: [...BODY, "idempotency_conflict"],

@@ -15,7 +15,7 @@ export const watermelonPullRoute = defineRoute({
 });
 
 export const watermelonPushRoute = defineRoute({
-  id: "watermelonPush", method: "post", path: "/api/v1/watermelon/sync", tag: "watermelon", auth: WATERMELON_AUTH,
+  id: "watermelonPush", writesBundle: true, method: "post", path: "/api/v1/watermelon/sync", tag: "watermelon", auth: WATERMELON_AUTH,
   summary: "WatermelonDB push: all changes or none",
   description: "409 if a record changed on the server since `last_pulled_at`; a retry of the same push is answered like the first.",
   query: W.ZWatermelonPushQuery, body: W.ZWatermelonChanges, response: W.ZWatermelonPushResponse, errors: [...BODY, "conflict"],
