@@ -1,8 +1,9 @@
 // The REST route builder of the mobile API: every handler in app/api/** is built here from its
 // route definition (route-definition.ts), which the OpenAPI document is built from too. Per
-// request, in this order: authenticate, read the JSON body, count the rate limit (malformed
-// requests count too), validate body and query, resolve the device once, call the handler, answer
-// JSON. Every failure leaves as the error envelope of PROTOCOL.md.
+// request, in this order: authenticate, read the body's bytes, (a bundle write: take a place in
+// the write gate), parse the JSON body, count the rate limit (malformed requests count too),
+// validate body and query, resolve the device once, call the handler, answer JSON. Every failure
+// leaves as the error envelope of PROTOCOL.md.
 import type { z } from "zod";
 import type { Caller } from "../auth/caller";
 import { getDb, type Db } from "../db/client";

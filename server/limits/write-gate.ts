@@ -2,10 +2,10 @@
 // once in this process; the others wait their turn between reading their body and parsing it
 // (docs/deployment.md "Memory"). Why: a push's parsed request, validated data and staged rows
 // live as long as the push. With 50 pushes in flight on a pool of 10 connections each lived
-// ~0.5 s, long enough for V8 to promote them all to the old generation, which then grew to ~4x
-// its live size before a full GC (peak RSS 340-470 MiB). Waiting as bytes (a Buffer, outside
-// V8's heap) costs nothing of that, and the database had no more work to give: 4 at once pushed
-// as fast as 50 on 2 cores (bench/profiles/2026-12-08-push-memory.md).
+// ~0.5 s, long enough for V8 to promote them to the old generation, which grows to ~4x its live
+// size before a full GC. A push waiting for its place holds its request and its bytes (a Buffer,
+// outside V8's heap), not its parsed data, and the database had no more work to give: 4 at once
+// pushed as fast as 50 on 2 cores (bench/profiles/2026-12-08-push-memory.md, section 4).
 //
 // The wait is taken after the body has arrived, so a slow client never holds a place, and it is
 // bounded like a wait for a pooled connection: 503 `unavailable` (reason `timeout`) after
