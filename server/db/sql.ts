@@ -100,11 +100,11 @@ export function pgliteEngine(db: PGlite): SqlEngine {
 }
 
 /**
- * One statement through pg's callback interface. Why not the promise pg returns: that promise
- * keeps the statement (its parameters: a push's data, ~40 KB per statement) reachable for a while
- * after its answer, long enough to survive two scavenges, so every push's parameters were promoted
- * to the old generation (~130 KiB per push, sequential pushes in a script; the heap then grew to
- * ~4x its live size before a full GC: bench/profiles/2026-12-08-push-memory.md).
+ * One statement through pg's callback interface. Why not the promise pg returns: through it, a
+ * statement's parameters (a push's data, ~40 KB per statement) survived two scavenges and were
+ * promoted to the old generation, even with one statement at a time (~130 KiB per push; through
+ * the callback 7.5 KiB), and the old generation then grew to ~4x its live size before a full GC.
+ * Why the promise does that was not found (bench/profiles/2026-12-08-push-memory.md).
  */
 function run(target: pg.Pool | pg.PoolClient, config: pg.QueryConfig): Promise<pg.QueryResult> {
   return new Promise((resolve, reject) => {

@@ -25,7 +25,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
  * CPU per 100 items). Why a Map per push, not one module-level WeakMap: V8's scavenges keep a
  * WeakMap's entries alive while their key is, and a push's keys often outlived one scavenge, so
  * the texts and the data were promoted to the old generation with every push
- * (bench/profiles/2026-12-08-push-memory.md). This map goes with its push.
+ * (bench/profiles/2026-12-08-push-memory.md). This map goes with its push. A data object is not
+ * changed once its text is noted.
  */
 export type DataTexts = Map<object, string>;
 
