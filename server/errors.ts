@@ -73,7 +73,7 @@ export const ERROR_CODES = {
   },
   unavailable: {
     status: 503, trpc: "INTERNAL_SERVER_ERROR",
-    description: "`details.reason: \"timeout\"`: the database took too long (statement or transaction timeout), `Retry-After` (5); `\"capture_behind\"`: outside writers kept changing the rows of a table-backed type while the write was run again (docs/tables.md); or upload storage is unreachable. Retry",
+    description: "`details.reason: \"timeout\"`: the database took too long (statement or transaction timeout), or a push waited too long for its turn on a busy instance (`PUSH_CONCURRENCY`), `Retry-After` (5); `\"capture_behind\"`: outside writers kept changing the rows of a table-backed type while the write was run again (docs/tables.md); or upload storage is unreachable. Retry",
   },
 } as const satisfies Record<(typeof WIRE_CODES)[number], RequestCodeSpec>;
 
