@@ -2,7 +2,6 @@
 // arrive in time answers 408 `request_timeout` and stores nothing; database work over its bound
 // (PostgreSQL statement_timeout, a transaction's timeout) answers 503 `unavailable` with
 // Retry-After, never a hang or a 500.
-import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/server/db/client";
 import { errorResponse } from "@/server/http/route";
@@ -10,6 +9,7 @@ import { makeDevice } from "../support/device";
 import { countRows, freshBundleId, pushBody } from "../support/protocol";
 import { startTestServer, type TestServer } from "../support/server";
 import { setTestEnv } from "./env";
+import { sendHalf } from "./stalled-body";
 
 const restoreEnv = setTestEnv({ REQUEST_BODY_TIMEOUT_SECONDS: "1" });
 let server: TestServer;
@@ -21,28 +21,6 @@ afterAll(async () => {
   await server?.close();
   restoreEnv();
 });
-
-/** Sends the headers and the first half of `body`, then stalls; resolves with the answer. */
-function sendHalf(url: string, jwt: string, body: string): Promise<{ status: number; headers: Record<string, unknown>; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const target = new URL("/api/v1/sync/push", url);
-    const req = httpRequest(target, {
-      method: "POST",
-      headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
-    });
-    req.on("response", (res) => {
-      let text = "";
-      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      res.on("end", () => {
-        const parsed: unknown = JSON.parse(text);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        req.destroy();
-      });
-    });
-    req.on("error", reject);
-    req.write(body.slice(0, Math.floor(body.length / 2)));
-  });
-}
 
 async function expectTimeoutAnswer(error: unknown) {
   const answer = errorResponse(error);

@@ -2,13 +2,13 @@
 // PUSH_CONCURRENCY pushes do their work at once, the others wait their turn and then apply; a
 // client still sending its body holds no place; a wait longer than DB_STATEMENT_TIMEOUT_SECONDS
 // answers 503 `unavailable` and stores nothing. Here with one place, on both engines.
-import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeGate } from "@/server/limits/write-gate";
 import { makeDevice, type TestDevice } from "../support/device";
 import { freshBundleId, push, pushBody, pushItems } from "../support/protocol";
 import { startTestServer, type TestServer } from "../support/server";
 import { setTestEnv } from "./env";
+import { sendHalf } from "./stalled-body";
 
 const restoreEnv = setTestEnv({ PUSH_CONCURRENCY: "1", DB_STATEMENT_TIMEOUT_SECONDS: "5", REQUEST_BODY_TIMEOUT_SECONDS: "3" });
 let server: TestServer;
@@ -24,24 +24,9 @@ afterAll(async () => {
 const memo = (content: string) => ({ content, tags: [], pinned: false });
 const created = (id: string) => ({ type: "memo", action: "create" as const, id, data: memo(id) });
 
-/** Sends the headers and the first half of a push, then stalls; resolves with the status. */
-function stalledPush(device: TestDevice): Promise<number> {
-  const body = JSON.stringify(pushBody(device, [created("stalled")]));
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(new URL("/api/v1/sync/push", server.url), {
-      method: "POST",
-      headers: { authorization: `Bearer ${device.jwt}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
-    });
-    req.on("response", (res) => {
-      res.resume();
-      res.on("end", () => {
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      });
-    });
-    req.on("error", reject);
-    req.write(body.slice(0, Math.floor(body.length / 2)));
-  });
+/** A push of one record whose client stalls halfway through its body; resolves with the status. */
+async function stalledPush(device: TestDevice): Promise<number> {
+  return (await sendHalf(server.url, device.jwt, JSON.stringify(pushBody(device, [created("stalled")])))).status;
 }
 
 /** Keeps the next push of `device` busy inside its place until `release` (a lock its write waits for). */
