@@ -15,7 +15,7 @@ import type { Caller } from "../auth/caller";
 import { recordUploadBytes } from "../metrics/registry";
 import { getBlobStore, partialGarbage, withStorage, type AppendResult } from "../storage/blob-store";
 import { chunkBodyOf } from "./chunk-body";
-import { BodyTooLong, capBytes, failWhenIdle, parseContentRange, type ChunkRange } from "./content-range";
+import { BodyTooLong, parseContentRange, type ChunkRange } from "./content-range";
 import { claimOwnSession, claimSession, keepLease, releaseSession } from "./lease";
 import { uploadLimits } from "./limits";
 import { hashing, keepRunningHash, takeRunningHash } from "./running-hash";
@@ -53,7 +53,7 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
   let result: AppendResult;
   const stopRenewing = keepLease(db, lease);
   try {
-    const body = capBytes(failWhenIdle(chunkBodyOf(request), IDLE_MS), length);
+    const body = chunkBodyOf(request, IDLE_MS, length);
     result = await withStorage("append", () => store.appendPartial(lease.row.storageKey, before, {
       offset: range.start,
       total: range.total,

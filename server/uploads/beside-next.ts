@@ -21,7 +21,7 @@ export function chunkPutId(method: string | undefined, url: string | undefined):
 function webRequest(req: http.IncomingMessage, signal: AbortSignal): Request {
   // A refused chunk (too long, stalled) stops reading without destroying the socket: the answer
   // still reaches the client.
-  return withNodeBody(webRequestOf(req, "PUT", signal), req.iterator({ destroyOnReturn: false }));
+  return withNodeBody(webRequestOf(req, "PUT", signal), req);
 }
 
 /** Serves a chunk PUT; false (nothing done) when its request does not make a web Request. */
