@@ -18,7 +18,7 @@ import { chunkBodyOf } from "./chunk-body";
 import { BodyTooLong, parseContentRange, type ChunkRange } from "./content-range";
 import { claimOwnSession, claimSession, keepLease, releaseSession } from "./lease";
 import { uploadLimits } from "./limits";
-import { hashing, keepRunningHash, takeRunningHash } from "./running-hash";
+import { hashTap, keepRunningHash, takeRunningHash } from "./running-hash";
 import type { TAppendResponse } from "@syncdesk/protocol";
 import { getUploadSessionOrThrow, partialStateOf, type SessionRow } from "./sessions";
 
@@ -53,12 +53,8 @@ export async function appendChunk(db: Db, caller: Caller, id: string, request: R
   let result: AppendResult;
   const stopRenewing = keepLease(db, lease);
   try {
-    const body = chunkBodyOf(request, IDLE_MS, length);
-    result = await withStorage("append", () => store.appendPartial(lease.row.storageKey, before, {
-      offset: range.start,
-      total: range.total,
-      body: hash ? hashing(body, hash, hashed) : body,
-    }));
+    const body = chunkBodyOf(request, IDLE_MS, length, hash ? hashTap(hash, hashed) : undefined);
+    result = await withStorage("append", () => store.appendPartial(lease.row.storageKey, before, { offset: range.start, total: range.total, body }));
   } catch (error) {
     await stopRenewing();
     hash?.drop();

@@ -84,4 +84,29 @@ describe("streamPieces", () => {
     expect(stream.listenerCount("data")).toBe(0);
     expect(unread()).toBeGreaterThan(0);
   });
+
+  it("shows each piece to its tap before yielding it, waits while the tap is busy, and ends the tap once however the body ends", async () => {
+    const events: string[] = [];
+    const tap = (busyMs: number) => ({
+      see(chunk: Uint8Array) {
+        events.push(`see ${chunk.byteLength}`);
+        return busyMs > 0 ? new Promise<void>((resolve) => setTimeout(() => (events.push("free"), resolve()), busyMs)) : undefined;
+      },
+      end() {
+        events.push("end");
+      },
+    });
+    const stream = new PassThrough();
+    stream.write(piece(2));
+    stream.end(piece(3));
+    for await (const chunk of streamPieces(stream, 1000, 100, tap(5))) events.push(`yield ${chunk.byteLength}`);
+    expect(events).toEqual(["see 2", "free", "yield 2", "see 3", "free", "yield 3", "end"]);
+
+    events.length = 0;
+    const long = new PassThrough();
+    long.end(piece(12));
+    const result = await drain(streamPieces(long, 1000, 10, tap(0)));
+    expect(result.error).toBeInstanceOf(BodyTooLong);
+    expect(events).toEqual(["end"]);
+  });
 });

@@ -4,9 +4,10 @@
 // the Request's own), which cost the chunk PUT more CPU than its disk write
 // (bench/profiles/2026-12-05-uploads.md).
 //
-// The Node stream is read in one stage (streamPieces), not as its async iterator wrapped in one
-// generator per check: each stage cost every piece a few promises, and each promise Next's
-// async-context hooks, ~3 ms of server CPU per 8 MiB chunk (bench/profiles/2026-12-09-uploads.md).
+// The Node stream is read in one stage (streamPieces), the running hash's share included (a tap),
+// not as its async iterator wrapped in one generator per check: each stage cost every piece a few
+// promises, and each promise Next's async-context hooks, ~4 ms of server CPU per 8 MiB chunk
+// (bench/profiles/2026-12-09-uploads.md).
 import { finished, type Readable } from "node:stream";
 import { iterateStream } from "../storage/blob-store";
 import { BodyStalled, BodyTooLong, capBytes, failWhenIdle } from "./content-range";
@@ -20,24 +21,45 @@ export function withNodeBody(request: Request, source: Readable): Request {
 }
 
 /**
- * The body of `request`, its Node stream when it has one, else its web stream: at most `limit`
- * bytes (more fails with BodyTooLong) and never `idleMs` without a byte (BodyStalled).
+ * Sees each piece before the store gets it (the running hash). `see` may return a promise to hold
+ * the body back while it is busy; `end` is called once the body is done with, however it ended.
  */
-export function chunkBodyOf(request: Request, idleMs: number, limit: number): AsyncIterable<Uint8Array> {
+export type PieceTap = { see(piece: Uint8Array): Promise<void> | undefined; end(): void };
+
+/**
+ * The body of `request`, its Node stream when it has one, else its web stream: at most `limit`
+ * bytes (more fails with BodyTooLong) and never `idleMs` without a byte (BodyStalled), each piece
+ * shown to `tap` first.
+ */
+export function chunkBodyOf(request: Request, idleMs: number, limit: number, tap?: PieceTap): AsyncIterable<Uint8Array> {
   const stream = nodeBodies.get(request);
-  return stream ? streamPieces(stream, idleMs, limit) : capBytes(failWhenIdle(iterateStream(request.body), idleMs), limit);
+  if (stream) return streamPieces(stream, idleMs, limit, tap);
+  const body = capBytes(failWhenIdle(iterateStream(request.body), idleMs), limit);
+  return tap ? tapped(body, tap) : body;
+}
+
+async function* tapped(source: AsyncIterable<Uint8Array>, tap: PieceTap): AsyncIterable<Uint8Array> {
+  try {
+    for await (const piece of source) {
+      const busy = tap.see(piece);
+      if (busy) await busy;
+      yield piece;
+    }
+  } finally {
+    tap.end();
+  }
 }
 
 /** Pieces read ahead of the consumer before the stream is paused (64 KiB each from a socket). */
 const READ_AHEAD = 16;
 
 /**
- * The pieces of `stream` as they arrive. Fails with BodyStalled when nothing arrives for `idleMs`,
- * with BodyTooLong once more than `limit` bytes came, and with the stream's error when it breaks
- * off. Stopping early (a failure, or the consumer's) stops reading but leaves the stream open, so
- * that the answer still reaches the client.
+ * The pieces of `stream` as they arrive, each shown to `tap` first. Fails with BodyStalled when
+ * nothing arrives for `idleMs`, with BodyTooLong once more than `limit` bytes came, and with the
+ * stream's error when it breaks off. Stopping early (a failure, or the consumer's) stops reading
+ * but leaves the stream open, so that the answer still reaches the client.
  */
-export async function* streamPieces(stream: Readable, idleMs: number, limit: number): AsyncIterable<Uint8Array> {
+export async function* streamPieces(stream: Readable, idleMs: number, limit: number, tap?: PieceTap): AsyncIterable<Uint8Array> {
   const queue: Uint8Array[] = [];
   let seen = 0;
   let ended = false;
@@ -72,6 +94,8 @@ export async function* streamPieces(stream: Readable, idleMs: number, limit: num
         if (queue.length === 0 && stream.isPaused()) stream.resume();
         seen += piece.byteLength;
         if (seen > limit) throw new BodyTooLong(`the body is longer than ${limit} bytes`);
+        const busy = tap?.see(piece);
+        if (busy) await busy;
         yield piece;
       } else if (failure !== null) {
         throw failure;
@@ -88,5 +112,6 @@ export async function* streamPieces(stream: Readable, idleMs: number, limit: num
     stream.off("data", onData);
     stream.pause();
     stopWatching();
+    tap?.end();
   }
 }

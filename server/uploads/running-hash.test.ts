@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { OffThreadHash } from "./hash-worker";
-import { forgetRunningHashes, hashing, keepRunningHash, MAX_RUNNING_HASHES, takeRunningHash } from "./running-hash";
+import { forgetRunningHashes, hashTap, keepRunningHash, MAX_RUNNING_HASHES, takeRunningHash } from "./running-hash";
 
 const HOUR = 3_600_000;
 const hex = (bytes: string) => createHash("sha256").update(bytes).digest("hex");
@@ -47,16 +47,12 @@ describe("running upload hashes", () => {
     expect(takeRunningHash(`s${MAX_RUNNING_HASHES}`, `k/s${MAX_RUNNING_HASHES}`, 1)).not.toBeNull();
   });
 
-  it("hashes and counts what passes through", async () => {
+  it("hashes and counts every piece its tap sees, and hands the rest to the worker at the end", async () => {
     const hash = new OffThreadHash();
     const counted = { bytes: 0 };
-    const seen: string[] = [];
-    const source = (async function* () {
-      yield new TextEncoder().encode("ab");
-      yield new TextEncoder().encode("cde");
-    })();
-    for await (const chunk of hashing(source, hash, counted)) seen.push(new TextDecoder().decode(chunk));
-    expect(seen).toEqual(["ab", "cde"]);
+    const tap = hashTap(hash, counted);
+    for (const text of ["ab", "cde"]) await tap.see(new TextEncoder().encode(text));
+    tap.end();
     expect(counted.bytes).toBe(5);
     expect(await hash.digest()).toBe(hex("abcde"));
   });

@@ -9,6 +9,7 @@
 // put back after the new offset is saved. The hashing itself runs on a worker thread
 // (hash-worker.ts), beside the receiving and the disk write.
 import { processSingleton } from "../process-singleton";
+import type { PieceTap } from "./chunk-body";
 import { OffThreadHash } from "./hash-worker";
 
 type Entry = { storageKey: string; offset: number; hash: OffThreadHash; savedAt: number };
@@ -65,18 +66,17 @@ export function forgetRunningHashes(): void {
 }
 
 /**
- * Passes `source` through, adding its bytes to `hash` and counting them in `counted.bytes`; at the
- * end every byte counted is handed to the hash worker.
+ * The tap of a chunk's body (chunk-body.ts) that adds each piece to `hash` and counts it in
+ * `counted.bytes`; at the end every byte counted is handed to the hash worker.
  */
-export async function* hashing(source: AsyncIterable<Uint8Array>, hash: OffThreadHash, counted: { bytes: number }): AsyncIterable<Uint8Array> {
-  try {
-    for await (const chunk of source) {
-      const backlog = hash.update(chunk);
-      if (backlog) await backlog;
-      counted.bytes += chunk.byteLength;
-      yield chunk;
-    }
-  } finally {
-    hash.flush();
-  }
+export function hashTap(hash: OffThreadHash, counted: { bytes: number }): PieceTap {
+  return {
+    see(piece) {
+      counted.bytes += piece.byteLength;
+      return hash.update(piece);
+    },
+    end() {
+      hash.flush();
+    },
+  };
 }
