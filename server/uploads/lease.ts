@@ -44,7 +44,7 @@ export async function claimSession(db: Db, row: SessionRow, offset: number, stat
   }
 }
 
-/** The session's columns as SessionRow has them (bigints as text: pg and PGlite both parse int8 so). */
+/** The session's columns for SessionRow; the bigints as text, which BigInt() reads alike on both engines. */
 const SESSION_COLUMNS = `id, owner_id, filename, content_type, size::text, expected_sha256, "offset"::text, status,
   storage_key, store_state, lease_until, blob_key, expires_at`;
 
@@ -63,7 +63,7 @@ const rowOf = (r: SessionColumns): SessionRow => ({
  * The usual chunk in one statement: claims `callerId`'s open, unexpired session `id` (a UUID) at
  * `offset` when it is free. Null when anything differs (unknown, another's, busy, another offset):
  * the caller then looks the session up and answers as claimSession does. Through pg rather than
- * the ORM, as every chunk's release: ~1 ms of CPU less per statement (bench/profiles/2026-12-09-uploads.md).
+ * the ORM, as the release: the two cost a chunk ~1.5 ms less CPU so (bench/profiles/2026-12-09-uploads.md).
  */
 export async function claimOwnSession(db: Db, callerId: string, id: string, offset: number): Promise<Lease | null> {
   const now = new Date();
