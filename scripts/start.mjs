@@ -75,7 +75,13 @@ if (stale) {
 // proxy), otherwise the request's Host header, so `npm start` works on any port as it is.
 const serverEnv = { ...process.env };
 if (!serverEnv.NEXTAUTH_URL) serverEnv.AUTH_TRUST_HOST ??= "true";
-const server = spawn(process.execPath, [nextBin, "start", ...process.argv.slice(2)], {
+// V8's old generation may grow to twice its live size before a full collection. Left to itself V8
+// picks the factor from how fast the old generation grew lately: after a quiet spell it chose 1.1,
+// and then every 8 MiB of request bytes (socket buffers count against the same limit) started
+// another full mark of the whole heap, back to back, for as long as uploads kept arriving
+// (2-3x the CPU per chunk; bench/profiles/2026-12-09-uploads.md, docs/deployment.md "Memory").
+// NODE_OPTIONS cannot carry this flag, hence here.
+const server = spawn(process.execPath, ["--heap-growing-percent=100", nextBin, "start", ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
   env: serverEnv,

@@ -33,7 +33,10 @@ async function post(base: string, device: Device, route: string, body: string): 
   return (await postBytes(base, device, route, body)).toString("utf8");
 }
 
-function postBytes(base: string, device: Device, route: string, body: string): Promise<Buffer> {
+// A kept-alive connection the server closes as it idles out can take the next request with it
+// ("socket hang up"). Such a request is sent again once on a new connection, as device HTTP
+// clients do; every route used here is safe to repeat (a push by its bundle_id).
+function postBytes(base: string, device: Device, route: string, body: string, retry = true): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const headers = {
       authorization: `Bearer ${device.jwt}`, "content-type": "application/json", "x-device-id": device.deviceId,
@@ -50,7 +53,10 @@ function postBytes(base: string, device: Device, route: string, body: string): P
         else resolve(bytes);
       });
     });
-    req.on("error", reject);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (retry && req.reusedSocket && error.code === "ECONNRESET") resolve(postBytes(base, device, route, body, false));
+      else reject(error);
+    });
     req.end(body);
   });
 }

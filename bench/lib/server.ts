@@ -11,6 +11,7 @@ export const SECRETS = {
   SYNC_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
   SYNC_TOKEN_SECRET: "bench-token-secret-0123456789abcdef012345678",
   AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789",
+  METRICS_TOKEN: "bench-metrics-token-0123456789abcdef",
 };
 
 export type RunningServer = { url: string; port: number; pid: number; idleRssMiB: number; stop(): Promise<void>; log(): string };
@@ -120,6 +121,15 @@ export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/** Full garbage collections (V8 mark-compacts) of the server so far, from its /api/metrics. */
+export async function fullGcs(server: RunningServer): Promise<number> {
+  const res = await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${SECRETS.METRICS_TOKEN}` } });
+  const text = await res.text();
+  if (!res.ok || !text.includes("# TYPE nodejs_gc_duration_seconds histogram")) throw new Error(`/api/metrics answered ${res.status} without GC durations`);
+  // The kind appears with its first collection.
+  return Number(/^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)$/m.exec(text)?.[1] ?? 0);
 }
 
 /** Resets VmHWM to the current RSS (Linux clear_refs 5); false where not permitted. */

@@ -7,7 +7,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmS
 import path from "node:path";
 import { makeDevice, type Device } from "../lib/client";
 import { makeUploadAgent, putBytes } from "../lib/put-bytes";
-import { cpuSeconds, peakRssMiB, resetPeakRss, rssMiB } from "../lib/server";
+import { cpuSeconds, fullGcs, peakRssMiB, resetPeakRss, rssMiB } from "../lib/server";
 import { now, summarize } from "../lib/stats";
 import type { Ctx, Row } from "../lib/types";
 
@@ -125,6 +125,9 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
   const disk: number[] = [];
   let before = NaN;
   let reset = false;
+  // Full GCs during the rounds: a server whose V8 marks its whole heap again and again shows here
+  // (bench/profiles/2026-12-09-uploads.md: hundreds, where a calm run has a handful).
+  let gcs = NaN;
   try {
     await sent(block.length, warmSha256); // warm-up: the routes' modules load, connections open
     cpu.server.length = cpu.client.length = 0;
@@ -134,6 +137,7 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
     await diskRound(references, -1, block, bytes);
     before = rssMiB(ctx.server.pid);
     reset = resetPeakRss(ctx.server.pid);
+    gcs = await fullGcs(ctx.server);
     for (let r = 0; r < ROUNDS; r++) {
       // Alternate which side goes first so drift in the machine's load does not favour one.
       if (r % 2 === 0) {
@@ -145,6 +149,7 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
       }
       ctx.progress(`uploads round ${r + 1}/${ROUNDS}: upload ${upload.at(-1)?.toFixed(0)} MiB/s, disk ${disk.at(-1)?.toFixed(0)} MiB/s; CPU per chunk: server ${cpu.server.at(-1)?.toFixed(1)} ms, client ${cpu.client.at(-1)?.toFixed(1)} ms`);
     }
+    gcs = (await fullGcs(ctx.server)) - gcs;
   } catch (error) {
     if (error instanceof Refused) return skipped(error.message);
     throw error;
@@ -158,8 +163,8 @@ export async function measureUploads(ctx: Ctx): Promise<Row[]> {
       id: "uploads", name, unit: "MiB/s", value: summarize(upload), reference: summarize(disk),
       referenceLabel: "write + fsync to a file on the same disk", ratio: summarize(upload.map((u, i) => u / (disk[i] ?? NaN))),
       ratioLabel: "upload / disk", target: { op: ">=", value: 0.6 },
-      notes: `${ROUNDS} rounds, upload and reference alternating; ${chunk / 2 ** 20} MiB chunks, one at a time, each synced to disk before it is acknowledged; the complete step verifies the sha256; CPU per chunk: server ${summarize(cpu.server).median.toFixed(1)} ms, HTTP client ${summarize(cpu.client).median.toFixed(1)} ms`,
-      extra: { server_cpu_ms_per_chunk: summarize(cpu.server).median, client_cpu_ms_per_chunk: summarize(cpu.client).median },
+      notes: `${ROUNDS} rounds, upload and reference alternating; ${chunk / 2 ** 20} MiB chunks, one at a time, each synced to disk before it is acknowledged; the complete step verifies the sha256; CPU per chunk: server ${summarize(cpu.server).median.toFixed(1)} ms, HTTP client ${summarize(cpu.client).median.toFixed(1)} ms; the server's full GCs during the rounds: ${gcs}`,
+      extra: { server_cpu_ms_per_chunk: summarize(cpu.server).median, client_cpu_ms_per_chunk: summarize(cpu.client).median, server_full_gcs: gcs },
     },
     {
       id: "uploads-rss", name: `Uploads: server peak RSS during the ${label} uploads`, unit: "MiB", value: summarize([peak]), ratio: null,
