@@ -12,6 +12,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import type { AppendInput, AppendResult, BlobStore, ByteRange, PartialState } from "./blob-store";
+import { DIRECT_ALIGN, STAGING_BYTES, openDirect } from "./direct-writes";
 
 /**
  * A request body arrives in pieces of at most 64 KiB; they are gathered into writes of this size
@@ -77,12 +78,18 @@ export function createFileStore(root: string): BlobStore {
   async function writeAt(file: string, offset: number, body: AsyncIterable<Uint8Array>, create: boolean): Promise<{ written: number; error?: unknown }> {
     await mkdir(path.dirname(file), { recursive: true });
     const handle = await open(file, create ? "w" : "r+");
+    const direct = await openDirect(file).catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
     let written = 0;
     let queued = 0;
     let batch: Uint8Array[] = [];
     let batchBytes = 0;
     let writing: Promise<void> | null = null;
     let diskError: unknown;
+    // Set when the body ended or paused: the next writes take everything gathered.
+    let whole = false;
     let syncing: Promise<void> | null = null;
     let unsynced = 0;
     // A failed sync's error is reported once (Linux): a later sync may succeed over lost data.
@@ -96,38 +103,61 @@ export function createFileStore(root: string): BlobStore {
         syncing = null;
       });
     };
+    // Takes the next write out of the batch: whole blocks for a direct write while the body
+    // arrives (the rest waits for more), everything when not direct or when `whole`.
+    const nextWrite = (position: number): (() => Promise<void>) | null => {
+      const blocks = direct?.takes(position, batchBytes) ?? 0;
+      if (direct && blocks > 0) {
+        const bytes = direct.stage(batch, blocks);
+        batchBytes -= blocks;
+        return async () => {
+          if (!(await direct.write(bytes, position))) await writeFully(handle, [bytes], position);
+        };
+      }
+      if (direct && !whole && position % DIRECT_ALIGN === 0) return null;
+      const buffers = batch;
+      batch = [];
+      batchBytes = 0;
+      return () => writeFully(handle, buffers, position);
+    };
     // One write at a time; what gathers meanwhile is the next write. Resolves once all is written.
     const drain = (): Promise<void> => {
       if (!writing && batchBytes > 0 && diskError === undefined) {
-        const [buffers, bytes, position] = [batch, batchBytes, offset + queued];
-        batch = [];
-        batchBytes = 0;
-        queued += bytes;
-        writing = writeFully(handle, buffers, position).then(() => {
-          written += bytes;
-          unsynced += bytes;
-          syncInBackground();
-        }, (error: unknown) => {
-          diskError = error;
-        }).then(() => {
-          writing = null;
-          return drain();
-        });
+        const [bytes, position] = [batchBytes, offset + queued];
+        const write = nextWrite(position);
+        if (write) {
+          const size = bytes - batchBytes;
+          queued += size;
+          writing = write().then(() => {
+            written += size;
+            unsynced += size;
+            syncInBackground();
+          }, (error: unknown) => {
+            diskError = error;
+          }).then(() => {
+            writing = null;
+            return drain();
+          });
+        }
       }
       return writing ?? Promise.resolve();
     };
     // A body that pauses has what it sent so far written all the same.
-    const idle = setTimeout(() => void drain(), IDLE_FLUSH_MS);
+    const idle = setTimeout(() => {
+      whole = true;
+      void drain();
+    }, IDLE_FLUSH_MS);
     let bodyError: unknown;
     try {
       try {
         for await (const chunk of body) {
           batch.push(chunk);
           batchBytes += chunk.byteLength;
+          whole = false;
           idle.refresh();
           if (batchBytes >= WRITE_BYTES) {
             const draining = drain();
-            if (batchBytes >= WRITE_BYTES) await draining; // the disk is behind: wait for it
+            if (batchBytes >= (direct ? STAGING_BYTES : WRITE_BYTES)) await draining; // the disk is behind: wait for it
           }
           if (diskError !== undefined) break;
         }
@@ -136,12 +166,14 @@ export function createFileStore(root: string): BlobStore {
       }
       clearTimeout(idle);
       // What arrived is kept, also when the body failed midway.
+      whole = true;
       await drain();
       await syncing;
       if (syncError !== undefined) throw syncError;
       if (written > 0) await handle.datasync();
     } finally {
       clearTimeout(idle);
+      await direct?.close();
       await handle.close();
     }
     const error = diskError ?? bodyError;
