@@ -16,7 +16,8 @@ import { DIRECT_ALIGN, STAGING_BYTES, openDirect } from "./direct-writes";
 
 /**
  * A request body arrives in pieces of at most 64 KiB; they are gathered into writes of this size
- * (one pwritev each), the next gathered while one is written. Memory per append: two batches.
+ * (one pwritev each), the next gathered while one is written. Memory per append: two batches
+ * (direct writes: up to a staging buffer each, direct-writes.ts).
  * Small enough that little is left to write when the body ends (1 MiB left ~3 ms of an 8 MiB
  * chunk's acknowledgement waiting for its last writes; bench/profiles/2026-12-05-uploads.md).
  */
