@@ -75,6 +75,11 @@ if (stale) {
 // proxy), otherwise the request's Host header, so `npm start` works on any port as it is.
 const serverEnv = { ...process.env };
 if (!serverEnv.NEXTAUTH_URL) serverEnv.AUTH_TRUST_HOST ??= "true";
+// One malloc arena. glibc gives threads arenas of their own, and what V8's background compilers
+// and libuv's pool threads allocate there stays resident: the first sync request's modules left
+// ~40 MiB in them, the push burst's peak RSS fell from 316-334 to 246 MiB with one arena
+// (docs/deployment.md "Memory"). Set MALLOC_ARENA_MAX yourself to choose otherwise.
+serverEnv.MALLOC_ARENA_MAX ??= "1";
 // V8's old generation may grow to twice its live size before a full collection. Left to itself V8
 // picks the factor from how fast the old generation grew lately: after a quiet spell it chose 1.1,
 // and then every 8 MiB of request bytes (socket buffers count against the same limit) started
